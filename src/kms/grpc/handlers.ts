@@ -1,0 +1,114 @@
+// Translates gRPC calls to the KMS service and back: slot first, then the use case, then one
+// observation per call. Errors leave only through the error-policy table.
+
+import { create } from "@bufbuild/protobuf";
+import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import { status as Code } from "@grpc/grpc-js";
+import {
+  DecryptResponseSchema,
+  EncryptResponseSchema,
+  StatusResponseSchema,
+  type DecryptRequest,
+  type EncryptRequest,
+} from "../../gen/kms/v2/api_pb.ts";
+import { KmsError } from "../errors.ts";
+import { hashValue } from "../hash.ts";
+import type { ConcurrencyLimiter } from "../limiter.ts";
+import type { KmsService } from "../service.ts";
+import { toGrpcFailure, type KmsMethod } from "./error-policy.ts";
+
+/** One finished KMS call. Hashes only: never plaintext, ciphertext, raw key_id or uid. */
+export interface RequestObservation {
+  readonly method: KmsMethod;
+  readonly code: Code;
+  readonly errorClass: string;
+  readonly durationMs: number;
+  readonly keyIdHash?: string;
+  readonly uidHash?: string;
+  /** Internal cause for logs (classified errors only; never sent to the client). */
+  readonly cause?: unknown;
+}
+
+export interface HandlerDeps {
+  readonly service: KmsService;
+  readonly limiters: Readonly<Record<KmsMethod, ConcurrencyLimiter>>;
+  readonly observe: (o: RequestObservation) => void;
+}
+
+interface Outcome<R> {
+  readonly response: R;
+  readonly keyId?: string;
+}
+
+/** Builds the grpc-js implementation object for the KMS v2 service. */
+export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation {
+  function unary<Req, Res>(method: KmsMethod, run: (req: Req, signal: AbortSignal) => Promise<Outcome<Res>>) {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const startedAt = performance.now();
+      const uid = (call.request as { uid?: string } | undefined)?.uid ?? "";
+      const finish = (code: Code, errorClass: string, keyId: string | undefined, cause?: unknown) =>
+        deps.observe({
+          method,
+          code,
+          errorClass,
+          durationMs: performance.now() - startedAt,
+          ...(keyId ? { keyIdHash: hashValue(keyId) } : {}),
+          ...(uid ? { uidHash: hashValue(uid) } : {}),
+          ...(cause === undefined ? {} : { cause }),
+        });
+
+      const release = deps.limiters[method].tryAcquire();
+      if (release === undefined) {
+        const f = toGrpcFailure(new KmsError("concurrency_limit"), method);
+        callback({ code: f.code, details: f.message });
+        finish(f.code, f.errorClass, undefined);
+        return;
+      }
+      const controller = new AbortController();
+      const onCancel = () => controller.abort(new DOMException("client canceled", "AbortError"));
+      call.once("cancelled", onCancel);
+      let requestKeyId: string | undefined;
+      Promise.resolve()
+        .then(() => {
+          requestKeyId = (call.request as { keyId?: string } | undefined)?.keyId;
+          return run(call.request, controller.signal);
+        })
+        .then(
+          (outcome) => {
+            callback(null, outcome.response);
+            finish(Code.OK, "none", outcome.keyId ?? requestKeyId);
+          },
+          (error: unknown) => {
+            const f = toGrpcFailure(error, method);
+            callback({ code: f.code, details: f.message });
+            finish(f.code, f.errorClass, requestKeyId, error);
+          },
+        )
+        .finally(() => {
+          call.removeListener("cancelled", onCancel);
+          release();
+        });
+    };
+  }
+
+  const { service } = deps;
+  return {
+    Status: unary<unknown, unknown>("Status", async () => {
+      const r = service.status();
+      return { response: create(StatusResponseSchema, { version: r.version, healthz: r.healthz, keyId: r.keyId }), keyId: r.keyId };
+    }),
+    Encrypt: unary<EncryptRequest, unknown>("Encrypt", async (req, signal) => {
+      const r = await service.encrypt({ plaintext: req.plaintext }, signal);
+      const annotations: Record<string, Uint8Array> = {};
+      for (const [k, v] of r.annotations) annotations[k] = new TextEncoder().encode(v);
+      return { response: create(EncryptResponseSchema, { ciphertext: r.ciphertext, keyId: r.keyId, annotations }), keyId: r.keyId };
+    }),
+    Decrypt: unary<DecryptRequest, unknown>("Decrypt", async (req, signal) => {
+      const plaintext = await service.decrypt(
+        { ciphertext: req.ciphertext, keyId: req.keyId, annotations: Object.entries(req.annotations) },
+        signal,
+      );
+      return { response: create(DecryptResponseSchema, { plaintext }) };
+    }),
+  };
+}
