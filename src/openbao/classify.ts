@@ -1,0 +1,38 @@
+// OpenBao failure classification (reference core-behaviour §2.6 rule 29). The error text is
+// inspected here and then dropped: only the class leaves this module.
+
+import type { TransitErrorClass } from "../kms/errors.ts";
+
+/** Classifies a non-2xx answer by its error strings first, then its status code. */
+export function classifyHttpFailure(status: number, errors: readonly string[]): TransitErrorClass {
+  const text = errors.join("\n").toLowerCase();
+  if (text.includes("sealed")) return "sealed";
+  if (text.includes("message authentication failed")) return "decrypt_failed";
+  if (status === 400) return "invalid_request";
+  if (status === 401) return "unauthenticated";
+  if (status === 403) return "permission_denied";
+  if (status === 404) return "not_found";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "unavailable";
+  return "unknown";
+}
+
+const tlsCodes = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME|HANDSHAKE/i;
+const dnsCodes = /ENOTFOUND|EAI_AGAIN|DNS/i;
+
+/** Classifies a failure before any HTTP answer (TLS, DNS, connect, timeout, reset). */
+export function classifyTransportFailure(error: unknown): TransitErrorClass {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const e = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+    if (typeof e.code === "string") codes.push(e.code);
+    if (typeof e.name === "string") codes.push(e.name);
+    current = e.cause;
+  }
+  const joined = codes.join(" ");
+  if (/TimeoutError/.test(joined)) return "unavailable";
+  if (tlsCodes.test(joined)) return "tls_failed";
+  if (dnsCodes.test(joined)) return "dns_failed";
+  return "connection_failed";
+}

@@ -1,0 +1,122 @@
+// One request helper for every OpenBao call: fixed base URL, trust roots from the configured
+// CA only, server-name check, per-request timeout, redirects refused, bounded response body,
+// and failures classified into TransitError without ever carrying OpenBao's text.
+
+import ky, { type KyInstance } from "ky";
+import { TransitError } from "../kms/errors.ts";
+import { classifyHttpFailure, classifyTransportFailure } from "./classify.ts";
+
+export interface OpenBaoHttpOptions {
+  /** https://host[:port], no path. */
+  readonly address: string;
+  /** PEM bundle; the only trust roots. */
+  readonly caPem: string;
+  readonly tlsServerName: string;
+  /** "" = root namespace; otherwise sent as X-Vault-Namespace. */
+  readonly namespace: string;
+  /** Per request, ms. */
+  readonly timeoutMs: number;
+  /** Largest response body accepted, bytes. */
+  readonly maxBodyBytes?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export interface OpenBaoResponse {
+  readonly status: number;
+  /** Parsed JSON body, or undefined for an empty body (204). */
+  readonly body: unknown;
+}
+
+export interface RequestOptions {
+  readonly token?: string;
+  readonly json?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+export const defaultMaxBodyBytes = 1024 * 1024;
+
+export interface OpenBaoHttp {
+  /**
+   * Sends `method /v1/<path>`. Resolves only for 2xx; throws TransitError otherwise (or the
+   * signal's reason when aborted by the caller).
+   */
+  request(method: "GET" | "POST", path: string, operation: string, options?: RequestOptions): Promise<OpenBaoResponse>;
+}
+
+export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
+  const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
+  const client: KyInstance = ky.create({
+    prefix: `${opts.address}/v1/`,
+    timeout: opts.timeoutMs,
+    retry: 0,
+    throwHttpErrors: false,
+    redirect: "manual",
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    // Bun's fetch extension; ky passes unknown options through to fetch.
+    tls: { ca: opts.caPem, serverName: opts.tlsServerName, rejectUnauthorized: true },
+  } as Parameters<typeof ky.create>[0]);
+
+  return {
+    async request(method, path, operation, options = {}) {
+      const headers: Record<string, string> = {};
+      if (options.token !== undefined) headers["X-Vault-Token"] = options.token;
+      if (opts.namespace !== "") headers["X-Vault-Namespace"] = opts.namespace;
+      let response: Response;
+      try {
+        response = await client(path, {
+          method,
+          headers,
+          ...(options.json === undefined ? {} : { json: options.json }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new TransitError(classifyTransportFailure(error), operation, undefined, { cause: error });
+      }
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new TransitError("unknown", operation, response.status);
+      }
+      const text = await readBounded(response, maxBodyBytes, operation);
+      let body: unknown;
+      if (text !== "") {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new TransitError(response.ok ? "invalid_response" : classifyHttpFailure(response.status, []), operation, response.status);
+        }
+      }
+      if (!response.ok) throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status);
+      return { status: response.status, body };
+    },
+  };
+}
+
+function errorsOf(body: unknown): string[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(errors) ? errors.filter((e): e is string => typeof e === "string") : [];
+}
+
+/** Reads at most `limit` bytes of body; a longer body is a failure, not a truncation. */
+async function readBounded(response: Response, limit: number, operation: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new TransitError("invalid_response", operation, response.status);
+  }
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw new TransitError("invalid_response", operation, response.status);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,91 @@
+// OpenBao Transit over the shared HTTP helper: encrypt/decrypt with explicit AAD (and an
+// explicit key version on encrypt), plus the key-metadata read. Implements kms/ports Transit.
+
+import * as v from "valibot";
+import { TransitError } from "../kms/errors.ts";
+import type { Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
+import type { OpenBaoHttp } from "./http.ts";
+import type { TokenSource } from "./token-source.ts";
+import { decryptReply, encryptReply, keyReply } from "./wire.ts";
+
+export interface TransitClientOptions {
+  readonly http: OpenBaoHttp;
+  readonly tokens: TokenSource;
+  readonly mountPath: string;
+  readonly keyName: string;
+}
+
+/** Transit key metadata, as far as this provider uses it. Creation times in Unix seconds. */
+export interface KeyMetadata {
+  readonly type: string;
+  readonly latestVersion: number;
+  readonly minDecryptionVersion: number;
+  readonly minEncryptionVersion: number;
+  readonly minAvailableVersion: number;
+  readonly createdAtUnix: ReadonlyMap<number, number>;
+  readonly exportable: boolean;
+  readonly deletionAllowed: boolean;
+  readonly allowPlaintextBackup: boolean;
+  readonly derived: boolean;
+  readonly supportsEncryption: boolean;
+  readonly supportsDecryption: boolean;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export interface TransitClient extends Transit {
+  readKey(signal?: AbortSignal): Promise<KeyMetadata>;
+}
+
+export function createTransitClient(opts: TransitClientOptions): TransitClient {
+  const key = encodeURIComponent(opts.keyName);
+  const mount = opts.mountPath;
+
+  async function call<T extends v.GenericSchema>(method: "GET" | "POST", path: string, operation: string, schema: T, json: unknown, signal?: AbortSignal): Promise<v.InferOutput<T>> {
+    const token = await opts.tokens.token(signal);
+    const res = await opts.http.request(method, path, operation, { token, json, ...(signal ? { signal } : {}) });
+    const parsed = v.safeParse(schema, res.body);
+    if (!parsed.success) throw new TransitError("invalid_response", operation, res.status);
+    return parsed.output;
+  }
+
+  return {
+    async encrypt(req: TransitEncryptRequest, signal: AbortSignal): Promise<TransitEncryptResult> {
+      if (!(req.keyVersion > 0) || req.plaintext.byteLength === 0 || req.associatedData.byteLength === 0) {
+        throw new TransitError("invalid_request", "transit.encrypt");
+      }
+      const body = { plaintext: b64(req.plaintext), associated_data: b64(req.associatedData), key_version: req.keyVersion };
+      const reply = await call("POST", `${mount}/encrypt/${key}`, "transit.encrypt", encryptReply, body, signal);
+      return { ciphertext: reply.data.ciphertext, keyVersion: reply.data.key_version };
+    },
+
+    async decrypt(req: TransitDecryptRequest, signal: AbortSignal): Promise<Uint8Array> {
+      if (req.associatedData.byteLength === 0) throw new TransitError("invalid_request", "transit.decrypt");
+      const body = { ciphertext: req.ciphertext, associated_data: b64(req.associatedData) };
+      const reply = await call("POST", `${mount}/decrypt/${key}`, "transit.decrypt", decryptReply, body, signal);
+      if (!strictBase64.test(reply.data.plaintext)) throw new TransitError("invalid_response", "transit.decrypt");
+      return new Uint8Array(Buffer.from(reply.data.plaintext, "base64"));
+    },
+
+    async readKey(signal?: AbortSignal): Promise<KeyMetadata> {
+      const { data: d } = await call("GET", `${mount}/keys/${key}`, "transit.read_key", keyReply, undefined, signal);
+      const created = new Map<number, number>();
+      for (const [version, unix] of Object.entries(d.keys)) created.set(Number(version), unix);
+      return {
+        type: d.type,
+        latestVersion: d.latest_version,
+        minDecryptionVersion: d.min_decryption_version,
+        minEncryptionVersion: d.min_encryption_version,
+        minAvailableVersion: d.min_available_version,
+        createdAtUnix: created,
+        exportable: d.exportable,
+        deletionAllowed: d.deletion_allowed,
+        allowPlaintextBackup: d.allow_plaintext_backup,
+        derived: d.derived,
+        supportsEncryption: d.supports_encryption,
+        supportsDecryption: d.supports_decryption,
+      };
+    },
+  };
+}
