@@ -109,7 +109,7 @@ describe("Decrypt", () => {
   });
 
   test("older (retired) version still decrypts", async () => {
-    const keys = staticKeySet([v1, { ...v2, state: "retired" }].map((s, i) => (i === 0 ? { ...s, state: "active" as const } : s)));
+    const keys = staticKeySet([{ ...v1, state: "active" }, { ...v2, state: "retired" }]);
     const old = new KmsService({ transit, keys, status: keys, pluginVersion: "1", requestTimeoutMs: 0 });
     const r = await old.encrypt({ plaintext: new Uint8Array([1, 2]) }, never);
     expect(await service.decrypt(toDecrypt(r), never)).toEqual(new Uint8Array([1, 2]));

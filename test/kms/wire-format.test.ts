@@ -41,7 +41,7 @@ describe.each(vectors.map((v, i) => [i, v] as const))("vector %d", (_i, vector) 
     const built = buildAnnotations(snap, "9.9.9");
     expect(built.get("plugin-version.kms.openbao.org")).toBe("9.9.9");
     built.delete("plugin-version.kms.openbao.org");
-    expect(Object.fromEntries(built)).toEqual(vector.annotations_without_plugin_version);
+    expect(Object.fromEntries(built)).toEqual(vector.annotations_without_plugin_version as Record<string, string>);
   });
 });
 

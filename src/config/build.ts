@@ -1,0 +1,52 @@
+// Maps validated file data (snake_case) to the camelCase Config and freezes it all the way down,
+// so no part of the program can change configuration after startup.
+import type { Config, FileConfig } from "./schema.ts";
+
+/** Builds the frozen Config from validated file data. */
+export function buildConfig(f: FileConfig): Config {
+  const { server: s, openbao: o, auth: a, transit: t, logging: l } = f;
+  const scope = t.key_id_scope;
+  return deepFreeze({
+    configVersion: f.config_version,
+    server: {
+      socketPath: s.socket_path,
+      socketMode: s.socket_mode,
+      socketGroup: s.socket_group,
+      maxConcurrentStatus: s.max_concurrent_status,
+      maxConcurrentEncrypt: s.max_concurrent_encrypt,
+      maxConcurrentDecrypt: s.max_concurrent_decrypt,
+    },
+    openbao: {
+      address: o.address,
+      namespace: o.namespace,
+      caCertFile: o.ca_cert_file,
+      tlsServerName: o.tls_server_name,
+      timeoutMs: o.timeout,
+      instanceId: o.instance_id,
+    },
+    auth: {
+      method: a.method,
+      jwt: { source: a.jwt.source, mountPath: a.jwt.mount_path, role: a.jwt.role, jwtFile: a.jwt.jwt_file },
+    },
+    transit: {
+      mountPath: t.mount_path,
+      keyName: t.key_name,
+      keyIdScope: {
+        providerName: scope.provider_name,
+        clusterId: scope.cluster_id,
+        transitMountId: scope.transit_mount_id,
+        keyLineageId: scope.key_lineage_id,
+      },
+    },
+    logging: { level: l.level, format: l.format },
+  });
+}
+
+/** Freezes `value` and every object reachable from it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,92 @@
+// Config entry points: text or file → TOML → strict validation → frozen Config. Every problem is
+// collected and thrown together as one ConfigError; nothing is read from process.env.
+import * as v from "valibot";
+import { buildConfig } from "./build.ts";
+import { type Env, logLevelOverride } from "./env.ts";
+import { type ConfigProblem, ConfigError } from "./errors.ts";
+import { describeType, isTable } from "./fields.ts";
+import { issuesToProblems, unknownKeys } from "./issues.ts";
+import { type ReadFileCapped, readFailureReason, readFileCapped } from "./read-file.ts";
+import { type Config, configVersion, fileSchema } from "./schema.ts";
+import { parseToml } from "./toml.ts";
+
+// Callers resolve the path right before loading, so it is offered here too.
+export { defaultConfigPath, resolveConfigPath } from "./env.ts";
+
+/** Largest accepted config, in bytes (1 MiB), checked before parsing. */
+export const maxConfigBytes = 1024 * 1024;
+
+/** Inputs besides the text: environment (pass process.env explicitly), flag overrides, report name. */
+export interface LoadOptions {
+  readonly env?: Env;
+  readonly overrides?: { readonly logLevel?: string };
+  /** Shown in the error header; defaults to the file path, or "<text>". */
+  readonly sourceName?: string;
+}
+
+/** Parses and validates config text; returns a frozen Config or throws ConfigError listing every problem. */
+export function parseConfigText(text: string, opts: LoadOptions = {}): Config {
+  const source = opts.sourceName ?? "<text>";
+  if (text.length > maxConfigBytes || Buffer.byteLength(text, "utf8") > maxConfigBytes) {
+    throw new ConfigError("too_large", source, [{ path: "", message: tooLargeMessage }]);
+  }
+  const raw = parseToml(text, source);
+
+  // Without a known version the rest of the file cannot be interpreted, so report only that.
+  const versionProblem = checkVersion(raw.config_version);
+  if (versionProblem !== undefined) throw new ConfigError("invalid", source, [versionProblem]);
+
+  const level = logLevelOverride(opts.env ?? {}, opts.overrides?.logLevel);
+  if (level !== undefined) applyLogLevel(raw, level.value);
+
+  const result = v.safeParse(fileSchema, raw, { abortPipeEarly: true });
+  const problems = [...unknownKeys(fileSchema, raw), ...(result.success ? [] : issuesToProblems(result.issues))];
+  if (!result.success || problems.length > 0) {
+    const labelled = problems.map((p) =>
+      level !== undefined && p.path === "logging.level" ? { ...p, message: `${p.message} (from ${level.origin})` } : p,
+    );
+    throw new ConfigError("invalid", source, labelled.length > 0 ? labelled : [{ path: "", message: "is invalid" }]);
+  }
+  return buildConfig(result.output);
+}
+
+/** Reads `path` (size-capped, regular files only) and parses it; throws ConfigError naming only the path. */
+export async function loadConfigFile(
+  path: string,
+  opts: LoadOptions & { readonly readFile?: ReadFileCapped } = {},
+): Promise<Config> {
+  const source = opts.sourceName ?? path;
+  if (path === "") throw new ConfigError("unreadable", "<none>", [{ path: "", message: "config path is empty" }]);
+  let bytes: Uint8Array;
+  try {
+    bytes = await (opts.readFile ?? readFileCapped)(path, maxConfigBytes);
+  } catch (e) {
+    throw new ConfigError("unreadable", source, [{ path: "", message: readFailureReason(e) }]);
+  }
+  if (bytes.length > maxConfigBytes) throw new ConfigError("too_large", source, [{ path: "", message: tooLargeMessage }]);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError("syntax", source, [{ path: "", message: "is not valid UTF-8" }]);
+  }
+  return parseConfigText(text, { ...opts, sourceName: source });
+}
+
+const tooLargeMessage = `file is larger than ${maxConfigBytes / 1024 / 1024} MiB`;
+
+function checkVersion(value: unknown): ConfigProblem | undefined {
+  if (value === undefined) return { path: "config_version", message: `is required (set config_version = "${configVersion}")` };
+  if (value !== configVersion) {
+    const got = typeof value === "string" ? "" : `, got ${describeType(value)}`;
+    return { path: "config_version", message: `must be "${configVersion}"${got}` };
+  }
+  return undefined;
+}
+
+// Flag/env beat the file (Viper order), so the file's value is replaced before validation and
+// never judged. A non-table `logging` is left alone so its type error is still reported.
+function applyLogLevel(raw: Record<string, unknown>, level: string): void {
+  if (raw.logging === undefined) raw.logging = { level };
+  else if (isTable(raw.logging)) raw.logging.level = level;
+}

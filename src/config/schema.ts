@@ -1,0 +1,135 @@
+// The config file's shape (snake_case, TOML): every key, its type, rule and default, plus the
+// camelCase Config type the program reads. Unknown keys are errors at every depth.
+import * as v from "valibot";
+import {
+  convertedString,
+  durationMs,
+  intInRange,
+  oneOf,
+  optionalString,
+  optionalTable,
+  requiredString,
+  requiredStringOf,
+  table,
+} from "./fields.ts";
+import * as rule from "./rules.ts";
+
+/** The only config_version this build reads. */
+export const configVersion = "v1";
+
+/** openbao.timeout bounds (ms): above 0 and at most 5m; a longer per-request wait is taken as a unit mistake. */
+export const openBaoTimeoutBoundsMs = { min: 1, max: 300_000 } as const;
+
+/** server.max_concurrent_* bounds (inclusive). */
+export const concurrencyBounds = { min: 1, max: 1024 } as const;
+
+const concurrency = (fallback: number) => v.optional(intInRange(concurrencyBounds.min, concurrencyBounds.max), fallback);
+
+const serverSchema = optionalTable({
+  socket_path: v.optional(convertedString(rule.cleanPath, undefined, rule.socketPath), "/run/openbao-kms/kms.sock"),
+  socket_mode: v.optional(
+    convertedString((s) => rule.parseOctalMode(s) as number, 'an octal mode string such as "0660"', rule.socketMode),
+    "0660",
+  ),
+  socket_group: requiredStringOf('a string (quote a numeric GID, e.g. "65532")', rule.socketGroup),
+  max_concurrent_status: concurrency(16),
+  max_concurrent_encrypt: concurrency(32),
+  max_concurrent_decrypt: concurrency(64),
+});
+
+const openBaoSchema = optionalTable({
+  address: convertedString(rule.normaliseAddress, undefined, rule.openBaoAddress),
+  namespace: optionalString("", rule.relativePath),
+  ca_cert_file: requiredString(rule.absolutePath),
+  tls_server_name: requiredString(rule.identifier),
+  timeout: v.optional(durationMs(openBaoTimeoutBoundsMs.min, openBaoTimeoutBoundsMs.max), "2s"),
+  instance_id: requiredString(rule.identifier),
+});
+
+const jwtSchema = optionalTable({
+  source: oneOf(["file"], 'must be "file" (oauth2 is not supported yet)'),
+  mount_path: requiredString(rule.relativePath),
+  role: requiredString(rule.identifier),
+  jwt_file: requiredString(rule.absolutePath),
+});
+
+const authSchema = optionalTable({
+  method: v.optional(oneOf(["jwt"], 'must be "jwt" (approle is not supported yet)'), "jwt"),
+  jwt: jwtSchema,
+});
+
+const keyIdScopeSchema = optionalTable({
+  provider_name: requiredString(rule.identifier, rule.noColon),
+  cluster_id: requiredString(rule.identifier),
+  transit_mount_id: requiredString(rule.identifier),
+  key_lineage_id: requiredString(rule.identifier),
+});
+
+const transitSchema = optionalTable({
+  mount_path: requiredString(rule.relativePath),
+  key_name: requiredString(rule.singleSegment),
+  key_id_scope: keyIdScopeSchema,
+});
+
+const loggingSchema = optionalTable({
+  level: v.optional(oneOf(["debug", "info", "warn", "error"]), "info"),
+  format: v.optional(oneOf(["json", "text"]), "json"),
+});
+
+/** The whole file. config_version is checked first, on its own, by load.ts. */
+export const fileSchema = table({
+  config_version: v.literal(configVersion),
+  server: serverSchema,
+  openbao: openBaoSchema,
+  auth: authSchema,
+  transit: transitSchema,
+  logging: loggingSchema,
+});
+
+/** Validated file content, still in file shape (snake_case), with defaults filled and units converted. */
+export type FileConfig = v.InferOutput<typeof fileSchema>;
+
+/** Log levels, least to most severe. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Effective configuration (file + env + overrides + defaults), deeply frozen. */
+export interface Config {
+  readonly configVersion: "v1";
+  readonly server: {
+    /** Cleaned absolute path of the KMS Unix socket. */
+    readonly socketPath: string;
+    /** Permission bits for the socket, e.g. 0o660. */
+    readonly socketMode: number;
+    /** Group name or decimal GID, as written. */
+    readonly socketGroup: string;
+    readonly maxConcurrentStatus: number;
+    readonly maxConcurrentEncrypt: number;
+    readonly maxConcurrentDecrypt: number;
+  };
+  readonly openbao: {
+    /** `https://host[:port]`, no trailing slash. */
+    readonly address: string;
+    /** "" when unset. */
+    readonly namespace: string;
+    readonly caCertFile: string;
+    readonly tlsServerName: string;
+    /** Per-request timeout in ms. */
+    readonly timeoutMs: number;
+    readonly instanceId: string;
+  };
+  readonly auth: {
+    readonly method: "jwt";
+    readonly jwt: { readonly source: "file"; readonly mountPath: string; readonly role: string; readonly jwtFile: string };
+  };
+  readonly transit: {
+    readonly mountPath: string;
+    readonly keyName: string;
+    readonly keyIdScope: {
+      readonly providerName: string;
+      readonly clusterId: string;
+      readonly transitMountId: string;
+      readonly keyLineageId: string;
+    };
+  };
+  readonly logging: { readonly level: LogLevel; readonly format: "json" | "text" };
+}

@@ -1,0 +1,189 @@
+// The fixture battery: the complete and minimal examples load to exact Configs; each bad file
+// yields exactly the listed problems (so nothing extra, nothing missing).
+import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { loadConfigFile } from "../../src/config/load.ts";
+import { failingFixture, fixtureDir, fixturePath, pathsAndMessages } from "./fixture.ts";
+
+describe("valid fixtures", () => {
+  test("valid.toml: every key, non-default values, normalised address", async () => {
+    const cfg = await loadConfigFile(fixturePath("valid.toml"));
+    expect(cfg).toEqual({
+      configVersion: "v1",
+      server: {
+        socketPath: "/run/openbao-kms/kms.sock",
+        socketMode: 0o660,
+        socketGroup: "openbao-kms-socket",
+        maxConcurrentStatus: 8,
+        maxConcurrentEncrypt: 16,
+        maxConcurrentDecrypt: 128,
+      },
+      openbao: {
+        address: "https://openbao.example.internal:8200",
+        namespace: "admin/workload-a",
+        caCertFile: "/etc/openbao-kms/tls/ca.crt",
+        tlsServerName: "openbao.example.internal",
+        timeoutMs: 90_000,
+        instanceId: "openbao-prod",
+      },
+      auth: {
+        method: "jwt",
+        jwt: { source: "file", mountPath: "auth/jwt", role: "openbao-kms", jwtFile: "/var/lib/openbao-kms/identity.jwt" },
+      },
+      transit: {
+        mountPath: "transit",
+        keyName: "kubernetes",
+        keyIdScope: {
+          providerName: "openbao-kms",
+          clusterId: "prod-eu-1",
+          transitMountId: "3f1c9a52-7d0e-4b8a-9c61-2e5f8d4a7b10",
+          keyLineageId: "0f4e8d2c6b1a9f3e7d5c4b2a1908f7e6",
+        },
+      },
+      logging: { level: "warn", format: "text" },
+    });
+  });
+
+  test("minimal.toml: defaults fill everything that has one", async () => {
+    const cfg = await loadConfigFile(fixturePath("minimal.toml"));
+    expect(cfg.server).toEqual({
+      socketPath: "/run/openbao-kms/kms.sock",
+      socketMode: 0o660,
+      socketGroup: "65532",
+      maxConcurrentStatus: 16,
+      maxConcurrentEncrypt: 32,
+      maxConcurrentDecrypt: 64,
+    });
+    expect(cfg.openbao.namespace).toBe("");
+    expect(cfg.openbao.timeoutMs).toBe(2000);
+    expect(cfg.auth.method).toBe("jwt");
+    expect(cfg.logging).toEqual({ level: "info", format: "json" });
+  });
+
+  test("the Config is frozen all the way down", async () => {
+    const cfg = await loadConfigFile(fixturePath("valid.toml"));
+    for (const part of [cfg, cfg.server, cfg.openbao, cfg.auth, cfg.auth.jwt, cfg.transit, cfg.transit.keyIdScope, cfg.logging]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    expect(() => {
+      (cfg.openbao as { address: string }).address = "https://evil.example";
+    }).toThrow(TypeError);
+  });
+});
+
+const socketOutside = "must be inside /run/openbao-kms or /var/run/openbao-kms";
+const worldOrExec = 'must not allow world access or execute bits (use e.g. "0660")';
+const bareNumber = 'must be a duration string with units, such as "30s"';
+const colon = 'must not contain ":" (kube-apiserver rejects it in KMS provider names)';
+const segment = 'must be a single path segment (no "/" or "%")';
+
+const battery: Array<[file: string, problems: Array<[path: string, message: string]>]> = [
+  ["bad-unknown-top-level-key.toml", [["verbose", "unknown key"]]],
+  [
+    "bad-unknown-nested-key.toml",
+    [
+      ["openbao.token", "unknown key"],
+      ["auth.approle", "unknown key"],
+      ["transit.key_id_scope.use_associated_data", "unknown key"],
+    ],
+  ],
+  [
+    "bad-wrong-type.toml",
+    [
+      ["server.max_concurrent_status", "must be an integer, got a string"],
+      ["openbao.instance_id", "must be a string, got an integer"],
+      ["logging.level", "must be one of debug, info, warn, error, got a boolean"],
+    ],
+  ],
+  ["bad-bare-number-duration.toml", [["openbao.timeout", bareNumber]]],
+  ["bad-duration-unit.toml", [["openbao.timeout", 'has an unknown unit; use h, m, s or ms (e.g. "1m30s")']]],
+  ["bad-negative-duration.toml", [["openbao.timeout", "must not be negative"]]],
+  ["bad-http-address.toml", [["openbao.address", "must use https"]]],
+  ["bad-address-userinfo.toml", [["openbao.address", "must not contain user info"]]],
+  ["bad-address-query.toml", [["openbao.address", "must not have a query"]]],
+  ["bad-address-fragment.toml", [["openbao.address", "must not have a fragment"]]],
+  ["bad-address-path.toml", [["openbao.address", "must not have a path"]]],
+  ["bad-socket-outside-run.toml", [["server.socket_path", socketOutside]]],
+  ["bad-socket-dotdot-escape.toml", [["server.socket_path", socketOutside]]],
+  ["bad-socket-relative.toml", [["server.socket_path", "must be an absolute path"]]],
+  ["bad-socket-mode-world.toml", [["server.socket_mode", worldOrExec]]],
+  ["bad-socket-mode-exec.toml", [["server.socket_mode", worldOrExec]]],
+  ["bad-socket-mode-too-big.toml", [["server.socket_mode", "must not exceed 0777"]]],
+  ["bad-socket-mode-non-octal.toml", [["server.socket_mode", 'must be an octal mode string such as "0660"']]],
+  ["bad-socket-mode-integer.toml", [["server.socket_mode", 'must be an octal mode string such as "0660", got an integer']]],
+  ["bad-concurrency-zero.toml", [["server.max_concurrent_decrypt", "must be between 1 and 1024"]]],
+  ["bad-concurrency-too-big.toml", [["server.max_concurrent_encrypt", "must be between 1 and 1024"]]],
+  [
+    "bad-missing-required.toml",
+    [
+      "server.socket_group",
+      "openbao.address",
+      "openbao.ca_cert_file",
+      "openbao.tls_server_name",
+      "openbao.instance_id",
+      "auth.jwt.source",
+      "auth.jwt.mount_path",
+      "auth.jwt.role",
+      "auth.jwt.jwt_file",
+      "transit.mount_path",
+      "transit.key_name",
+      "transit.key_id_scope.provider_name",
+      "transit.key_id_scope.cluster_id",
+      "transit.key_id_scope.transit_mount_id",
+      "transit.key_id_scope.key_lineage_id",
+    ].map((path) => [path, "is required"]),
+  ],
+  ["bad-identifier-whitespace.toml", [["openbao.instance_id", "must not have leading or trailing whitespace"]]],
+  ["bad-identifier-control.toml", [["auth.jwt.role", "must not contain control characters"]]],
+  ["bad-key-name-slash.toml", [["transit.key_name", segment]]],
+  ["bad-namespace-dotdot.toml", [["openbao.namespace", 'must not contain "." or ".." segments']]],
+  ["bad-namespace-leading-slash.toml", [["openbao.namespace", 'must be a relative path (no leading "/")']]],
+  ["bad-namespace-percent.toml", [["openbao.namespace", 'must not contain "%", "?" or "#"']]],
+  ["bad-provider-name-colon.toml", [["transit.key_id_scope.provider_name", colon]]],
+  ["bad-method-approle.toml", [["auth.method", 'must be "jwt" (approle is not supported yet)']]],
+  ["bad-source-oauth2.toml", [["auth.jwt.source", 'must be "file" (oauth2 is not supported yet)']]],
+  ["bad-wrong-config-version.toml", [["config_version", 'must be "v1"']]],
+  ["bad-missing-config-version.toml", [["config_version", 'is required (set config_version = "v1")']]],
+  [
+    "bad-many-problems.toml",
+    [
+      ["debug", "unknown key"],
+      ["server.socket_path", socketOutside],
+      ["server.socket_mode", worldOrExec],
+      ["server.max_concurrent_status", "must be between 1 and 1024"],
+      ["openbao.address", "must use https"],
+      ["openbao.timeout", bareNumber],
+      ["openbao.instance_id", "is required"],
+      ["transit.key_name", segment],
+      ["transit.key_id_scope.provider_name", colon],
+    ],
+  ],
+];
+
+describe("bad fixtures report exactly their problems", () => {
+  test.each(battery)("%s", async (file, expected) => {
+    const err = await failingFixture(file);
+    expect(err.kind).toBe("invalid");
+    expect(pathsAndMessages(err)).toEqual(expected.map(([path, message]) => ({ path, message })));
+  });
+
+  test("every bad-*.toml fixture is in the battery", () => {
+    const files = readdirSync(fixtureDir).filter((f) => f.startsWith("bad-") && f !== "bad-syntax-error.toml");
+    expect(files.sort()).toEqual(battery.map(([file]) => file).sort());
+  });
+
+  test("the TOML syntax error keeps line and column and nothing else", async () => {
+    const err = await failingFixture("bad-syntax-error.toml", { sourceName: "bad.toml" });
+    expect(err.kind).toBe("syntax");
+    expect(err.problems).toEqual([{ path: "", message: "invalid value", line: 10, column: 18 }]);
+    expect(err.message).toBe("config invalid (bad.toml):\n  - line 10, column 18: invalid value");
+  });
+
+  test("many problems render one line each under a header naming the file", async () => {
+    const err = await failingFixture("bad-many-problems.toml", { sourceName: "/etc/openbao-kms/config.toml" });
+    const lines = err.message.split("\n");
+    expect(lines[0]).toBe("config invalid (/etc/openbao-kms/config.toml):");
+    expect(lines.slice(1)).toEqual(err.problems.map((p) => `  - ${p.path}: ${p.message}`));
+    expect(lines).toHaveLength(10);
+  });
+});
