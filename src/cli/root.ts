@@ -1,0 +1,65 @@
+// Dispatches argv to a command and returns its exit code; errors become a one-line message
+// on stderr. Never calls process.exit (src/main.ts does).
+
+import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
+import { runProbe } from "./probe.ts";
+import { runServe } from "./serve.ts";
+import { runVersion } from "./version.ts";
+
+export const rootHelp = `bao-kms-provider — Kubernetes KMS v2 provider backed by OpenBao Transit
+
+Usage: bao-kms-provider <command> [flags]
+
+Commands:
+  serve     run the provider on the KMS socket
+  probe     act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
+  version   print version, commit, build date and Bun version
+  help      show help for a command
+
+Run 'bao-kms-provider <command> --help' for a command's flags.
+Exit codes: 0 ok, 1 error, 2 usage, 3 config, 4 check failed, 5 serve runtime failure.
+`;
+
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly env: Record<string, string | undefined>;
+  readonly exitNow: (code: number) => never;
+}
+
+const commands: Record<string, (argv: readonly string[], io: Io) => Promise<ExitCode> | ExitCode> = {
+  serve: (argv, io) => runServe(argv, io),
+  probe: (argv, io) => runProbe(argv, io.out),
+  version: (argv, io) => runVersion(argv, io.out),
+};
+
+export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "--help" || name === "-h") {
+      io.out(rootHelp);
+      return exitCodes.ok;
+    }
+    if (name === "--version") return await runVersion([], io.out);
+    if (name === "help") {
+      const topic = rest[0];
+      if (topic === undefined) {
+        io.out(rootHelp);
+        return exitCodes.ok;
+      }
+      const cmd = commands[topic];
+      if (cmd === undefined || rest.length > 1) throw new CliError(exitCodes.usage, `unknown help topic "${rest.join(" ")}"`);
+      return await cmd(["--help"], io);
+    }
+    const cmd = commands[name];
+    if (cmd === undefined) throw new CliError(exitCodes.usage, `unknown command "${name}" (see 'bao-kms-provider --help')`);
+    return await cmd(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`bao-kms-provider: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err(`bao-kms-provider: unexpected error: ${e instanceof Error ? e.name : "unknown"}\n`);
+    return exitCodes.error;
+  }
+}

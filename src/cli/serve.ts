@@ -1,0 +1,162 @@
+// `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
+// path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
+
+import { readFileSync, statSync } from "node:fs";
+import { ConfigError } from "../config/errors.ts";
+import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import { snapshotsFromMetadata, staticKeySet } from "../keys/from-metadata.ts";
+import { createHandlers } from "../kms/grpc/handlers.ts";
+import { startKmsServer } from "../kms/grpc/server.ts";
+import { ConcurrencyLimiter } from "../kms/limiter.ts";
+import { KmsService } from "../kms/service.ts";
+import type { KeyScope } from "../kms/snapshot.ts";
+import { createOpenBaoHttp } from "../openbao/http.ts";
+import { createJwtFileTokenSource } from "../openbao/token-source.ts";
+import { createTransitClient } from "../openbao/transit-client.ts";
+import { resolveGroupId } from "../platform/groups.ts";
+import { createLogger, type Logger } from "../platform/log.ts";
+import { prepareSocketPath } from "../platform/unix-socket.ts";
+import { buildInfo } from "../version.ts";
+import { formatFlags, parseFlags } from "./args.ts";
+import { deepProbe } from "./deep-probe.ts";
+import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
+import { describeStartupFailure } from "./startup-errors.ts";
+
+const flags = {
+  config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
+  "log-level": { type: "string", value: "LEVEL", description: "debug|info|warn|error (env BAO_KMS_PROVIDER_LOG_LEVEL)" },
+} as const;
+
+export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL]
+
+Runs the KMS v2 provider on server.socket_path. Before binding the socket it logs in to
+OpenBao, reads the Transit key and round-trips 32 random bytes; if any of that fails it exits 5
+without exposing a socket. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
+remove the socket, exit 0. A second signal exits at once.
+
+Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
+Exit codes: 0 clean shutdown, 2 usage, 3 config invalid, 5 runtime failure.
+
+Flags:
+${formatFlags(flags)}
+`;
+
+export const shutdownGraceMs = 15_000;
+
+export interface ServeIo {
+  readonly out: (s: string) => void;
+  readonly env: Record<string, string | undefined>;
+  /** Ends the process at once (second signal). */
+  readonly exitNow: (code: number) => never;
+}
+
+export async function runServe(argv: readonly string[], io: ServeIo): Promise<ExitCode> {
+  const f = parseFlags(argv, flags);
+  if (f.help) {
+    io.out(serveHelp);
+    return exitCodes.ok;
+  }
+  const startedAt = performance.now();
+  const configPath = resolveConfigPath(f.config, io.env);
+  let config: Config;
+  try {
+    config = await loadConfigFile(configPath, { env: io.env, overrides: f["log-level"] === undefined ? {} : { logLevel: f["log-level"] } });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
+  const log = createLogger(config.logging);
+  log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
+
+  let server;
+  try {
+    server = await start(config, log);
+  } catch (e) {
+    const message = describeStartupFailure(e, config);
+    log.error("serve.failed", { reason: message });
+    throw new CliError(exitCodes.runtime, message, { cause: e });
+  }
+  log.info("serve.ready", { socket_path: config.server.socketPath, startup_ms: Math.round(performance.now() - startedAt) });
+
+  const signal = await waitForSignal(io, log);
+  log.info("serve.shutdown", { signal, outcome: "draining" });
+  const outcome = await server.stop(shutdownGraceMs);
+  log.info("serve.shutdown", { signal, outcome });
+  return exitCodes.ok;
+}
+
+async function start(config: Config, log: Logger) {
+  const caPem = readBoundedText(config.openbao.caCertFile, 1024 * 1024);
+  const http = createOpenBaoHttp({
+    address: config.openbao.address,
+    caPem,
+    tlsServerName: config.openbao.tlsServerName,
+    namespace: config.openbao.namespace,
+    timeoutMs: config.openbao.timeoutMs,
+  });
+  const { jwt } = config.auth;
+  const tokens = createJwtFileTokenSource({ http, mountPath: jwt.mountPath, role: jwt.role, jwtFile: jwt.jwtFile });
+  const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
+
+  const scope: KeyScope = {
+    ...config.transit.keyIdScope,
+    openbaoInstanceId: config.openbao.instanceId,
+    openbaoNamespace: config.openbao.namespace,
+  };
+  const meta = await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs));
+  const snapshots = snapshotsFromMetadata(scope, meta);
+  const keys = staticKeySet(snapshots);
+  const active = keys.current().active;
+  if (active === undefined) throw new Error("no active key version");
+  await deepProbe(transit, active.transitVersion, config.openbao.timeoutMs);
+
+  const gid = resolveGroupId(config.server.socketGroup);
+  if (await prepareSocketPath(config.server.socketPath)) log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
+
+  const service = new KmsService({ transit, keys, status: keys, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
+  const limiters = {
+    Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
+    Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
+    Decrypt: new ConcurrencyLimiter(config.server.maxConcurrentDecrypt),
+  };
+  const handlers = createHandlers({
+    service,
+    limiters,
+    observe: (o) => {
+      const fields = {
+        method: o.method,
+        grpc_code: o.code,
+        error_class: o.errorClass,
+        duration_ms: Math.round(o.durationMs * 1000) / 1000,
+        key_id_hash: o.keyIdHash,
+        uid_hash: o.uidHash,
+        error_kind: (o.cause as { kind?: string } | undefined)?.kind,
+      };
+      if (o.code === 0) log.debug("kms.request", fields);
+      else log.warn("kms.request", fields);
+    },
+  });
+  return startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
+}
+
+function readBoundedText(path: string, limit: number): string {
+  if (statSync(path).size > limit) throw new Error(`${path} is larger than ${limit} bytes`);
+  return readFileSync(path, "utf8");
+}
+
+function waitForSignal(io: ServeIo, log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    let received: string | undefined;
+    const onSignal = (name: string) => {
+      if (received !== undefined) {
+        log.warn("serve.shutdown", { signal: name, outcome: "immediate" });
+        io.exitNow(1);
+      }
+      received = name;
+      resolve(name);
+    };
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+  });
+}

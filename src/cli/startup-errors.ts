@@ -1,0 +1,41 @@
+// Turns a startup failure into one operator-facing sentence that names the cause and what to
+// check, without secrets or OpenBao's own error text.
+
+import type { Config } from "../config/schema.ts";
+import { TransitError } from "../kms/errors.ts";
+import { KeyProfileError } from "../keys/from-metadata.ts";
+import { SocketError } from "../platform/unix-socket.ts";
+
+export function describeStartupFailure(error: unknown, config: Config): string {
+  if (error instanceof SocketError || error instanceof KeyProfileError) return error.message;
+  if (error instanceof TransitError) {
+    const http = error.status === undefined ? "" : ` (HTTP ${error.status})`;
+    const where = `${config.openbao.address}`;
+    switch (error.kind) {
+      case "tls_failed":
+        return `TLS to OpenBao at ${where} failed: check openbao.ca_cert_file and openbao.tls_server_name`;
+      case "dns_failed":
+        return `cannot resolve the OpenBao host in ${where}`;
+      case "connection_failed":
+      case "unavailable":
+        return `cannot reach OpenBao at ${where}${http}`;
+      case "sealed":
+        return `OpenBao at ${where} is sealed`;
+      default:
+        break;
+    }
+    if (error.isAuthentication) {
+      if (error.status === undefined && error.kind === "unknown") return `cannot read the JWT file ${config.auth.jwt.jwtFile}: it must exist and hold one compact JWT`;
+      return `OpenBao login at ${config.auth.jwt.mountPath} failed: ${error.kind}${http}; check auth.jwt.role, the JWT file and the role's bound claims`;
+    }
+    const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
+    if (error.kind === "not_found") return `Transit key ${key} not found${http}`;
+    if (error.kind === "permission_denied") return `permission denied by OpenBao for ${error.operation} on ${key}${http}: check the token's policy`;
+    return `OpenBao ${error.operation} failed: ${error.kind}${http}`;
+  }
+  if (error instanceof Error && "code" in error && typeof (error as NodeJS.ErrnoException).path === "string") {
+    const e = error as NodeJS.ErrnoException;
+    return `cannot access ${e.path}: ${e.code}`;
+  }
+  return error instanceof Error ? error.message : "startup failed";
+}

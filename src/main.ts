@@ -1,0 +1,21 @@
+// Compile entry point: argv → command → exit code. The only place that calls process.exit.
+
+import { runCli } from "./cli/root.ts";
+
+const exitNow = (code: number): never => process.exit(code);
+
+// An unhandled rejection means a bug: say so without the error's text (it could carry data),
+// and exit non-zero so systemd restarts a clean process.
+process.on("unhandledRejection", (reason) => {
+  const name = reason instanceof Error ? reason.name : typeof reason;
+  process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), level: "error", message: "process.unhandled_rejection", error_kind: name }) + "\n");
+  exitNow(1);
+});
+
+// No top-level await: `bun build --bytecode` compiles to a format that does not allow it.
+void runCli(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+  exitNow,
+}).then(exitNow);

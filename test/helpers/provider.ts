@@ -1,0 +1,171 @@
+// Runs the compiled provider binary for end-to-end tests: writes a config for an emulator,
+// spawns `serve`, waits until the socket accepts connections, captures every log line.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+
+export const repoRoot = join(import.meta.dir, "..", "..");
+export const binaryPath = join(repoRoot, "dist", "bao-kms-provider");
+
+/** Builds the binary once if it is missing (scripts/test.ts always rebuilds before a run). */
+export function ensureBinary(): string {
+  if (!existsSync(binaryPath)) {
+    const r = Bun.spawnSync([process.execPath, "run", "build"], { cwd: repoRoot, stdout: "inherit", stderr: "inherit" });
+    if (r.exitCode !== 0) throw new Error("build failed");
+  }
+  return binaryPath;
+}
+
+/** The socket parent must be /run/openbao-kms or below (config rule); tests make their own dir there. */
+export function makeSocketDir(): string {
+  mkdirSync("/run/openbao-kms", { recursive: true, mode: 0o755 });
+  return mkdtempSync("/run/openbao-kms/test-");
+}
+
+export interface EmulatorLike {
+  url: string;
+  caFile: string;
+  serverName: string;
+  mountUuid(mount: string): string;
+  mintJwt(overrides?: Record<string, unknown>, opts?: { ttlSeconds?: number }): string;
+  jwtRole: string;
+  jwtMount: string;
+}
+
+export interface ProviderFiles {
+  readonly dir: string;
+  readonly configPath: string;
+  readonly socketPath: string;
+  readonly jwtFile: string;
+  cleanup(): void;
+}
+
+/** Writes a complete config (plus JWT file) for `emu`. `extra` is appended raw TOML. */
+export function writeProviderFiles(emu: EmulatorLike, opts: { timeout?: string; namespace?: string; logLevel?: string; extraServer?: string; keyName?: string } = {}): ProviderFiles {
+  const dir = mkdtempSync("/tmp/bkp-e2e-");
+  const socketDir = makeSocketDir();
+  const socketPath = join(socketDir, "kms.sock");
+  const jwtFile = join(dir, "identity.jwt");
+  writeFileSync(jwtFile, emu.mintJwt() + "\n", { mode: 0o600 });
+  const gid = process.getegid?.() ?? 0;
+  const toml = `config_version = "v1"
+
+[server]
+socket_path = "${socketPath}"
+socket_mode = "0660"
+socket_group = "${gid}"
+${opts.extraServer ?? ""}
+
+[openbao]
+address = "${emu.url}"
+namespace = "${opts.namespace ?? ""}"
+ca_cert_file = "${emu.caFile}"
+tls_server_name = "${emu.serverName}"
+timeout = "${opts.timeout ?? "2s"}"
+instance_id = "emulator-1"
+
+[auth]
+method = "jwt"
+
+[auth.jwt]
+source = "file"
+mount_path = "${emu.jwtMount}"
+role = "${emu.jwtRole}"
+jwt_file = "${jwtFile}"
+
+[transit]
+mount_path = "transit"
+key_name = "${opts.keyName ?? "kubernetes"}"
+
+[transit.key_id_scope]
+provider_name = "openbao-kms"
+cluster_id = "e2e-cluster"
+transit_mount_id = "${emu.mountUuid("transit")}"
+key_lineage_id = "0123456789abcdef0123456789abcdef"
+
+[logging]
+level = "${opts.logLevel ?? "debug"}"
+format = "json"
+`;
+  const configPath = join(dir, "config.toml");
+  writeFileSync(configPath, toml, { mode: 0o640 });
+  return {
+    dir,
+    configPath,
+    socketPath,
+    jwtFile,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningProvider {
+  readonly proc: ReturnType<typeof Bun.spawn>;
+  /** Every stderr/stdout line so far. */
+  readonly output: string[];
+  /** ms from spawn until the socket accepted a connection. */
+  readonly readyAfterMs: number;
+  signal(sig: NodeJS.Signals): void;
+  /** Sends SIGTERM (unless given another signal) and resolves with the exit code. */
+  stop(sig?: NodeJS.Signals): Promise<number>;
+}
+
+export function canConnect(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ path });
+    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("error", () => (s.destroy(), resolve(false)));
+  });
+}
+
+/** Spawns `serve --config` and waits (up to `timeoutMs`) for the socket; rejects with the output on exit/timeout. */
+export async function startProvider(files: Pick<ProviderFiles, "configPath" | "socketPath">, opts: { timeoutMs?: number; cwd?: string; binary?: string } = {}): Promise<RunningProvider> {
+  const output: string[] = [];
+  const t0 = performance.now();
+  const proc = Bun.spawn([opts.binary ?? ensureBinary(), "serve", "--config", files.configPath], {
+    cwd: opts.cwd ?? "/",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    let buf = "";
+    for await (const chunk of stream) {
+      buf += new TextDecoder().decode(chunk);
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) !== -1) {
+        output.push(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+      }
+    }
+    if (buf) output.push(buf);
+  };
+  const pumps = Promise.all([collect(proc.stdout), collect(proc.stderr)]);
+  const deadline = t0 + (opts.timeoutMs ?? 10_000);
+  let exited = false;
+  void proc.exited.then(() => (exited = true));
+  while (!(await canConnect(files.socketPath))) {
+    if (exited || performance.now() > deadline) {
+      proc.kill("SIGKILL");
+      await pumps;
+      throw new Error(`provider did not become ready (exit ${proc.exitCode}):\n${output.join("\n")}`);
+    }
+    await Bun.sleep(2);
+  }
+  const readyAfterMs = performance.now() - t0;
+  return {
+    proc,
+    output,
+    readyAfterMs,
+    signal: (sig) => proc.kill(sig),
+    async stop(sig = "SIGTERM") {
+      if (proc.exitCode === null) proc.kill(sig);
+      const code = await proc.exited;
+      await pumps;
+      return code;
+    },
+  };
+}
