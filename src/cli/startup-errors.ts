@@ -7,6 +7,9 @@ import { KeyProfileError } from "../keys/from-metadata.ts";
 import { SocketError } from "../platform/unix-socket.ts";
 
 export function describeStartupFailure(error: unknown, config: Config): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `OpenBao at ${config.openbao.address} did not answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
+  }
   if (error instanceof SocketError || error instanceof KeyProfileError) return error.message;
   if (error instanceof TransitError) {
     const http = error.status === undefined ? "" : ` (HTTP ${error.status})`;

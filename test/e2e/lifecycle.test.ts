@@ -16,9 +16,11 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-function run(args: string[], cwd = "/") {
-  const r = Bun.spawnSync([ensureBinary(), ...args], { cwd, env: { PATH: process.env.PATH ?? "" } });
-  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+/** Runs the binary to completion without blocking this process (the emulator lives here). */
+async function run(args: string[], cwd = "/") {
+  const p = Bun.spawn([ensureBinary(), ...args], { cwd, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
 }
 
 describe("OpenBao outages", () => {
@@ -104,9 +106,10 @@ test("the binary alone in an empty directory serves, ignores a stray .env/bunfig
     writeFileSync(join(dir, "bunfig.toml"), "preload = ['./nope.ts']\n");
     const provider = await startProvider(files, { binary: alone, cwd: dir });
     try {
-      const r = Bun.spawnSync([alone, "probe", "--socket", files.socketPath, "--output", "json"], { cwd: dir });
-      expect(r.exitCode).toBe(0);
-      const report = JSON.parse(r.stdout.toString()) as { name: string; checks: Array<{ id: string; status: string }> };
+      const p = Bun.spawn([alone, "probe", "--socket", files.socketPath, "--output", "json"], { cwd: dir, stdout: "pipe" });
+      const [stdout, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as { name: string; checks: Array<{ id: string; status: string }> };
       expect(report.name).toBe("probe");
       expect(report.checks.map((c) => c.id)).toEqual(["client.identity", "socket.path", "socket.connect", "kms.status", "kms.key_id", "kms.encrypt", "kms.decrypt"]);
       expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
@@ -121,26 +124,26 @@ test("the binary alone in an empty directory serves, ignores a stray .env/bunfig
 });
 
 describe("probe failures exit 4", () => {
-  test("no socket", () => {
-    const r = run(["probe", "--socket", "/run/openbao-kms/does-not-exist.sock"]);
+  test("no socket", async () => {
+    const r = await run(["probe", "--socket", "/run/openbao-kms/does-not-exist.sock"]);
     expect(r.code).toBe(4);
     expect(r.stdout).toContain("[fail] socket.path");
     expect(r.stdout).toContain("[skip] kms.decrypt");
   });
-  test("bad flags exit 2", () => {
-    expect(run(["probe", "--socket", "relative.sock"]).code).toBe(2);
-    expect(run(["probe", "--timeout", "10"]).code).toBe(2);
-    expect(run(["probe", "--output", "yaml"]).code).toBe(2);
-    expect(run(["probe", "--nope"]).code).toBe(2);
+  test("bad flags exit 2", async () => {
+    expect((await run(["probe", "--socket", "relative.sock"])).code).toBe(2);
+    expect((await run(["probe", "--timeout", "10"])).code).toBe(2);
+    expect((await run(["probe", "--output", "yaml"])).code).toBe(2);
+    expect((await run(["probe", "--nope"])).code).toBe(2);
   });
 });
 
 describe("startup failures", () => {
-  test("invalid config → exit 3 listing the problem", () => {
+  test("invalid config → exit 3 listing the problem", async () => {
     const dir = mkdtempSync("/tmp/bkp-badcfg-");
     try {
       writeFileSync(join(dir, "c.toml"), 'config_version = "v1"\nbogus = 1\n');
-      const r = run(["serve", "--config", join(dir, "c.toml")]);
+      const r = await run(["serve", "--config", join(dir, "c.toml")]);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain("bogus");
     } finally {
@@ -148,12 +151,12 @@ describe("startup failures", () => {
     }
   });
 
-  test("a JWT the emulator does not trust → exit 5, a clear message, and no secret in the output", () => {
+  test("a JWT the emulator does not trust → exit 5, a clear message, and no secret in the output", async () => {
     const files = writeProviderFiles(emu);
     try {
       const foreign = emu.mintForeignJwt();
       writeFileSync(files.jwtFile, foreign + "\n");
-      const r = run(["serve", "--config", files.configPath]);
+      const r = await run(["serve", "--config", files.configPath]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("OpenBao login");
       expect(r.stderr + r.stdout).not.toContain(foreign);
@@ -164,10 +167,10 @@ describe("startup failures", () => {
     }
   });
 
-  test("a missing Transit key → exit 5 naming the key", () => {
+  test("a missing Transit key → exit 5 naming the key", async () => {
     const files = writeProviderFiles(emu, { keyName: "no-such-key" });
     try {
-      const r = run(["serve", "--config", files.configPath]);
+      const r = await run(["serve", "--config", files.configPath]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("transit/keys/no-such-key not found");
     } finally {
@@ -179,7 +182,7 @@ describe("startup failures", () => {
     const files = writeProviderFiles(emu);
     const provider = await startProvider(files);
     try {
-      const r = run(["serve", "--config", files.configPath]);
+      const r = await run(["serve", "--config", files.configPath]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("in use");
       const client = new PyKmsClient(files.socketPath);
@@ -193,20 +196,20 @@ describe("startup failures", () => {
 });
 
 describe("CLI basics", () => {
-  test("version prints build identity", () => {
-    const r = run(["version", "--output", "json"]);
+  test("version prints build identity", async () => {
+    const r = await run(["version", "--output", "json"]);
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout) as Record<string, string>;
     expect(v.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(v.commit).toMatch(/^[0-9a-f]{40}$|^unknown$/);
     expect(v.bunVersion).toBe(Bun.version);
   });
-  test.each([["serve"], ["probe"], ["version"]])("%s --help exits 0", (cmd) => {
-    const r = run([cmd, "--help"]);
+  test.each([["serve"], ["probe"], ["version"]])("%s --help exits 0", async (cmd) => {
+    const r = await run([cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: bao-kms-provider ${cmd}`);
   });
-  test("unknown command exits 2", () => {
-    expect(run(["frobnicate"]).code).toBe(2);
+  test("unknown command exits 2", async () => {
+    expect((await run(["frobnicate"])).code).toBe(2);
   });
 });
