@@ -3,7 +3,7 @@
 // commit time, so two builds of one commit are identical. Never strip the output.
 
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 
 const targets = { x64: "bun-linux-x64", arm64: "bun-linux-arm64" } as const;
@@ -22,7 +22,7 @@ export function buildIdentity() {
 
 /** Output path of the binary for an arch; the host arch (x64) also gets the plain name. */
 export function binaryPath(outdir: string, arch: Arch): string {
-  return join(outdir, arch === "x64" ? "bao-kms-provider" : `bao-kms-provider-linux-${arch}`);
+  return resolve(outdir, arch === "x64" ? "bao-kms-provider" : `bao-kms-provider-linux-${arch}`);
 }
 
 export async function build(arch: Arch, outdir = "dist"): Promise<string> {
