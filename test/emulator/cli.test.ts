@@ -1,0 +1,56 @@
+// The standalone emulator (`bun run emulator`): --help, bad flags, the --json line, a usable
+// JWT file, and a clean stop on SIGTERM (exit 0, temp dir removed).
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const mainTs = join(import.meta.dir, "../support/emulator/main.ts");
+
+async function firstLine(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  const deadline = Date.now() + timeoutMs;
+  while (!buf.includes("\n")) {
+    const chunk = await Promise.race([reader.read(), Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const)]);
+    if (chunk === "timeout" || chunk.done) break;
+    buf += decoder.decode(chunk.value, { stream: true });
+  }
+  reader.releaseLock();
+  return buf.split("\n")[0] ?? "";
+}
+
+describe("bun run emulator", () => {
+  test("--help prints usage and exits 0; an unknown flag exits 2", async () => {
+    const help = Bun.spawnSync(["bun", mainTs, "--help"], { timeout: 10_000 });
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout.toString()).toStartWith("Usage: bun run emulator");
+    const bad = Bun.spawnSync(["bun", mainTs, "--bogus"], { timeout: 10_000 });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.toString()).toContain("bogus");
+  });
+
+  test("--json prints one line; the JWT logs in; SIGTERM stops cleanly", async () => {
+    const p = Bun.spawn(["bun", mainTs, "--port", "0", "--json"], { stdout: "pipe", stderr: "pipe" });
+    const killer = setTimeout(() => p.kill("SIGKILL"), 15_000);
+    try {
+      const info = JSON.parse(await firstLine(p.stdout, 10_000));
+      expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(info).toMatchObject({ serverName: "openbao.test", transitMount: "transit", keyName: "kubernetes", jwtMount: "auth/jwt", jwtRole: "openbao-kms" });
+      const ca = readFileSync(info.caFile, "utf8");
+      const health = await fetch(`${info.url}/v1/sys/health`, { tls: { ca } });
+      expect(health.status).toBe(200);
+      const mount = await fetch(`${info.url}/v1/sys/mounts/transit`, { headers: { "X-Vault-Token": info.rootToken }, tls: { ca } });
+      expect(((await mount.json()) as { uuid: string }).uuid).toBe(info.transitMountUuid);
+      const jwt = readFileSync(info.jwtFile, "utf8").trim();
+      const login = await fetch(`${info.url}/v1/auth/jwt/login`, { method: "POST", body: JSON.stringify({ role: info.jwtRole, jwt }), tls: { ca } });
+      expect(login.status).toBe(200);
+      p.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+      expect(existsSync(info.dir)).toBe(false);
+    } finally {
+      clearTimeout(killer);
+      p.kill("SIGKILL");
+    }
+  });
+});

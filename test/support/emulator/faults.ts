@@ -1,0 +1,105 @@
+// Fault-injection state: seal, ACL deny, latency, rate limiting, dropped and hanging requests.
+// Prefixes are URL paths ("/v1/transit/"); a prefix without "/v1/" gets it added.
+
+/** "transit/encrypt" → "/v1/transit/encrypt"; "/v1/x" stays; "" or "/" matches everything. */
+export function normalizePrefix(prefix: string): string {
+  if (prefix === "" || prefix === "/") return "/";
+  if (prefix.startsWith("/v1/") || prefix === "/v1") return prefix;
+  return "/v1/" + prefix.replace(/^\/+/, "");
+}
+
+class PrefixSet {
+  private readonly prefixes = new Set<string>();
+  set(on: boolean, prefix: string | undefined): void {
+    if (on) this.prefixes.add(normalizePrefix(prefix ?? "/"));
+    else if (prefix === undefined) this.prefixes.clear();
+    else this.prefixes.delete(normalizePrefix(prefix));
+  }
+  matches(path: string): boolean {
+    for (const p of this.prefixes) if (path.startsWith(p)) return true;
+    return false;
+  }
+  clear(): void {
+    this.prefixes.clear();
+  }
+}
+
+interface Waiter {
+  path: string;
+  release: () => void;
+}
+
+export class Faults {
+  sealed = false;
+  private readonly denied = new PrefixSet();
+  private readonly dropping = new PrefixSet();
+  private readonly hanging = new PrefixSet();
+  private readonly latency = new Map<string, number>();
+  private rateLimited: string | null = null;
+  private readonly waiters = new Set<Waiter>();
+
+  deny(prefix: string, on: boolean): void {
+    this.denied.set(on, prefix);
+  }
+  isDenied(path: string): boolean {
+    return this.denied.matches(path);
+  }
+
+  /** ms ≤ 0 removes the delay for that prefix. Without a prefix the delay applies to every path. */
+  setLatency(ms: number, prefix?: string): void {
+    const p = normalizePrefix(prefix ?? "/");
+    if (ms > 0) this.latency.set(p, ms);
+    else this.latency.delete(p);
+  }
+  /** The largest delay among the matching prefixes (0 when none). */
+  latencyFor(path: string): number {
+    let ms = 0;
+    for (const [p, v] of this.latency) if (path.startsWith(p)) ms = Math.max(ms, v);
+    return ms;
+  }
+
+  setRateLimit(prefix: string | null): void {
+    this.rateLimited = prefix === null ? null : normalizePrefix(prefix);
+  }
+  isRateLimited(path: string): boolean {
+    return this.rateLimited !== null && path.startsWith(this.rateLimited);
+  }
+
+  setDrop(on: boolean, prefix?: string): void {
+    this.dropping.set(on, prefix);
+  }
+  shouldDrop(path: string): boolean {
+    return this.dropping.matches(path);
+  }
+
+  setHang(on: boolean, prefix?: string): void {
+    this.hanging.set(on, prefix);
+    if (!on) for (const w of this.waiters) if (!this.hanging.matches(w.path)) this.release(w);
+  }
+  shouldHang(path: string): boolean {
+    return this.hanging.matches(path);
+  }
+  /** Resolves once `path` is no longer hung (or `releaseAll` runs). */
+  waitWhileHung(path: string): Promise<void> {
+    return new Promise((resolve) => this.waiters.add({ path, release: resolve }));
+  }
+  /** Releases every waiting request (used on stop). */
+  releaseAll(): void {
+    for (const w of this.waiters) this.release(w);
+  }
+
+  /** Clears every fault except the seal state. */
+  clear(): void {
+    this.denied.clear();
+    this.dropping.clear();
+    this.latency.clear();
+    this.rateLimited = null;
+    this.hanging.clear();
+    this.releaseAll();
+  }
+
+  private release(w: Waiter): void {
+    this.waiters.delete(w);
+    w.release();
+  }
+}

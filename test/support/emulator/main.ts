@@ -1,0 +1,112 @@
+// `bun run emulator`: runs the OpenBao emulator standalone until SIGINT/SIGTERM and prints how
+// to reach it (URL, CA, root token, a fresh JWT also kept in <dir>/jwt) as text or one JSON line.
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startEmulator } from "./server.ts";
+
+const usage = `Usage: bun run emulator [options]
+
+Starts a local HTTPS OpenBao emulator (transit + jwt/approle auth) and keeps it running
+until SIGINT or SIGTERM.
+
+Options:
+  --port <n>            listen port (default 8200; 0 = random)
+  --host <addr>         listen address (default 127.0.0.1)
+  --dir <path>          where CA, certificate and jwt file go (default: temp dir, removed on exit)
+  --server-name <name>  TLS server name in the certificate (default openbao.test)
+  --transit-mount <m>   transit mount path (default transit)
+  --key <name>          transit key created at start (default kubernetes)
+  --allow-upsert        let encrypt create missing keys (default: disable_upsert=true)
+  --jwt-mount <m>       jwt auth mount (default jwt → auth/jwt)
+  --role <name>         jwt role (default openbao-kms)
+  --token-ttl <s>       TTL of login tokens in seconds (default 3600)
+  --jwt-ttl <s>         lifetime of the printed JWT; <dir>/jwt is refreshed at half of it (default 3600)
+  --json                print one JSON line instead of text
+  -h, --help            show this help
+`;
+
+function intOption(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: "string" }, host: { type: "string" }, dir: { type: "string" }, "server-name": { type: "string" },
+        "transit-mount": { type: "string" }, key: { type: "string" }, "allow-upsert": { type: "boolean" },
+        "jwt-mount": { type: "string" }, role: { type: "string" }, "token-ttl": { type: "string" },
+        "jwt-ttl": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  let port: number, tokenTtl: number, jwtTtl: number;
+  try {
+    port = intOption("port", values.port, 8200);
+    tokenTtl = intOption("token-ttl", values["token-ttl"], 3600);
+    jwtTtl = Math.max(60, intOption("jwt-ttl", values["jwt-ttl"], 3600));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+
+  const emu = await startEmulator({
+    host: values.host, port, dir: values.dir, serverName: values["server-name"],
+    transit: { mount: values["transit-mount"], keyName: values.key, disableUpsert: !values["allow-upsert"] },
+    jwt: { mount: values["jwt-mount"], role: values.role, tokenTtlSeconds: tokenTtl },
+  });
+  const jwtFile = join(emu.dir, "jwt");
+  const writeJwt = () => {
+    writeFileSync(jwtFile, emu.mintJwt({}, { ttlSeconds: jwtTtl }) + "\n", { mode: 0o600 });
+    chmodSync(jwtFile, 0o600);
+  };
+  writeJwt();
+  const refresh = setInterval(writeJwt, (jwtTtl * 1000) / 2);
+  const jwt = emu.mintJwt({}, { ttlSeconds: jwtTtl });
+
+  const info = {
+    url: emu.url, caFile: emu.caFile, serverName: emu.serverName, rootToken: emu.rootToken,
+    transitMount: emu.transitMount, transitMountUuid: emu.mountUuid(emu.transitMount), keyName: emu.keyName,
+    jwtMount: emu.jwtMount, jwtRole: emu.jwtRole, jwtAudience: emu.jwtAudience, jwtIssuer: emu.jwtIssuer,
+    jwtFile, jwt, approle: emu.approle, dir: emu.dir,
+  };
+  if (values.json) {
+    process.stdout.write(JSON.stringify(info) + "\n");
+  } else {
+    const rows: Array<[string, string]> = [
+      ["url", info.url], ["ca file", info.caFile], ["server name", info.serverName], ["root token", info.rootToken],
+      ["transit mount", `${info.transitMount} (uuid ${info.transitMountUuid})`], ["transit key", info.keyName],
+      ["jwt mount", info.jwtMount], ["jwt role", info.jwtRole], ["jwt audience", info.jwtAudience],
+      ["jwt file", `${jwtFile} (refreshed every ${jwtTtl / 2} s)`], ["jwt", jwt],
+      ["approle", `${emu.approle.mount} role_id=${emu.approle.roleId} secret_id=${emu.approle.secretId}`],
+    ];
+    process.stdout.write("OpenBao emulator running (Ctrl-C to stop)\n");
+    for (const [k, v] of rows) process.stdout.write(`  ${(k + ":").padEnd(15)} ${v}\n`);
+  }
+
+  await new Promise<void>((resolve) => {
+    const onSignal = () => resolve();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+  clearInterval(refresh);
+  await emu.stop();
+  if (!values.json) process.stdout.write("OpenBao emulator stopped\n");
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

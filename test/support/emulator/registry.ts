@@ -1,0 +1,81 @@
+// The mount registry: every mount's table entry together with its backend routes and (for
+// transit) its key store; sys/ and auth/token/ are always present and cannot be unmounted.
+import type { KeyObject } from "node:crypto";
+import { appRoleRoutes, type AppRoleConfig } from "./auth-approle.ts";
+import { jwtRoutes, type JwtAuthConfig, type JwtRole } from "./auth-jwt.ts";
+import { tokenRoutes } from "./auth-token.ts";
+import { normalizePrefix, type Faults } from "./faults.ts";
+import { KeyStore } from "./keys.ts";
+import { MountTable, normalizeMountPath } from "./mounts.ts";
+import type { Backend } from "./router.ts";
+import { sysRoutes } from "./sys.ts";
+import type { TokenStore } from "./tokens.ts";
+import { transitRoutes } from "./transit.ts";
+
+export class Registry {
+  readonly mounts = new MountTable();
+  readonly stores = new Map<string, KeyStore>();
+  readonly backends = new Map<string, Backend>();
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly nowMs: () => number,
+    faults: Faults,
+    private readonly disableUpsertDefault: boolean,
+  ) {
+    this.backends.set("auth/token/", { routes: tokenRoutes(tokens) });
+    this.backends.set("sys/", {
+      routes: sysRoutes({
+        mounts: this.mounts,
+        isDenied: (rel) => faults.isDenied(normalizePrefix(rel)),
+        enableTransit: (p) => void this.mountTransit(p),
+        enableAuth: (p, type) => (type === "jwt" ? void this.mountJwt(p) : `emulator: only jwt auth methods can be enabled, not ${JSON.stringify(type)}`),
+        disableMount: (p) => this.unmount(p),
+      }),
+    });
+  }
+
+  /** Mounts transit at `path` (idempotent) and returns its key store. */
+  mountTransit(path: string): KeyStore {
+    const p = normalizeMountPath(path);
+    const existing = this.stores.get(p);
+    if (existing) return existing;
+    const store = new KeyStore(this.nowMs, this.disableUpsertDefault);
+    this.mounts.add(p, "transit");
+    this.stores.set(p, store);
+    this.backends.set(p, { routes: transitRoutes(store) });
+    return store;
+  }
+
+  /** Mounts an unconfigured jwt auth method at `path` ("auth/x"); returns its mutable config. */
+  mountJwt(path: string): JwtAuthConfig {
+    const mount = normalizeMountPath(path).replace(/\/$/, "");
+    const cfg: JwtAuthConfig = {
+      mount, configured: false, boundIssuer: "", keys: [], keyPems: [], supportedAlgs: [], defaultRole: "", roles: new Map(),
+    };
+    this.mounts.add(mount, "jwt");
+    this.backends.set(mount + "/", { routes: jwtRoutes(cfg, this.tokens, this.nowMs), unauthenticated: /^login$/ });
+    return cfg;
+  }
+
+  /** Mounts a jwt auth method already configured with one trusted key and one role. */
+  mountConfiguredJwt(path: string, c: { issuer: string; key: KeyObject; keyPem: string; algs: string[]; role: JwtRole }): JwtAuthConfig {
+    return Object.assign(this.mountJwt(path), {
+      configured: true, boundIssuer: c.issuer, keys: [c.key], keyPems: [c.keyPem], supportedAlgs: c.algs,
+      roles: new Map([[c.role.name, c.role]]),
+    });
+  }
+
+  mountAppRole(cfg: AppRoleConfig): void {
+    this.mounts.add(cfg.mount, "approle");
+    this.backends.set(normalizeMountPath(cfg.mount), { routes: appRoleRoutes(cfg, this.tokens), unauthenticated: /^login$/ });
+  }
+
+  unmount(path: string): void {
+    const p = normalizeMountPath(path);
+    if (p === "sys/" || p === "auth/token/") return;
+    this.mounts.remove(p);
+    this.stores.delete(p);
+    this.backends.delete(p);
+  }
+}

@@ -1,0 +1,132 @@
+// Public types of the OpenBao emulator: start options and the control handle.
+
+export interface EmulatorOptions {
+  host?: string; // default "127.0.0.1"
+  port?: number; // default 0 = random free port
+  dir?: string; // CA/cert files; default a fresh mkdtemp dir (removed on stop)
+  serverName?: string; // default "openbao.test"
+  nowMs?: () => number; // clock for key creation times, token TTLs and JWT checks; default Date.now
+  jwt?: {
+    mount?: string; // "jwt" → auth/jwt
+    role?: string; // "openbao-kms"
+    tokenTtlSeconds?: number; // 3600
+    tokenMaxTtlSeconds?: number; // 2764800 (OpenBao's system max, 768h)
+    boundAudiences?: string[]; // ["openbao-kms"]
+    boundSubject?: string; // "" = any subject
+    boundIssuer?: string; // default: the emulator's issuer
+    boundClaims?: Record<string, string | string[]>;
+    policies?: string[]; // ["kms-plugin"]
+    supportedAlgs?: string[]; // ["RS256"]
+  };
+  approle?: {
+    mount?: string; // "approle" → auth/approle
+    roleName?: string; // "openbao-kms"
+    roleId?: string; // random uuid
+    secretId?: string; // random uuid
+    tokenTtlSeconds?: number; // 3600
+    tokenMaxTtlSeconds?: number; // 2764800
+    policies?: string[]; // ["kms-plugin"]
+  };
+  transit?: {
+    mount?: string; // "transit"
+    keyName?: string; // "kubernetes"
+    createKey?: boolean; // true
+    disableUpsert?: boolean; // true
+  };
+  /** Namespaces accepted in X-Vault-Namespace (aliases of root); any other name → 403. */
+  namespaces?: string[];
+  maxRequestBytes?: number; // 32 MiB
+  maxJsonStrings?: number; // 1000
+}
+
+/** One HTTP request as seen by the emulator. `status` 0 = no HTTP response (dropped, or still pending). */
+export interface RequestRecord {
+  method: string;
+  path: string; // URL path, e.g. "/v1/transit/encrypt/kubernetes"
+  status: number;
+  atMs: number; // wall-clock arrival time (Date.now(), not the injected clock)
+  namespace?: string; // X-Vault-Namespace, when sent
+}
+
+export interface KeyInfo {
+  latestVersion: number;
+  keys: Record<string, number>; // version → creation time, Unix seconds
+  minDecryptionVersion: number;
+  minEncryptionVersion: number;
+  type: string;
+  derived: boolean;
+}
+
+export interface KeyConfig {
+  minDecryptionVersion?: number;
+  minEncryptionVersion?: number;
+  deletionAllowed?: boolean;
+  exportable?: boolean;
+  allowPlaintextBackup?: boolean;
+  autoRotatePeriodSeconds?: number;
+}
+
+export interface CreateKeyOptions {
+  mount?: string;
+  type?: string; // "aes256-gcm96" (default) or "aes128-gcm96"
+  exportable?: boolean;
+  allowPlaintextBackup?: boolean;
+  deletionAllowed?: boolean;
+  derived?: boolean;
+}
+
+export interface Emulator {
+  url: string; // "https://127.0.0.1:<port>"
+  port: number;
+  serverName: string;
+  caFile: string;
+  caPem: string;
+  dir: string;
+  rootToken: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  jwtRole: string;
+  jwtMount: string; // "auth/jwt"
+  jwtPublicKeyPem: string; // the key the jwt mount trusts
+  approle: { mount: string; roleName: string; roleId: string; secretId: string };
+  transitMount: string; // "transit"
+  keyName: string; // default transit key name
+  /** A JWT valid for the role by default (iat = nbf = now, exp = now + ttl, default 1 h); `undefined` overrides drop a claim. */
+  mintJwt(overrides?: Record<string, unknown>, opts?: { ttlSeconds?: number }): string;
+  /** Like mintJwt but signed by a key the emulator does not trust. */
+  mintForeignJwt(overrides?: Record<string, unknown>, opts?: { ttlSeconds?: number }): string;
+  /** uuid of a mount ("transit", "auth/jwt"); throws for an unknown mount. */
+  mountUuid(mount: string): string;
+  /** Mount accessor (`transit_<8hex>`); throws for an unknown mount. */
+  mountAccessor(mount: string): string;
+  /** Enables another transit mount (no HTTP). */
+  mountTransit(mount: string): void;
+
+  createKey(name: string, opts?: CreateKeyOptions): void;
+  rotateKey(name: string, opts?: { mount?: string }): number;
+  configureKey(name: string, cfg: KeyConfig, mount?: string): void;
+  keyInfo(name: string, mount?: string): KeyInfo | undefined;
+  deleteKey(name: string, mount?: string): boolean;
+  setDisableUpsert(v: boolean, mount?: string): void;
+
+  readonly requests: ReadonlyArray<RequestRecord>;
+  count(filter?: { method?: string; pathPrefix?: string }): number;
+  resetCounts(): void;
+
+  seal(): void;
+  unseal(): void;
+  readonly sealed: boolean;
+  deny(pathPrefix: string): void;
+  allow(pathPrefix: string): void;
+  setLatency(ms: number, pathPrefix?: string): void;
+  rateLimit(pathPrefix: string | null): void;
+  dropConnections(on: boolean, pathPrefix?: string): void;
+  hang(on: boolean, pathPrefix?: string): void;
+  /** Clears deny/latency/rate-limit/drop/hang (not the seal). */
+  clearFaults(): void;
+  revokeAllTokens(): void; // every token except the root token
+  revokeToken(token: string): void;
+  /** Whether `token` is currently valid (not revoked, not expired on the injected clock). */
+  isTokenValid(token: string): boolean;
+  stop(): Promise<void>;
+}
