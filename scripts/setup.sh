@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Prepares a machine for the demo and the tests (Debian 12, root; only Node.js/npm needed).
+# Idempotent and quick when everything is present: installs the Bun pinned in package.json
+# through npm, the Debian packages the tests use, then the locked npm dependencies.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# System packages the tests and demo need (one per line, with why).
+APT_PACKAGES=(
+  ca-certificates
+  git                # scripts/build.ts bakes the commit into the binary
+  openssl            # test CAs and certificates for the OpenBao emulator
+  python3            # /usr/bin/python3 runs the independent gRPC client in e2e tests
+  python3-grpcio     # ... its gRPC library (C core, like kube-apiserver's grpc-go peer)
+  python3-grpc-tools # ... generates its protobuf code from proto/ at test time
+  python3-protobuf   # ... its protobuf runtime
+)
+
+export DEBIAN_FRONTEND=noninteractive
+log() { printf '==> setup: %s\n' "$*" >&2; }
+die() { printf '!!! setup: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# Bun, pinned by package.json "packageManager": "bun@X.Y.Z".
+BUN_VERSION=$(sed -n 's/.*"packageManager"[[:space:]]*:[[:space:]]*"bun@\([^"]*\)".*/\1/p' package.json)
+[ -n "$BUN_VERSION" ] || die 'no "packageManager": "bun@<version>" in package.json'
+have_bun=$(bun --version 2>/dev/null || true)
+if [ "$have_bun" != "$BUN_VERSION" ]; then
+  log "installing bun@$BUN_VERSION via npm (found: ${have_bun:-none})"
+  npm install -g --no-audit --no-fund "bun@$BUN_VERSION" >&2 || die "npm install -g bun@$BUN_VERSION"
+  hash -r
+  have_bun=$(bun --version 2>/dev/null || true)
+  [ "$have_bun" = "$BUN_VERSION" ] || die "bun --version is '${have_bun:-missing}' after install, want $BUN_VERSION (is $(npm prefix -g)/bin on PATH?)"
+fi
+log "bun $have_bun"
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || die "missing Debian packages (${missing[*]}); run as root or install them"
+  log "apt-get install ${missing[*]}"
+  apt-get update -q >&2 || die "apt-get update"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 || die "apt-get install ${missing[*]}"
+fi
+
+log "bun install --frozen-lockfile"
+bun install --frozen-lockfile >&2 || die "bun install --frozen-lockfile (is bun.lock in sync with package.json?)"
