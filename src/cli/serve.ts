@@ -16,6 +16,7 @@ import { createJwtFileTokenSource } from "../openbao/token-source.ts";
 import { createTransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { createLogger, type Logger } from "../platform/log.ts";
+import { startMemoryTrim } from "../platform/memory.ts";
 import { prepareSocketPath } from "../platform/unix-socket.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
@@ -43,6 +44,8 @@ ${formatFlags(flags)}
 `;
 
 export const shutdownGraceMs = 15_000;
+/** How often, at most, a full GC runs after RPC activity (see src/platform/memory.ts). */
+export const memoryTrimIntervalMs = 1_000;
 
 export interface ServeIo {
   readonly out: (s: string) => void;
@@ -114,6 +117,7 @@ async function start(config: Config, log: Logger) {
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
 
+  const memory = startMemoryTrim(memoryTrimIntervalMs);
   const service = new KmsService({ transit, keys, status: keys, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
   const limiters = {
     Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
@@ -124,6 +128,7 @@ async function start(config: Config, log: Logger) {
     service,
     limiters,
     observe: (o) => {
+      memory.noteActivity();
       const fields = {
         method: o.method,
         grpc_code: o.code,
