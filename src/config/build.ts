@@ -4,7 +4,7 @@ import type { Config, FileConfig } from "./schema.ts";
 
 /** Builds the frozen Config from validated file data. */
 export function buildConfig(f: FileConfig): Config {
-  const { server: s, openbao: o, auth: a, transit: t, logging: l } = f;
+  const { server: s, openbao: o, auth: a, transit: t, status: st, logging: l } = f;
   const scope = t.key_id_scope;
   return deepFreeze({
     configVersion: f.config_version,
@@ -38,6 +38,7 @@ export function buildConfig(f: FileConfig): Config {
         keyLineageId: scope.key_lineage_id,
       },
     },
+    status: { probeIntervalMs: st.probe_interval, deepProbeIntervalMs: st.deep_probe_interval, maxStalenessMs: st.max_staleness },
     logging: { level: l.level, format: l.format },
   });
 }

@@ -7,7 +7,7 @@ import { type ConfigProblem, ConfigError } from "./errors.ts";
 import { describeType, isTable } from "./fields.ts";
 import { issuesToProblems, unknownKeys } from "./issues.ts";
 import { type ReadFileCapped, readFailureReason, readFileCapped } from "./read-file.ts";
-import { type Config, configVersion, fileSchema } from "./schema.ts";
+import { type Config, configVersion, type FileConfig, fileSchema } from "./schema.ts";
 import { parseToml } from "./toml.ts";
 
 // Callers resolve the path right before loading, so it is offered here too.
@@ -47,6 +47,8 @@ export function parseConfigText(text: string, opts: LoadOptions = {}): Config {
     );
     throw new ConfigError("invalid", source, labelled.length > 0 ? labelled : [{ path: "", message: "is invalid" }]);
   }
+  const related = relationshipProblems(result.output);
+  if (related.length > 0) throw new ConfigError("invalid", source, related);
   return buildConfig(result.output);
 }
 
@@ -71,6 +73,15 @@ export async function loadConfigFile(
     throw new ConfigError("syntax", source, [{ path: "", message: "is not valid UTF-8" }]);
   }
   return parseConfigText(text, { ...opts, sourceName: source });
+}
+
+/** Rules between keys, checked once every key is valid on its own. */
+function relationshipProblems(f: FileConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (f.status.probe_interval >= f.status.max_staleness) {
+    problems.push({ path: "status.probe_interval", message: "must be shorter than status.max_staleness" });
+  }
+  return problems;
 }
 
 const tooLargeMessage = `file is larger than ${maxConfigBytes / 1024 / 1024} MiB`;

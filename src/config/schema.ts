@@ -71,6 +71,16 @@ const transitSchema = optionalTable({
   key_id_scope: keyIdScopeSchema,
 });
 
+/** status.* duration bounds (ms): above 0 and at most 24h. */
+export const statusIntervalBoundsMs = { min: 1, max: 86_400_000 } as const;
+const statusDuration = (fallback: string) => v.optional(durationMs(statusIntervalBoundsMs.min, statusIntervalBoundsMs.max), fallback);
+
+const statusSchema = optionalTable({
+  probe_interval: statusDuration("30s"),
+  deep_probe_interval: statusDuration("5m"),
+  max_staleness: statusDuration("2m"),
+});
+
 const loggingSchema = optionalTable({
   level: v.optional(oneOf(["debug", "info", "warn", "error"]), "info"),
   format: v.optional(oneOf(["json", "text"]), "json"),
@@ -83,6 +93,7 @@ export const fileSchema = table({
   openbao: openBaoSchema,
   auth: authSchema,
   transit: transitSchema,
+  status: statusSchema,
   logging: loggingSchema,
 });
 
@@ -130,6 +141,14 @@ export interface Config {
       readonly transitMountId: string;
       readonly keyLineageId: string;
     };
+  };
+  readonly status: {
+    /** Metadata probe period, ms; shorter than maxStalenessMs. */
+    readonly probeIntervalMs: number;
+    /** Deep (encrypt/decrypt) probe period, ms. */
+    readonly deepProbeIntervalMs: number;
+    /** Status is unhealthy once the last metadata probe is older than this, ms. */
+    readonly maxStalenessMs: number;
   };
   readonly logging: { readonly level: LogLevel; readonly format: "json" | "text" };
 }

@@ -40,6 +40,7 @@ describe("valid fixtures", () => {
           keyLineageId: "0f4e8d2c6b1a9f3e7d5c4b2a1908f7e6",
         },
       },
+      status: { probeIntervalMs: 10_000, deepProbeIntervalMs: 60_000, maxStalenessMs: 45_000 },
       logging: { level: "warn", format: "text" },
     });
   });
@@ -58,6 +59,7 @@ describe("valid fixtures", () => {
     expect(cfg.openbao.timeoutMs).toBe(2000);
     expect(cfg.auth.method).toBe("jwt");
     expect(cfg.logging).toEqual({ level: "info", format: "json" });
+    expect(cfg.status).toEqual({ probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, maxStalenessMs: 120_000 });
   });
 
   test("the Config is frozen all the way down", async () => {
@@ -96,6 +98,8 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
     ],
   ],
   ["bad-bare-number-duration.toml", [["openbao.timeout", bareNumber]]],
+  ["bad-status-bare-number.toml", [["status.deep_probe_interval", bareNumber]]],
+  ["bad-status-probe-not-shorter.toml", [["status.probe_interval", "must be shorter than status.max_staleness"]]],
   ["bad-duration-unit.toml", [["openbao.timeout", 'has an unknown unit; use h, m, s or ms (e.g. "1m30s")']]],
   ["bad-negative-duration.toml", [["openbao.timeout", "must not be negative"]]],
   ["bad-http-address.toml", [["openbao.address", "must use https"]]],
