@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { snapshotsFromMetadata, staticKeySet } from "../keys/from-metadata.ts";
+import { KeyProfileError, snapshotsFromMetadata, staticKeySet } from "../keys/from-metadata.ts";
 import { createHandlers } from "../kms/grpc/handlers.ts";
 import { startKmsServer } from "../kms/grpc/server.ts";
 import { ConcurrencyLimiter } from "../kms/limiter.ts";
@@ -18,9 +18,10 @@ import { resolveGroupId } from "../platform/groups.ts";
 import { createLogger, type Logger } from "../platform/log.ts";
 import { startMemoryTrim } from "../platform/memory.ts";
 import { prepareSocketPath } from "../platform/unix-socket.ts";
+import { StatusController } from "../status/controller.ts";
+import { StatusStore } from "../status/store.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
-import { deepProbe } from "./deep-probe.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
 import { describeStartupFailure } from "./startup-errors.ts";
 
@@ -112,13 +113,28 @@ async function start(config: Config, log: Logger) {
   const keys = staticKeySet(snapshots);
   const active = keys.current().active;
   if (active === undefined) throw new Error("no active key version");
-  await deepProbe(transit, active.transitVersion, config.openbao.timeoutMs);
+  const store = new StatusStore(Date.now, config.status.maxStalenessMs);
+  const controller = new StatusController({
+    transit,
+    store,
+    active,
+    nowMs: Date.now,
+    log,
+    probeIntervalMs: config.status.probeIntervalMs,
+    deepProbeIntervalMs: config.status.deepProbeIntervalMs,
+    timeoutMs: config.openbao.timeoutMs,
+  });
+  // Fail closed: no socket until a metadata probe and a deep probe have both passed.
+  for (const probe of [() => controller.probeOnce(), () => controller.deepProbeOnce()]) {
+    const r = await probe();
+    if (!r.ok) throw r.cause ?? new KeyProfileError(startupReasonMessage(r.reason, config));
+  }
 
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
 
   const memory = startMemoryTrim(memoryTrimIntervalMs);
-  const service = new KmsService({ transit, keys, status: keys, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
+  const service = new KmsService({ transit, keys, status: store, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
   const limiters = {
     Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
     Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
@@ -142,7 +158,21 @@ async function start(config: Config, log: Logger) {
       else log.warn("kms.request", fields);
     },
   });
-  return startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
+  const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
+  controller.start();
+  return {
+    stop(graceMs: number) {
+      controller.stop();
+      return server.stop(graceMs);
+    },
+  };
+}
+
+function startupReasonMessage(reason: string, config: Config): string {
+  const mount = config.transit.mountPath;
+  if (reason === "upsert_allowed") return `Transit mount ${mount} allows key upsert: set ${mount}/config/keys disable_upsert=true so encrypt can never create a key`;
+  if (reason === "encryption_blocked") return `min_encryption_version of ${mount}/keys/${config.transit.keyName} blocks the active version`;
+  return `start-up probe failed: ${reason}`;
 }
 
 function readBoundedText(path: string, limit: number): string {

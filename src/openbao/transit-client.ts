@@ -6,7 +6,7 @@ import { TransitError } from "../kms/errors.ts";
 import type { Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
 import type { OpenBaoHttp } from "./http.ts";
 import type { TokenSource } from "./token-source.ts";
-import { decryptReply, encryptReply, keyReply } from "./wire.ts";
+import { configKeysReply, decryptReply, encryptReply, keyReply } from "./wire.ts";
 
 export interface TransitClientOptions {
   readonly http: OpenBaoHttp;
@@ -36,6 +36,8 @@ const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 
 export interface TransitClient extends Transit {
   readKey(signal?: AbortSignal): Promise<KeyMetadata>;
+  /** `disable_upsert` of the mount's `config/keys`: true means encrypt can never create a key. */
+  readDisableUpsert(signal?: AbortSignal): Promise<boolean>;
 }
 
 export function createTransitClient(opts: TransitClientOptions): TransitClient {
@@ -66,6 +68,11 @@ export function createTransitClient(opts: TransitClientOptions): TransitClient {
       const reply = await call("POST", `${mount}/decrypt/${key}`, "transit.decrypt", decryptReply, body, signal);
       if (!strictBase64.test(reply.data.plaintext)) throw new TransitError("invalid_response", "transit.decrypt");
       return new Uint8Array(Buffer.from(reply.data.plaintext, "base64"));
+    },
+
+    async readDisableUpsert(signal?: AbortSignal): Promise<boolean> {
+      const reply = await call("GET", `${mount}/config/keys`, "transit.read_config_keys", configKeysReply, undefined, signal);
+      return reply.data.disable_upsert;
     },
 
     async readKey(signal?: AbortSignal): Promise<KeyMetadata> {

@@ -37,3 +37,7 @@ export const keyReply = v.object({
     supports_decryption: v.boolean(),
   }),
 });
+
+export const configKeysReply = v.object({
+  data: v.object({ disable_upsert: v.boolean() }),
+});

@@ -31,6 +31,8 @@ export const allowedLogFields = new Set([
   "in_flight",
   "outcome",
   "startup_ms",
+  "probe_kind",
+  "healthz",
 ]);
 
 export interface Logger {

@@ -42,7 +42,10 @@ export interface ProviderFiles {
 }
 
 /** Writes a complete config (plus JWT file) for `emu`. `extra` is appended raw TOML. */
-export function writeProviderFiles(emu: EmulatorLike, opts: { timeout?: string; namespace?: string; logLevel?: string; extraServer?: string; keyName?: string } = {}): ProviderFiles {
+export function writeProviderFiles(
+  emu: EmulatorLike,
+  opts: { timeout?: string; namespace?: string; logLevel?: string; extraServer?: string; keyName?: string; extraToml?: string } = {},
+): ProviderFiles {
   const dir = mkdtempSync("/tmp/bkp-e2e-");
   const socketDir = makeSocketDir();
   const socketPath = join(socketDir, "kms.sock");
@@ -87,6 +90,7 @@ key_lineage_id = "0123456789abcdef0123456789abcdef"
 [logging]
 level = "${opts.logLevel ?? "debug"}"
 format = "json"
+${opts.extraToml ?? ""}
 `;
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, toml, { mode: 0o640 });

@@ -1,0 +1,99 @@
+// The status cache Status, Encrypt and /ready are served from (reference core-behaviour §2.3
+// rules 9–10, §2.8 rule 38). Reading it never calls OpenBao. Healthy only when a key is
+// loaded, the last metadata probe passed, the deep probe passed for *this* active key, and
+// the last metadata publication is younger than max_staleness.
+
+import type { StatusSource, StatusView } from "../kms/ports.ts";
+import type { KeySnapshot } from "../kms/snapshot.ts";
+
+/** Stable, low-cardinality reasons for not being ready (the reference's codes). */
+export type ReadinessReason =
+  | "state_unavailable"
+  | "status_stale"
+  | "metadata_unverified"
+  | "metadata_read_failed"
+  | "upsert_check_failed"
+  | "upsert_allowed"
+  | "profile_invalid"
+  | "encryption_blocked"
+  | "deep_probe_pending"
+  | "deep_probe_failed"
+  | "circuit_breaker_open"
+  | "probe_failed";
+
+export type ProbeOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: ReadinessReason; readonly errorClass?: string };
+
+export interface HealthSnapshot extends StatusView {
+  /** ms since the last metadata publication; undefined before the first one. */
+  readonly cacheAgeMs: number | undefined;
+  readonly stale: boolean;
+  /** Empty exactly when healthy. */
+  readonly reasons: readonly ReadinessReason[];
+  readonly metadataErrorClass?: string;
+  readonly deepErrorClass?: string;
+}
+
+export class StatusStore implements StatusSource {
+  private active: KeySnapshot | undefined;
+  private updatedAtMs: number | undefined;
+  private metadata: ProbeOutcome | undefined;
+  private deep: (ProbeOutcome & { keyId: string }) | undefined;
+
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly maxStalenessMs: number,
+  ) {}
+
+  /** Records a metadata probe (success or failure) and refreshes the cache age. A new active key invalidates the deep probe. */
+  publishMetadata(outcome: ProbeOutcome, active?: KeySnapshot): void {
+    if (active !== undefined) {
+      if (this.active?.keyId !== active.keyId) this.deep = undefined;
+      this.active = active;
+    }
+    this.metadata = outcome;
+    this.updatedAtMs = this.nowMs();
+  }
+
+  /** Records a deep probe for `keyId`; ignored unless it is still the active key. Does not refresh the age. */
+  publishDeep(keyId: string, outcome: ProbeOutcome): void {
+    if (this.active?.keyId === keyId) this.deep = { ...outcome, keyId };
+  }
+
+  /** True when the active key has no passing deep probe yet (the scheduler probes at once). */
+  deepProbeRequired(): boolean {
+    return this.active !== undefined && this.metadata?.ok === true && this.deep?.ok !== true;
+  }
+
+  get activeKey(): KeySnapshot | undefined {
+    return this.active;
+  }
+
+  snapshot(): HealthSnapshot {
+    const now = this.nowMs();
+    const cacheAgeMs = this.updatedAtMs === undefined ? undefined : now - this.updatedAtMs;
+    const stale = cacheAgeMs === undefined || cacheAgeMs > this.maxStalenessMs;
+    const reasons: ReadinessReason[] = [];
+    if (this.active === undefined) reasons.push("state_unavailable");
+    if (this.metadata === undefined) reasons.push("metadata_unverified");
+    else if (!this.metadata.ok) reasons.push(this.metadata.reason);
+    if (this.deep === undefined || this.deep.keyId !== this.active?.keyId) reasons.push("deep_probe_pending");
+    else if (!this.deep.ok) reasons.push(this.deep.reason);
+    if (stale) reasons.push("status_stale");
+    const healthy = reasons.length === 0;
+    return {
+      healthz: healthy ? "ok" : "unhealthy",
+      keyId: healthy && this.active ? this.active.keyId : "",
+      active: this.active,
+      cacheAgeMs,
+      stale,
+      reasons,
+      ...(this.metadata && !this.metadata.ok && this.metadata.errorClass ? { metadataErrorClass: this.metadata.errorClass } : {}),
+      ...(this.deep && !this.deep.ok && this.deep.errorClass ? { deepErrorClass: this.deep.errorClass } : {}),
+    };
+  }
+
+  current(): StatusView {
+    const s = this.snapshot();
+    return { healthz: s.healthz, keyId: s.keyId, active: s.active };
+  }
+}
