@@ -45,7 +45,7 @@ ${formatFlags(flags)}
 `;
 
 export const shutdownGraceMs = 15_000;
-/** How often, at most, a full GC runs after RPC activity (see src/platform/memory.ts). */
+/** A full GC runs once RPCs have stopped for this long (see src/platform/memory.ts). */
 export const memoryTrimIntervalMs = 1_000;
 
 export interface ServeIo {
@@ -145,6 +145,7 @@ async function start(config: Config, log: Logger) {
     limiters,
     observe: (o) => {
       memory.noteActivity();
+      if (o.code === 0 && !log.enabled("debug")) return;
       const fields = {
         method: o.method,
         grpc_code: o.code,

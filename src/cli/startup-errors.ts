@@ -32,8 +32,9 @@ export function describeStartupFailure(error: unknown, config: Config): string {
       return `OpenBao login at ${config.auth.jwt.mountPath} failed: ${error.kind}${http}; check auth.jwt.role, the JWT file and the role's bound claims`;
     }
     const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
-    if (error.kind === "not_found") return `Transit key ${key} not found${http}`;
-    if (error.kind === "permission_denied") return `permission denied by OpenBao for ${error.operation} on ${key}${http}: check the token's policy`;
+    const path = error.operation === "transit.read_config_keys" ? `${config.transit.mountPath}/config/keys` : key;
+    if (error.kind === "not_found") return `Transit ${path === key ? "key" : "path"} ${path} not found${http}`;
+    if (error.kind === "permission_denied") return `permission denied by OpenBao for ${error.operation} on ${path}${http}: check the token's policy`;
     return `OpenBao ${error.operation} failed: ${error.kind}${http}`;
   }
   if (error instanceof Error && "code" in error && typeof (error as NodeJS.ErrnoException).path === "string") {

@@ -12,8 +12,23 @@ export const aadVersion = "v1";
 export const aadPurpose = "kubernetes-etcd-kms-v2";
 export const providerKind = "openbao-transit";
 
-/** The canonical AAD bytes for a snapshot. All values derive from the snapshot and its scope. */
+// Snapshots are immutable, so their AAD is computed once (it costs five SHA-256 runs).
+const aadCache = new WeakMap<KeySnapshot, Uint8Array>();
+
+/**
+ * The canonical AAD bytes for a snapshot. All values derive from the snapshot and its scope.
+ * The returned bytes are shared between calls: read them, never modify them.
+ */
 export function canonicalAad(snapshot: KeySnapshot): Uint8Array {
+  let aad = aadCache.get(snapshot);
+  if (aad === undefined) {
+    aad = buildAad(snapshot);
+    aadCache.set(snapshot, aad);
+  }
+  return aad;
+}
+
+function buildAad(snapshot: KeySnapshot): Uint8Array {
   const s = snapshot.scope;
   const fields: Array<readonly [string, string]> = [
     ["aad_version", aadVersion],

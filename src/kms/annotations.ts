@@ -17,17 +17,42 @@ export const annotationKeys = {
   aadVersion: "aad-version.kms.openbao.org",
 } as const;
 
+interface SnapshotHashes {
+  readonly keyIdHash: string;
+  readonly transitMountHash: string;
+  readonly transitKeyHash: string;
+  readonly namespaceHash: string | undefined;
+}
+
+// Snapshots are immutable, so their hashes are computed once, not on every request.
+const hashCache = new WeakMap<KeySnapshot, SnapshotHashes>();
+
+function hashesOf(snapshot: KeySnapshot): SnapshotHashes {
+  let h = hashCache.get(snapshot);
+  if (h === undefined) {
+    const s = snapshot.scope;
+    h = {
+      keyIdHash: hashValue(snapshot.keyId),
+      transitMountHash: hashValue(s.transitMountId),
+      transitKeyHash: hashValue(s.keyLineageId),
+      namespaceHash: s.openbaoNamespace === "" ? undefined : hashValue(s.openbaoNamespace),
+    };
+    hashCache.set(snapshot, h);
+  }
+  return h;
+}
+
 /** Annotations for a new ciphertext, in the order the Go implementation lists them. */
 export function buildAnnotations(snapshot: KeySnapshot, pluginVersion: string): Map<string, string> {
-  const s = snapshot.scope;
+  const h = hashesOf(snapshot);
   const out = new Map<string, string>([
     [annotationKeys.provider, providerKind],
-    [annotationKeys.keyIdHash, hashValue(snapshot.keyId)],
+    [annotationKeys.keyIdHash, h.keyIdHash],
     [annotationKeys.transitKeyVersion, String(snapshot.transitVersion)],
-    [annotationKeys.transitMountHash, hashValue(s.transitMountId)],
-    [annotationKeys.transitKeyHash, hashValue(s.keyLineageId)],
+    [annotationKeys.transitMountHash, h.transitMountHash],
+    [annotationKeys.transitKeyHash, h.transitKeyHash],
   ]);
-  if (s.openbaoNamespace !== "") out.set(annotationKeys.namespaceHash, hashValue(s.openbaoNamespace));
+  if (h.namespaceHash !== undefined) out.set(annotationKeys.namespaceHash, h.namespaceHash);
   out.set(annotationKeys.pluginVersion, pluginVersion);
   out.set(annotationKeys.aadVersion, aadVersion);
   return out;
@@ -87,13 +112,12 @@ export function parseAnnotations(annotations: ReadonlyMap<string, string>): Pars
 
 /** Checks parsed annotations against the snapshot; throws KmsError annotation_mismatch. */
 export function verifyAnnotations(parsed: ParsedAnnotations, snapshot: KeySnapshot): void {
-  const s = snapshot.scope;
-  const expectedNamespaceHash = s.openbaoNamespace === "" ? undefined : hashValue(s.openbaoNamespace);
+  const h = hashesOf(snapshot);
   const matches =
     parsed.transitVersion === snapshot.transitVersion &&
-    parsed.keyIdHash === hashValue(snapshot.keyId) &&
-    parsed.transitMountHash === hashValue(s.transitMountId) &&
-    parsed.transitKeyHash === hashValue(s.keyLineageId) &&
-    parsed.namespaceHash === expectedNamespaceHash;
+    parsed.keyIdHash === h.keyIdHash &&
+    parsed.transitMountHash === h.transitMountHash &&
+    parsed.transitKeyHash === h.transitKeyHash &&
+    parsed.namespaceHash === h.namespaceHash;
   if (!matches) throw new KmsError("annotation_mismatch");
 }

@@ -23,8 +23,10 @@ export interface RequestObservation {
   readonly code: Code;
   readonly errorClass: string;
   readonly durationMs: number;
-  readonly keyIdHash?: string;
-  readonly uidHash?: string;
+  /** H(key_id), computed on first read. */
+  readonly keyIdHash: string | undefined;
+  /** H(request uid), computed on first read. */
+  readonly uidHash: string | undefined;
   /** Internal cause for logs (classified errors only; never sent to the client). */
   readonly cause?: unknown;
 }
@@ -46,14 +48,19 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
       const startedAt = performance.now();
       const uid = (call.request as { uid?: string } | undefined)?.uid ?? "";
+      // Hashes are computed only if the observer reads them (a successful call is usually not logged).
       const finish = (code: Code, errorClass: string, keyId: string | undefined, cause?: unknown) =>
         deps.observe({
           method,
           code,
           errorClass,
           durationMs: performance.now() - startedAt,
-          ...(keyId ? { keyIdHash: hashValue(keyId) } : {}),
-          ...(uid ? { uidHash: hashValue(uid) } : {}),
+          get keyIdHash() {
+            return keyId ? hashValue(keyId) : undefined;
+          },
+          get uidHash() {
+            return uid ? hashValue(uid) : undefined;
+          },
           ...(cause === undefined ? {} : { cause }),
         });
 
