@@ -3,8 +3,8 @@
 // Three processes: this one hosts the emulator (so it can count OpenBao calls), the provider
 // binary, and scripts/bench-load.ts generating load. Flags: --quick (fewer iterations).
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, watch } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { build } from "./build.ts";
 import { startEmulator, type Emulator } from "../test/support/emulator/server.ts";
@@ -39,10 +39,18 @@ async function measureStartup(emu: Emulator, binary: string, runs: number): Prom
   for (let i = 0; i < runs; i++) {
     const files = writeProviderFiles(emu, { logLevel: "warn" });
     const t0 = performance.now();
+    // Wait on inotify for the socket to appear, then connect: busy-polling would steal the CPU
+    // the provider (and the emulator in this process) need, and inflate the number.
+    const appeared = new Promise<void>((resolve) => {
+      const w = watch(dirname(files.socketPath), () => {
+        if (existsSync(files.socketPath)) (w.close(), resolve());
+      });
+    });
     const proc = Bun.spawn([binary, "serve", "--config", files.configPath], { stdout: "ignore", stderr: "pipe" });
+    await Promise.race([appeared, proc.exited]);
     while (!(await canConnect(files.socketPath))) {
       if (proc.exitCode !== null || performance.now() - t0 > 10_000) throw new Error(`provider did not start: ${await new Response(proc.stderr).text()}`);
-      await Bun.sleep(0.2); // yield: the emulator in this process must answer the provider's login
+      await Bun.sleep(0.5);
     }
     samples.push(performance.now() - t0);
     proc.kill("SIGTERM");

@@ -1,25 +1,32 @@
-// Keeps RSS near the live heap. Under sustained RPC load JavaScriptCore lets the heap (and
-// RSS) grow to ~150 MB before collecting; a full collection at most once per interval, and
-// only after activity, holds it near 100 MB under load and ~80 MB idle (docs/performance.md).
+// Keeps RSS near the live heap without pausing busy periods. Under sustained RPC load
+// JavaScriptCore lets RSS grow to a ~150 MB plateau; collecting every second held it near
+// 100 MB but put full-GC pauses into the p99 of busy periods. So: one full collection once
+// activity has stopped for a whole interval (docs/decisions/runtime.md, docs/performance.md).
 
 export interface MemoryTrim {
-  /** Call on every finished request; marks the interval as active. */
+  /** Call on every finished request. */
   noteActivity(): void;
   stop(): void;
 }
 
 /** Starts the trim timer (unref'd, so it never keeps the process alive). */
 export function startMemoryTrim(intervalMs: number, collect: () => void = () => Bun.gc(true)): MemoryTrim {
-  let active = false;
+  let sinceCollection = false; // activity since the last collection
+  let thisInterval = false; // activity during the current interval
   const timer = setInterval(() => {
-    if (!active) return;
-    active = false;
+    if (thisInterval) {
+      thisInterval = false; // still busy: never pause now
+      return;
+    }
+    if (!sinceCollection) return; // idle and already collected
+    sinceCollection = false;
     collect();
   }, intervalMs);
   timer.unref();
   return {
     noteActivity: () => {
-      active = true;
+      sinceCollection = true;
+      thisInterval = true;
     },
     stop: () => clearInterval(timer),
   };
