@@ -26,9 +26,13 @@ function stats(samples: number[], errors = 0): Stats {
   return { n: s.length, errors, p50: at(0.5), p99: at(0.99), max: s[s.length - 1] ?? NaN };
 }
 
-/** Runs the load generator in its own process and returns its stats. */
-async function load(spec: Record<string, unknown>): Promise<Stats> {
-  const p = Bun.spawn([process.execPath, join(import.meta.dir, "bench-load.ts"), JSON.stringify(spec)], { stdout: "pipe", stderr: "inherit" });
+/** Runs a load generator (Bun/grpc-js, or python3-grpcio's C core) in its own process and returns its stats. */
+async function load(spec: Record<string, unknown>, client: "bun" | "python" = "bun"): Promise<Stats> {
+  const cmd =
+    client === "bun"
+      ? [process.execPath, join(import.meta.dir, "bench-load.ts"), JSON.stringify(spec)]
+      : ["/usr/bin/python3", join(import.meta.dir, "bench-load.py"), join(import.meta.dir, "..", "proto"), JSON.stringify(spec)];
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
   const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
   if (code !== 0) throw new Error(`load generator failed (${code})`);
   return JSON.parse(out.trim().split("\n").pop()!) as Stats;
@@ -131,6 +135,16 @@ async function main() {
     }
     console.log("  budgets: Status p99 ≤ 1 ms at 16 in flight with 0 OpenBao calls. Calls above max_concurrent_* (Status 16, Encrypt 32,");
     console.log("  Decrypt 64) are refused at once by design; a closed loop rarely exceeds them because the server answers fast.");
+
+    console.log("\nThe same budgeted cases with python3-grpcio's C-core client (asyncio), which is not itself the bottleneck:");
+    for (const [target, c, total] of [["status", 16, 20000], ["decrypt", 64, 6000]] as const) {
+      emu.resetCounts();
+      const cpu0 = cpuTicks(pid);
+      const s = await load({ target, concurrency: c, total: n(total), socket: files.socketPath, decrypt: seeds }, "python");
+      const cpuUs = ((cpuTicks(pid) - cpu0) * 10_000) / Math.max(1, s.n + s.errors);
+      rows.set(`py-${target}/${c}`, s);
+      console.log(`  ${target.padEnd(8)} in-flight ${String(c).padStart(2)}: ${Math.round(s.rps ?? 0)} rps, p50 ${f3(s.p50)} ms, p99 ${f3(s.p99)} ms, max ${f3(s.max)} ms, rejected ${s.errors}, provider CPU ${cpuUs.toFixed(0)} µs/call, OpenBao calls ${emu.count()}`);
+    }
 
     console.log("\nDecrypt overhead = RPC latency − the same Transit decrypt sent straight to the emulator (same client runtime, same concurrency):");
     const direct = await directSpec(emu);
