@@ -108,7 +108,11 @@ async function start(config: Config, log: Logger) {
     openbaoInstanceId: config.openbao.instanceId,
     openbaoNamespace: config.openbao.namespace,
   };
-  const meta = await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs));
+  // Both reads at once (one shared login); they also serve as the first metadata probe.
+  const [upsertDisabled, meta] = await Promise.all([
+    transit.readDisableUpsert(AbortSignal.timeout(config.openbao.timeoutMs)),
+    transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs)),
+  ]);
   const snapshots = snapshotsFromMetadata(scope, meta);
   const keys = staticKeySet(snapshots);
   const active = keys.current().active;
@@ -125,10 +129,9 @@ async function start(config: Config, log: Logger) {
     timeoutMs: config.openbao.timeoutMs,
   });
   // Fail closed: no socket until a metadata probe and a deep probe have both passed.
-  for (const probe of [() => controller.probeOnce(), () => controller.deepProbeOnce()]) {
-    const r = await probe();
-    if (!r.ok) throw r.cause ?? new KeyProfileError(startupReasonMessage(r.reason, config));
-  }
+  const metadata = controller.publishInitialMetadata(meta, upsertDisabled);
+  const probed = metadata.ok ? await controller.deepProbeOnce() : metadata;
+  if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
 
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) log.warn("socket.stale_removed", { socket_path: config.server.socketPath });

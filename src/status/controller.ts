@@ -6,7 +6,7 @@
 import { KeyProfileError, checkKeyProfile } from "../keys/from-metadata.ts";
 import { TransitError } from "../kms/errors.ts";
 import type { KeySnapshot } from "../kms/snapshot.ts";
-import type { TransitClient } from "../openbao/transit-client.ts";
+import type { KeyMetadata, TransitClient } from "../openbao/transit-client.ts";
 import type { Logger } from "../platform/log.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { deepProbe } from "./deep-probe.ts";
@@ -95,22 +95,18 @@ export class StatusController {
       return fail("metadata_read_failed", cause);
     }
     this.metaBreaker.recordSuccess();
-    // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
-    if (!upsertDisabled) return fail("upsert_allowed");
-    try {
-      checkKeyProfile(meta);
-    } catch (cause) {
-      return fail("profile_invalid", cause);
-    }
-    const a = this.o.active;
-    if (meta.createdAtUnix.get(a.transitVersion) !== a.createdAtUnix) {
-      return fail("profile_invalid", new KeyProfileError(`Transit key version ${a.transitVersion} creation time changed`));
-    }
-    if (meta.minDecryptionVersion > a.transitVersion || meta.minAvailableVersion > a.transitVersion) {
-      return fail("profile_invalid", new KeyProfileError(`Transit key version ${a.transitVersion} is no longer decryptable`));
-    }
-    if (meta.minEncryptionVersion > a.transitVersion) return fail("encryption_blocked");
-    return { ok: true };
+    return evaluateMetadata(meta, upsertDisabled, this.o.active);
+  }
+
+  /**
+   * Publishes a metadata probe whose two reads the caller already made (start-up reads them
+   * once, to build the key set, instead of twice).
+   */
+  publishInitialMetadata(meta: KeyMetadata, upsertDisabled: boolean): ProbeResult {
+    const result = evaluateMetadata(meta, upsertDisabled, this.o.active);
+    this.o.store.publishMetadata(result, this.o.active);
+    this.report("metadata", result);
+    return result;
   }
 
   private async deep(): Promise<ProbeResult> {
@@ -137,6 +133,26 @@ export class StatusController {
     if (r.ok) this.o.log.debug("status.probe", fields);
     else this.o.log.warn("status.probe", fields);
   }
+}
+
+/** Judges one metadata observation against the active key (pure). */
+export function evaluateMetadata(meta: KeyMetadata, upsertDisabled: boolean, active: KeySnapshot): ProbeResult {
+  // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
+  if (!upsertDisabled) return fail("upsert_allowed");
+  try {
+    checkKeyProfile(meta);
+  } catch (cause) {
+    return fail("profile_invalid", cause);
+  }
+  const v = active.transitVersion;
+  if (meta.createdAtUnix.get(v) !== active.createdAtUnix) {
+    return fail("profile_invalid", new KeyProfileError(`Transit key version ${v} creation time changed`));
+  }
+  if (meta.minDecryptionVersion > v || meta.minAvailableVersion > v) {
+    return fail("profile_invalid", new KeyProfileError(`Transit key version ${v} is no longer decryptable`));
+  }
+  if (meta.minEncryptionVersion > v) return fail("encryption_blocked");
+  return { ok: true };
 }
 
 function fail(reason: ReadinessReason, cause?: unknown): ProbeResult {

@@ -104,6 +104,13 @@ describe("bad input never reaches OpenBao", () => {
     expect(transitCalls()).toBe(0);
   });
 
+  test.each(["__proto__", "constructor", "Upper.Case.org", "no-dot"])("an extra annotation key %p (not an FQDN) → INVALID_ARGUMENT, never ignored", async (key) => {
+    emu.resetCounts();
+    const r = await client.decrypt({ ...first, annotations: { ...first.annotations, [key]: Buffer.from("x").toString("base64") } });
+    expect(r).toMatchObject({ ok: false, code: "INVALID_ARGUMENT", details: "annotations invalid" });
+    expect(transitCalls()).toBe(0);
+  });
+
   test("a 1024-byte ciphertext → INVALID_ARGUMENT, 0 Transit calls", async () => {
     emu.resetCounts();
     const r = await client.decrypt({ ...first, ciphertext: Buffer.alloc(1024, 65).toString("base64") });
