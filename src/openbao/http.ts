@@ -77,7 +77,15 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
         await response.body?.cancel();
         throw new TransitError("unknown", operation, response.status);
       }
-      const text = await readBounded(response, maxBodyBytes, operation);
+      let text: string;
+      try {
+        text = await readBounded(response, maxBodyBytes, operation);
+      } catch (error) {
+        // The timeout (or the caller) can also cut a body that stalls after the headers.
+        if (error instanceof TransitError) throw error;
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new TransitError(timeout.aborted ? "unavailable" : "connection_failed", operation, response.status, { cause: error });
+      }
       let body: unknown;
       if (text !== "") {
         try {
