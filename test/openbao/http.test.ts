@@ -83,7 +83,7 @@ describe("against the emulator", () => {
 
 describe("against a misbehaving server", () => {
   const misbehave = (handler: (req: Request) => Response | Promise<Response>) =>
-    createOpenBaoHttp({ address: "http://x.invalid", caPem: "", tlsServerName: "x", namespace: "ns1", timeoutMs: 300, maxBodyBytes: 1024, fetch: (async (input: RequestInfo | URL, init?: RequestInit) => handler(new Request(input, init))) as typeof fetch });
+    createOpenBaoHttp({ address: "http://x.invalid", caPem: "", tlsServerName: "x", namespace: "ns1", timeoutMs: 300, maxBodyBytes: 1024, fetch: (async (input: string | URL | Request, init?: RequestInit) => handler(new Request(input, init))) as typeof fetch });
 
   test("a redirect is refused, never followed", async () => {
     const e = await failure(misbehave(() => new Response(null, { status: 307, headers: { Location: "https://elsewhere/" } })).request("GET", "x", "op"));
@@ -104,8 +104,8 @@ describe("against a misbehaving server", () => {
   });
 
   test("the namespace header is sent when configured", async () => {
-    let seen: string | null = null;
-    await misbehave((req) => ((seen = req.headers.get("X-Vault-Namespace")), Response.json({}))).request("GET", "x", "op");
-    expect(seen).toBe("ns1");
+    const seen: { namespace: string | null } = { namespace: null };
+    await misbehave((req) => ((seen.namespace = req.headers.get("X-Vault-Namespace")), Response.json({}))).request("GET", "x", "op");
+    expect(seen.namespace).toBe("ns1");
   });
 });
