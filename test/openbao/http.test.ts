@@ -83,7 +83,7 @@ describe("against the emulator", () => {
 
 describe("against a misbehaving server", () => {
   const misbehave = (handler: (req: Request) => Response | Promise<Response>) =>
-    createOpenBaoHttp({ address: "http://x.invalid", caPem: "", tlsServerName: "x", namespace: "ns1", timeoutMs: 300, maxBodyBytes: 1024, fetch: (async (input: string | URL | Request, init?: RequestInit) => handler(new Request(input, init))) as typeof fetch });
+    createOpenBaoHttp({ address: "http://x.invalid", caPem: "", tlsServerName: "x", namespace: "ns1", timeoutMs: 300, maxBodyBytes: 1024, fetch: (async (input: string, init?: RequestInit) => handler(new Request(input, init))) as unknown as typeof fetch });
 
   test("a redirect is refused, never followed", async () => {
     const e = await failure(misbehave(() => new Response(null, { status: 307, headers: { Location: "https://elsewhere/" } })).request("GET", "x", "op"));
