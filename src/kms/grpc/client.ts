@@ -1,23 +1,15 @@
 // A small KMS v2 gRPC client over a Unix socket, used by `probe` (and later `benchmark`).
 // It behaves like kube-apiserver: insecure UDS credentials, authority "localhost", 64 KiB cap.
 
-import { create } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
-import {
-  DecryptRequestSchema,
-  EncryptRequestSchema,
-  StatusRequestSchema,
-  type DecryptResponse,
-  type EncryptResponse,
-  type StatusResponse,
-} from "../../gen/kms/v2/api_pb.ts";
+import { v2 } from "../../gen/kms/v2/api.js";
 import { maxGrpcMessageBytes } from "../limits.ts";
 import { kmsServiceDefinition as def } from "./codec.ts";
 
 export interface KmsClient {
-  status(deadline: Date): Promise<StatusResponse>;
-  encrypt(plaintext: Uint8Array, uid: string, deadline: Date): Promise<EncryptResponse>;
-  decrypt(req: { ciphertext: Uint8Array; keyId: string; annotations: Record<string, Uint8Array>; uid: string }, deadline: Date): Promise<DecryptResponse>;
+  status(deadline: Date): Promise<v2.StatusResponse>;
+  encrypt(plaintext: Uint8Array, uid: string, deadline: Date): Promise<v2.EncryptResponse>;
+  decrypt(req: { ciphertext: Uint8Array; keyId: string; annotations: Record<string, Uint8Array>; uid: string }, deadline: Date): Promise<v2.DecryptResponse>;
   close(): void;
 }
 
@@ -35,9 +27,9 @@ export function createKmsClient(socketPath: string): KmsClient {
     });
   }
   return {
-    status: (deadline) => unary(def.Status, create(StatusRequestSchema), deadline),
-    encrypt: (plaintext, uid, deadline) => unary(def.Encrypt, create(EncryptRequestSchema, { plaintext, uid }), deadline),
-    decrypt: (r, deadline) => unary(def.Decrypt, create(DecryptRequestSchema, r), deadline),
+    status: (deadline) => unary(def.Status, new v2.StatusRequest(), deadline),
+    encrypt: (plaintext, uid, deadline) => unary(def.Encrypt, new v2.EncryptRequest({ plaintext, uid }), deadline),
+    decrypt: (r, deadline) => unary(def.Decrypt, new v2.DecryptRequest(r), deadline),
     close: () => client.close(),
   };
 }

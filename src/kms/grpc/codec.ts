@@ -1,36 +1,31 @@
-// The KMS v2 service definition for grpc-js, (de)serialised with the generated protobuf-es
-// code in src/gen. This and handlers.ts are the only modules that see protobuf types.
+// The KMS v2 service definition for grpc-js, (de)serialised with the protobufjs static code
+// generated into src/gen. This and handlers.ts/client.ts are the only modules that see it.
 
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
-import {
-  DecryptRequestSchema,
-  DecryptResponseSchema,
-  EncryptRequestSchema,
-  EncryptResponseSchema,
-  StatusRequestSchema,
-  StatusResponseSchema,
-} from "../../gen/kms/v2/api_pb.ts";
+import { v2 } from "../../gen/kms/v2/api.js";
 
-function method<I extends DescMessage, O extends DescMessage>(
-  name: string,
-  input: I,
-  output: O,
-): MethodDefinition<MessageShape<I>, MessageShape<O>> {
+interface StaticMessage<M> {
+  encode(message: M): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): M;
+}
+
+function method<I, O>(name: string, input: StaticMessage<I>, output: StaticMessage<O>): MethodDefinition<I, O> {
+  const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   return {
     path: `/v2.KeyManagementService/${name}`,
     requestStream: false,
     responseStream: false,
-    requestSerialize: (m) => Buffer.from(toBinary(input, m)),
-    requestDeserialize: (b) => fromBinary(input, b),
-    responseSerialize: (m) => Buffer.from(toBinary(output, m)),
-    responseDeserialize: (b) => fromBinary(output, b),
+    requestSerialize: (m) => toBuffer(input.encode(m).finish()),
+    requestDeserialize: (b) => input.decode(b),
+    responseSerialize: (m) => toBuffer(output.encode(m).finish()),
+    responseDeserialize: (b) => output.decode(b),
     originalName: name,
   };
 }
 
 export const kmsServiceDefinition = {
-  Status: method("Status", StatusRequestSchema, StatusResponseSchema),
-  Decrypt: method("Decrypt", DecryptRequestSchema, DecryptResponseSchema),
-  Encrypt: method("Encrypt", EncryptRequestSchema, EncryptResponseSchema),
+  Status: method<v2.StatusRequest, v2.StatusResponse>("Status", v2.StatusRequest, v2.StatusResponse),
+  Decrypt: method<v2.DecryptRequest, v2.DecryptResponse>("Decrypt", v2.DecryptRequest, v2.DecryptResponse),
+  Encrypt: method<v2.EncryptRequest, v2.EncryptResponse>("Encrypt", v2.EncryptRequest, v2.EncryptResponse),
 } satisfies ServiceDefinition;
+

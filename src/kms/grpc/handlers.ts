@@ -1,16 +1,9 @@
 // Translates gRPC calls to the KMS service and back: slot first, then the use case, then one
 // observation per call. Errors leave only through the error-policy table.
 
-import { create } from "@bufbuild/protobuf";
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { status as Code } from "@grpc/grpc-js";
-import {
-  DecryptResponseSchema,
-  EncryptResponseSchema,
-  StatusResponseSchema,
-  type DecryptRequest,
-  type EncryptRequest,
-} from "../../gen/kms/v2/api_pb.ts";
+import { v2 } from "../../gen/kms/v2/api.js";
 import { KmsError } from "../errors.ts";
 import { hashValue } from "../hash.ts";
 import type { ConcurrencyLimiter } from "../limiter.ts";
@@ -102,20 +95,20 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
   return {
     Status: unary<unknown, unknown>("Status", async () => {
       const r = service.status();
-      return { response: create(StatusResponseSchema, { version: r.version, healthz: r.healthz, keyId: r.keyId }), keyId: r.keyId };
+      return { response: new v2.StatusResponse({ version: r.version, healthz: r.healthz, keyId: r.keyId }), keyId: r.keyId };
     }),
-    Encrypt: unary<EncryptRequest, unknown>("Encrypt", async (req, signal) => {
+    Encrypt: unary<v2.EncryptRequest, unknown>("Encrypt", async (req, signal) => {
       const r = await service.encrypt({ plaintext: req.plaintext }, signal);
       const annotations: Record<string, Uint8Array> = {};
       for (const [k, v] of r.annotations) annotations[k] = new TextEncoder().encode(v);
-      return { response: create(EncryptResponseSchema, { ciphertext: r.ciphertext, keyId: r.keyId, annotations }), keyId: r.keyId };
+      return { response: new v2.EncryptResponse({ ciphertext: r.ciphertext, keyId: r.keyId, annotations }), keyId: r.keyId };
     }),
-    Decrypt: unary<DecryptRequest, unknown>("Decrypt", async (req, signal) => {
+    Decrypt: unary<v2.DecryptRequest, unknown>("Decrypt", async (req, signal) => {
       const plaintext = await service.decrypt(
         { ciphertext: req.ciphertext, keyId: req.keyId, annotations: Object.entries(req.annotations) },
         signal,
       );
-      return { response: create(DecryptResponseSchema, { plaintext }) };
+      return { response: new v2.DecryptResponse({ plaintext }) };
     }),
   };
 }
