@@ -1,9 +1,10 @@
 // Transit batch plumbing: strict decoding of `batch_input` items (OpenBao's hand-written decoder
 // texts) and the batch status rules (200 / 400 / 500 / partial_failure_response_code, raw body).
-import { envelope, ok, type Outcome } from "./envelope.ts";
+import { envelope, goError, ok, userError, type Outcome } from "./envelope.ts";
 import { goMarshal, goStruct, type GoStruct } from "./go-json.ts";
 import { GoNumber, type JsonValue } from "./json-input.ts";
-import { goTypeName } from "./fields.ts";
+import { goTypeName, type Fields } from "./fields.ts";
+import type { ItemResult } from "./transit-ops.ts";
 
 /** One decoded batch item; `text` is the plaintext (encrypt) or ciphertext (decrypt). */
 export interface BatchItem {
@@ -101,4 +102,37 @@ export function decryptResult(r: { plaintext?: string; error?: string; reference
     ["error", r.error || undefined],
     ["reference", r.reference],
   ]);
+}
+
+/** Records one item's outcome in its result row and the batch flags; returns the value on success. */
+export function settleItem<T>(row: { error?: string }, out: ItemResult<T>, flags: BatchFlags): T | undefined {
+  if ("ok" in out) {
+    flags.success = true;
+    return out.ok;
+  }
+  row.error = out.error;
+  if (out.internal) flags.internalError = true;
+  else flags.userError = true;
+  return undefined;
+}
+
+/**
+ * Ends an encrypt/decrypt request: a single item answers with its data or its error (Go error
+ * style when internal); a batch follows the batch status rules, honouring partial_failure_response_code.
+ */
+export function finishItems<R extends { error?: string }>(
+  isBatch: boolean,
+  results: R[],
+  flags: BatchFlags,
+  f: Fields,
+  single: (r: R) => Record<string, unknown>,
+  batchRow: (r: R) => GoStruct,
+): Outcome {
+  if (!isBatch) {
+    const r = results[0]!;
+    if (r.error !== undefined) return flags.internalError ? goError(r.error) : userError(r.error);
+    return ok(single(r));
+  }
+  const partial = f.has("partial_failure_response_code") ? f.int("partial_failure_response_code") : undefined;
+  return batchOutcome(results.map(batchRow), flags, partial, []);
 }

@@ -1,9 +1,9 @@
 // POST <transit>/decrypt/<name>: single and batch, no upsert, item errors and batch status
 // rules in OpenBao's order (path_decrypt.go).
-import { goError, ok, userError, type Outcome } from "./envelope.ts";
+import { goError, userError, type Outcome } from "./envelope.ts";
 import type { Fields, Schema } from "./fields.ts";
 import type { KeyStore } from "./keys.ts";
-import { batchOutcome, decodeBatchItems, decryptResult, type BatchFlags, type BatchItem } from "./transit-batch.ts";
+import { decodeBatchItems, decryptResult, finishItems, settleItem, type BatchFlags, type BatchItem } from "./transit-batch.ts";
 import { decodeContext, decryptItem } from "./transit-ops.ts";
 
 export const decryptFields: Schema = {
@@ -52,22 +52,9 @@ export function handleDecrypt(store: KeyStore, name: string, f: Fields): Outcome
   items.forEach((it, i) => {
     const r = results[i]!;
     if (r.error !== undefined) return;
-    const out = decryptItem(key, { ciphertext: it.text, context: contexts[i]!, associatedData: it.associatedData });
-    if ("ok" in out) {
-      r.plaintext = out.ok;
-      flags.success = true;
-    } else {
-      r.error = out.error;
-      if (out.internal) flags.internalError = true;
-      else flags.userError = true;
-    }
+    const done = settleItem(r, decryptItem(key, { ciphertext: it.text, context: contexts[i]!, associatedData: it.associatedData }), flags);
+    if (done !== undefined) r.plaintext = done;
   });
 
-  if (!isBatch) {
-    const r = results[0]!;
-    if (r.error !== undefined) return flags.internalError ? goError(r.error) : userError(r.error);
-    return ok({ plaintext: r.plaintext });
-  }
-  const partial = f.has("partial_failure_response_code") ? f.int("partial_failure_response_code") : undefined;
-  return batchOutcome(results.map(decryptResult), flags, partial, []);
+  return finishItems(isBatch, results, flags, f, (r) => ({ plaintext: r.plaintext }), decryptResult);
 }

@@ -1,10 +1,10 @@
 // POST <transit>/encrypt/<name>: single and batch, upsert (unless disable_upsert), item
 // errors and batch status rules in OpenBao's order (path_encrypt.go).
-import { goError, ok, userError, type Outcome } from "./envelope.ts";
+import { goError, userError, type Outcome } from "./envelope.ts";
 import type { Fields, Schema } from "./fields.ts";
 import { goBase64Decode } from "./go-format.ts";
 import { isSymmetricType, unimplementedKeyTypes, type KeyStore, type TransitKey } from "./keys.ts";
-import { batchOutcome, decodeBatchItems, encryptResult, type BatchFlags, type BatchItem } from "./transit-batch.ts";
+import { decodeBatchItems, encryptResult, finishItems, settleItem, type BatchFlags, type BatchItem } from "./transit-batch.ts";
 import { decodeContext, encryptItem } from "./transit-ops.ts";
 
 export const encryptFields: Schema = {
@@ -77,23 +77,12 @@ export function handleEncrypt(store: KeyStore, name: string, f: Fields): Outcome
   items.forEach((it, i) => {
     const r = results[i]!;
     if (r.error !== undefined) return;
-    const out = encryptItem(key, { plaintext: it.text, context: contexts[i]!, keyVersion: it.keyVersion, associatedData: it.associatedData });
-    if ("ok" in out) {
-      r.ciphertext = out.ok.ciphertext;
-      r.keyVersion = out.ok.keyVersion;
-      flags.success = true;
-    } else {
-      r.error = out.error;
-      if (out.internal) flags.internalError = true;
-      else flags.userError = true;
+    const done = settleItem(r, encryptItem(key, { plaintext: it.text, context: contexts[i]!, keyVersion: it.keyVersion, associatedData: it.associatedData }), flags);
+    if (done !== undefined) {
+      r.ciphertext = done.ciphertext;
+      r.keyVersion = done.keyVersion;
     }
   });
 
-  if (!isBatch) {
-    const r = results[0]!;
-    if (r.error !== undefined) return flags.internalError ? goError(r.error) : userError(r.error);
-    return ok({ ciphertext: r.ciphertext, key_version: r.keyVersion });
-  }
-  const partial = f.has("partial_failure_response_code") ? f.int("partial_failure_response_code") : undefined;
-  return batchOutcome(results.map(encryptResult), flags, partial, []);
+  return finishItems(isBatch, results, flags, f, (r) => ({ ciphertext: r.ciphertext, key_version: r.keyVersion }), encryptResult);
 }
