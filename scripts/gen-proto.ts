@@ -1,8 +1,9 @@
 // Single regeneration command for src/gen: proto/kms/v2/api.proto → protobufjs static code
 // (pbjs static-module, ES module) plus its types (pbts), using the CLIs in node_modules.
 // `--check` regenerates into a temp dir and exits 1 if src/gen differs (stale, missing, extra).
+// One post-process step (fixEmptyMapBytes) patches a known pbjs quirk; nothing else is edited.
 // Never touches the network; any generator error → exit 1, src/gen untouched.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 
@@ -23,6 +24,20 @@ function run(tool: string, args: string[]): void {
   if (!r.success) fail(`${tool} failed (exit ${r.exitCode ?? r.signalCode})`);
 }
 
+/**
+ * pbjs decodes a map entry whose bytes value is absent (legal on the wire: map entry fields
+ * are optional) to `[]`, a plain Array, although the types promise Uint8Array (protobuf.js
+ * #1012); the core would read `byteLength` as undefined. Replace that default with an empty
+ * buffer, exactly as the generated prototype defaults for bytes fields already do.
+ */
+function fixEmptyMapBytes(js: string): void {
+  const src = readFileSync(js, "utf8");
+  const pattern = /^(\s+)value = \[\];$/gm;
+  const count = src.match(pattern)?.length ?? 0;
+  if (count === 0) fail("post-process: pbjs no longer emits `value = [];` for bytes map values; re-check fixEmptyMapBytes");
+  writeFileSync(js, src.replace(pattern, "$1value = $util.newBuffer([]);"));
+}
+
 /** Generates into `<base>/kms/v2/`. Keeps comments: pbts builds the types from them. */
 function generate(base: string): void {
   const dir = join(base, "kms/v2");
@@ -30,6 +45,7 @@ function generate(base: string): void {
   const js = join(dir, "api.js");
   // No create/verify/convert/delimited/service code: we only encode and decode the six messages.
   run("pbjs", ["-t", "static-module", "-w", "es6", "--no-create", "--no-verify", "--no-convert", "--no-delimited", "--no-service", "-o", js, proto]);
+  fixEmptyMapBytes(js);
   run("pbts", ["-o", join(dir, "api.d.ts"), js]);
   for (const f of outputs) {
     const p = join(base, f);

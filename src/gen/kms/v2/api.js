@@ -513,7 +513,7 @@ export const v2 = $root.v2 = (() => {
                             throw $RangeError("index out of range");
                         reader.len = end2;
                         key = "";
-                        value = [];
+                        value = $util.newBuffer([]);
                         while (reader.pos < end2) {
                             let tag2 = reader.tag();
                             wireType = tag2 & 7;
@@ -1052,7 +1052,7 @@ export const v2 = $root.v2 = (() => {
                             throw $RangeError("index out of range");
                         reader.len = end2;
                         key = "";
-                        value = [];
+                        value = $util.newBuffer([]);
                         while (reader.pos < end2) {
                             let tag2 = reader.tag();
                             wireType = tag2 & 7;
