@@ -11,6 +11,10 @@ import { startKmsServer } from "../kms/grpc/server.ts";
 import { ConcurrencyLimiter } from "../kms/limiter.ts";
 import { KmsService } from "../kms/service.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
+import { startObservabilityListeners } from "../observability/listeners.ts";
+import { ObservedStatusStore } from "../observability/observed-store.ts";
+import { openBaoObserver } from "../observability/openbao-observer.ts";
+import { ProviderMetrics } from "../observability/provider-metrics.ts";
 import { createOpenBaoHttp } from "../openbao/http.ts";
 import { createJwtFileTokenSource } from "../openbao/token-source.ts";
 import { createTransitClient } from "../openbao/transit-client.ts";
@@ -19,7 +23,6 @@ import { createLogger, type Logger } from "../platform/log.ts";
 import { startMemoryTrim } from "../platform/memory.ts";
 import { prepareSocketPath } from "../platform/unix-socket.ts";
 import { StatusController } from "../status/controller.ts";
-import { StatusStore } from "../status/store.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
@@ -28,9 +31,11 @@ import { describeStartupFailure } from "./startup-errors.ts";
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
   "log-level": { type: "string", value: "LEVEL", description: "debug|info|warn|error (env BAO_KMS_PROVIDER_LOG_LEVEL)" },
+  "metrics-address": { type: "string", value: "HOST:PORT", description: '/metrics listener; "" disables (env BAO_KMS_PROVIDER_METRICS_ADDRESS)' },
+  "health-address": { type: "string", value: "HOST:PORT", description: '/live and /ready listener; "" disables (env BAO_KMS_PROVIDER_HEALTH_ADDRESS)' },
 } as const;
 
-export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL]
+export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL] [--metrics-address HOST:PORT] [--health-address HOST:PORT]
 
 Runs the KMS v2 provider on server.socket_path. Before binding the socket it logs in to
 OpenBao, reads the Transit key and round-trips 32 random bytes; if any of that fails it exits 5
@@ -65,7 +70,8 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   const configPath = resolveConfigPath(f.config, io.env);
   let config: Config;
   try {
-    config = await loadConfigFile(configPath, { env: io.env, overrides: f["log-level"] === undefined ? {} : { logLevel: f["log-level"] } });
+    const overrides = { logLevel: f["log-level"], metricsAddress: f["metrics-address"], healthAddress: f["health-address"] };
+    config = await loadConfigFile(configPath, { env: io.env, overrides });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
     throw e;
@@ -78,10 +84,15 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
     server = await start(config, log);
   } catch (e) {
     const message = describeStartupFailure(e, config);
-    log.error("serve.failed", { reason: message });
+    log.error("serve.shutdown", { outcome: "startup_failed", reason: message });
     throw new CliError(exitCodes.runtime, message, { cause: e });
   }
-  log.info("serve.ready", { socket_path: config.server.socketPath, startup_ms: Math.round(performance.now() - startedAt) });
+  log.info("serve.ready", {
+    socket_path: config.server.socketPath,
+    startup_ms: Math.round(performance.now() - startedAt),
+    metrics_address: server.listeners.metricsAddress,
+    health_address: server.listeners.healthAddress,
+  });
 
   const signal = await waitForSignal(io, log);
   log.info("serve.shutdown", { signal, outcome: "draining" });
@@ -92,12 +103,14 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
 
 async function start(config: Config, log: Logger) {
   const caPem = readBoundedText(config.openbao.caCertFile, 1024 * 1024);
+  const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
   const http = createOpenBaoHttp({
     address: config.openbao.address,
     caPem,
     tlsServerName: config.openbao.tlsServerName,
     namespace: config.openbao.namespace,
     timeoutMs: config.openbao.timeoutMs,
+    observe: openBaoObserver(metrics, log),
   });
   const { jwt } = config.auth;
   const tokens = createJwtFileTokenSource({ http, mountPath: jwt.mountPath, role: jwt.role, jwtFile: jwt.jwtFile });
@@ -117,7 +130,7 @@ async function start(config: Config, log: Logger) {
   const keys = staticKeySet(snapshots);
   const active = keys.current().active;
   if (active === undefined) throw new Error("no active key version");
-  const store = new StatusStore(Date.now, config.status.maxStalenessMs);
+  const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
   const controller = new StatusController({
     transit,
     store,
@@ -134,7 +147,10 @@ async function start(config: Config, log: Logger) {
   if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
 
   const gid = resolveGroupId(config.server.socketGroup);
-  if (await prepareSocketPath(config.server.socketPath)) log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
+  if (await prepareSocketPath(config.server.socketPath)) {
+    metrics.staleSocketRemoved();
+    log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
+  }
 
   const memory = startMemoryTrim(memoryTrimIntervalMs);
   const service = new KmsService({ transit, keys, status: store, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
@@ -148,6 +164,7 @@ async function start(config: Config, log: Logger) {
     limiters,
     observe: (o) => {
       memory.noteActivity();
+      metrics.observeKmsCall(o);
       if (o.code === 0 && !log.enabled("debug")) return;
       const fields = {
         method: o.method,
@@ -163,11 +180,27 @@ async function start(config: Config, log: Logger) {
     },
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
+  // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
+  metrics.watch({ limiters, health: () => store.snapshot() });
+  let listeners;
+  try {
+    listeners = startObservabilityListeners({
+      metricsAddress: config.server.metricsAddress,
+      healthAddress: config.server.healthAddress,
+      renderMetrics: () => metrics.render(),
+      health: () => store.snapshot(),
+    });
+  } catch (e) {
+    await server.stop(0);
+    throw e;
+  }
   controller.start();
   return {
+    listeners,
     stop(graceMs: number) {
+      listeners.draining();
       controller.stop();
-      return server.stop(graceMs);
+      return server.stop(graceMs).finally(() => listeners.stop());
     },
   };
 }

@@ -15,6 +15,8 @@ export function buildConfig(f: FileConfig): Config {
       maxConcurrentStatus: s.max_concurrent_status,
       maxConcurrentEncrypt: s.max_concurrent_encrypt,
       maxConcurrentDecrypt: s.max_concurrent_decrypt,
+      metricsAddress: s.metrics_address,
+      healthAddress: s.health_address,
     },
     openbao: {
       address: o.address,

@@ -2,11 +2,12 @@
 // collected and thrown together as one ConfigError; nothing is read from process.env.
 import * as v from "valibot";
 import { buildConfig } from "./build.ts";
-import { type Env, logLevelOverride } from "./env.ts";
+import { type Env, type FlagOverrides, type KeyOverride, keyOverrides } from "./env.ts";
 import { type ConfigProblem, ConfigError } from "./errors.ts";
 import { describeType, isTable } from "./fields.ts";
 import { issuesToProblems, unknownKeys } from "./issues.ts";
 import { type ReadFileCapped, readFailureReason, readFileCapped } from "./read-file.ts";
+import { listenAddressesConflict } from "./rules.ts";
 import { type Config, configVersion, type FileConfig, fileSchema } from "./schema.ts";
 import { parseToml } from "./toml.ts";
 
@@ -19,7 +20,7 @@ export const maxConfigBytes = 1024 * 1024;
 /** Inputs besides the text: environment (pass process.env explicitly), flag overrides, report name. */
 export interface LoadOptions {
   readonly env?: Env;
-  readonly overrides?: { readonly logLevel?: string };
+  readonly overrides?: FlagOverrides;
   /** Shown in the error header; defaults to the file path, or "<text>". */
   readonly sourceName?: string;
 }
@@ -36,15 +37,16 @@ export function parseConfigText(text: string, opts: LoadOptions = {}): Config {
   const versionProblem = checkVersion(raw.config_version);
   if (versionProblem !== undefined) throw new ConfigError("invalid", source, [versionProblem]);
 
-  const level = logLevelOverride(opts.env ?? {}, opts.overrides?.logLevel);
-  if (level !== undefined) applyLogLevel(raw, level.value);
+  const overrides = keyOverrides(opts.env ?? {}, opts.overrides ?? {});
+  for (const o of overrides) applyOverride(raw, o);
 
   const result = v.safeParse(fileSchema, raw, { abortPipeEarly: true });
   const problems = [...unknownKeys(fileSchema, raw), ...(result.success ? [] : issuesToProblems(result.issues))];
   if (!result.success || problems.length > 0) {
-    const labelled = problems.map((p) =>
-      level !== undefined && p.path === "logging.level" ? { ...p, message: `${p.message} (from ${level.origin})` } : p,
-    );
+    const labelled = problems.map((p) => {
+      const from = overrides.find((o) => o.key === p.path);
+      return from !== undefined ? { ...p, message: `${p.message} (from ${from.origin})` } : p;
+    });
     throw new ConfigError("invalid", source, labelled.length > 0 ? labelled : [{ path: "", message: "is invalid" }]);
   }
   const related = relationshipProblems(result.output);
@@ -81,6 +83,9 @@ function relationshipProblems(f: FileConfig): ConfigProblem[] {
   if (f.status.probe_interval >= f.status.max_staleness) {
     problems.push({ path: "status.probe_interval", message: "must be shorter than status.max_staleness" });
   }
+  if (listenAddressesConflict(f.server.metrics_address, f.server.health_address)) {
+    problems.push({ path: "server.health_address", message: "must differ from server.metrics_address (same host and port)" });
+  }
   return problems;
 }
 
@@ -96,8 +101,10 @@ function checkVersion(value: unknown): ConfigProblem | undefined {
 }
 
 // Flag/env beat the file (Viper order), so the file's value is replaced before validation and
-// never judged. A non-table `logging` is left alone so its type error is still reported.
-function applyLogLevel(raw: Record<string, unknown>, level: string): void {
-  if (raw.logging === undefined) raw.logging = { level };
-  else if (isTable(raw.logging)) raw.logging.level = level;
+// never judged. A non-table section is left alone so its type error is still reported.
+function applyOverride(raw: Record<string, unknown>, o: KeyOverride): void {
+  const [section, key] = o.key.split(".") as [string, string];
+  const table = raw[section];
+  if (table === undefined) raw[section] = { [key]: o.value };
+  else if (isTable(table)) table[key] = o.value;
 }

@@ -1,5 +1,6 @@
 // Pure value rules shared by the schema: each returns a fixed problem message, or undefined when
 // the value is fine. Messages never quote the offending value.
+import { isIPv4, isIPv6 } from "node:net";
 import { posix } from "node:path";
 
 /** A rule: a fixed problem message, or undefined when the value passes. */
@@ -129,4 +130,55 @@ export const openBaoAddress: Rule = (s) => {
 /** Normalises a valid address to `https://host[:port]` (lower-case host, default port dropped, no trailing slash). */
 export function normaliseAddress(s: string): string {
   return `https://${new URL(s).host}`;
+}
+
+/** A `host:port` listen address, split (IPv6 hosts without brackets). Port 0 = any free port. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+const hostLabel = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const hostnamePattern = new RegExp(`^${hostLabel}(?:\\.${hostLabel})*$`);
+
+/** Parses `host:port` or `[v6]:port` (decimal port, leading zeros allowed); undefined when malformed. */
+export function parseListenAddress(s: string): ListenAddress | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(s);
+  if (m === null) return undefined;
+  const port = Number(m[3]);
+  if (port > 65_535) return undefined;
+  // Zone ids (fe80::1%eth0) are refused: they name an interface, not an address.
+  if (m[1] !== undefined) return isIPv6(m[1]) && !m[1].includes("%") ? { host: m[1], port } : undefined;
+  const host = m[2] as string;
+  if (/^[0-9.]+$/.test(host)) return isIPv4(host) ? { host, port } : undefined;
+  return host.length <= 253 && hostnamePattern.test(host) ? { host, port } : undefined;
+}
+
+/** server.metrics_address / server.health_address: `host:port` (an empty string disables the listener; checked by the caller). */
+export const listenAddress: Rule = (s) => {
+  const port = /:([0-9]+)$/.exec(s)?.[1];
+  if (port !== undefined && port.length <= 5 && Number(port) > 65_535) return "port must be between 0 and 65535";
+  return parseListenAddress(s) === undefined ? 'must be "host:port" such as "127.0.0.1:8081" (or "" to disable)' : undefined;
+};
+
+/**
+ * True when two listen addresses would bind the same fixed port on the same host. Port 0 never
+ * conflicts; ports compare numerically, IPs after unmapping (::ffff:127.0.0.1 = 127.0.0.1),
+ * hostnames case-insensitively (no DNS). Unparsable addresses are left to their own rule.
+ */
+export function listenAddressesConflict(a: string, b: string): boolean {
+  const x = parseListenAddress(a);
+  const y = parseListenAddress(b);
+  if (x === undefined || y === undefined || x.port === 0 || x.port !== y.port) return false;
+  return canonicalHost(x.host) === canonicalHost(y.host);
+}
+
+function canonicalHost(host: string): string {
+  if (!isIPv6(host)) return host.toLowerCase();
+  const v6 = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (mapped === null) return v6;
+  const hi = Number.parseInt(mapped[1] as string, 16);
+  const lo = Number.parseInt(mapped[2] as string, 16);
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join(".");
 }

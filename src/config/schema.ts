@@ -23,6 +23,10 @@ export const openBaoTimeoutBoundsMs = { min: 1, max: 300_000 } as const;
 /** server.max_concurrent_* bounds (inclusive). */
 export const concurrencyBounds = { min: 1, max: 1024 } as const;
 
+/** Listener defaults: loopback only. "" disables a listener. */
+export const defaultMetricsAddress = "127.0.0.1:8081";
+export const defaultHealthAddress = "127.0.0.1:8082";
+
 const concurrency = (fallback: number) => v.optional(intInRange(concurrencyBounds.min, concurrencyBounds.max), fallback);
 
 const serverSchema = optionalTable({
@@ -35,6 +39,8 @@ const serverSchema = optionalTable({
   max_concurrent_status: concurrency(16),
   max_concurrent_encrypt: concurrency(32),
   max_concurrent_decrypt: concurrency(64),
+  metrics_address: optionalString(defaultMetricsAddress, rule.listenAddress),
+  health_address: optionalString(defaultHealthAddress, rule.listenAddress),
 });
 
 const openBaoSchema = optionalTable({
@@ -116,6 +122,10 @@ export interface Config {
     readonly maxConcurrentStatus: number;
     readonly maxConcurrentEncrypt: number;
     readonly maxConcurrentDecrypt: number;
+    /** `host:port` of the /metrics listener; "" = disabled. */
+    readonly metricsAddress: string;
+    /** `host:port` of the /live and /ready listener; "" = disabled. */
+    readonly healthAddress: string;
   };
   readonly openbao: {
     /** `https://host[:port]`, no trailing slash. */

@@ -19,6 +19,19 @@ export interface OpenBaoHttpOptions {
   /** Largest response body accepted, bytes. */
   readonly maxBodyBytes?: number;
   readonly fetch?: typeof fetch;
+  /** Called once per request after it settled (metrics and logs). Never given headers or the request body. */
+  readonly observe?: (o: OpenBaoRequestObservation) => void;
+}
+
+/** One finished OpenBao request. */
+export interface OpenBaoRequestObservation {
+  readonly operation: string;
+  /** "ok", the TransitError class, or "timeout"/"canceled" when the caller's signal ended it. */
+  readonly outcome: string;
+  readonly httpStatus: number | undefined;
+  readonly durationMs: number;
+  /** The parsed body of a 2xx reply (auth.login's lease is read from it); never logged. */
+  readonly body?: unknown;
 }
 
 export interface OpenBaoResponse {
@@ -50,7 +63,7 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
   // Bun's fetch extension: trust only the configured CA and check the configured name.
   const tls = { ca: opts.caPem, serverName: opts.tlsServerName, rejectUnauthorized: true };
 
-  return {
+  const plain: OpenBaoHttp = {
     async request(method, path, operation, options = {}) {
       const headers: Record<string, string> = {};
       if (options.token !== undefined) headers["X-Vault-Token"] = options.token;
@@ -96,6 +109,32 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
       }
       if (!response.ok) throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status);
       return { status: response.status, body };
+    },
+  };
+  return opts.observe === undefined ? plain : observed(plain, opts.observe);
+}
+
+/** Wraps `inner` so every request reports one observation, whatever its result. */
+function observed(inner: OpenBaoHttp, observe: (o: OpenBaoRequestObservation) => void): OpenBaoHttp {
+  return {
+    async request(method, path, operation, options = {}) {
+      const startedAt = performance.now();
+      const report = (outcome: string, httpStatus: number | undefined, body?: unknown) => {
+        try {
+          observe({ operation, outcome, httpStatus, durationMs: performance.now() - startedAt, ...(body === undefined ? {} : { body }) });
+        } catch {
+          // An observer must never change a request's result.
+        }
+      };
+      try {
+        const reply = await inner.request(method, path, operation, options);
+        report("ok", reply.status, reply.body);
+        return reply;
+      } catch (error) {
+        if (error instanceof TransitError) report(error.kind, error.status);
+        else report(error instanceof DOMException && error.name === "TimeoutError" ? "timeout" : "canceled", undefined);
+        throw error;
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 // Structured logs: one JSON object per line (or key=value text), with `ts`, `level`,
 // `message` and allow-listed fields only. Anything not on the list is dropped, so a secret
-// cannot reach a log by being passed in a field.
+// cannot reach a log by being passed in a field. `duration_ms` is rounded to µs.
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFormat = "json" | "text";
@@ -33,6 +33,14 @@ export const allowedLogFields = new Set([
   "startup_ms",
   "probe_kind",
   "healthz",
+  // key.promoted / status.probe (the status controller)
+  "transit_key_version",
+  "previous_key_id_hash",
+  // serve.ready: where the health and metrics listeners really listen (port 0 = picked by the kernel)
+  "metrics_address",
+  "health_address",
+  // auth.login
+  "token_ttl_seconds",
 ]);
 
 export interface Logger {
@@ -59,7 +67,10 @@ export function createLogger(opts: LoggerOptions): Logger {
     if (levelRank[level] < min) return;
     const record: Record<string, LogValue> = { ts: new Date(now()).toISOString(), level, message };
     for (const [k, val] of Object.entries(fields)) {
-      if (val !== undefined && allowedLogFields.has(k) && (typeof val !== "number" || Number.isFinite(val))) record[k] = val;
+      if (val !== undefined && allowedLogFields.has(k) && (typeof val !== "number" || Number.isFinite(val))) {
+        // duration_ms is always a float with µs precision, whoever computed it.
+        record[k] = k === "duration_ms" && typeof val === "number" ? Math.round(val * 1000) / 1000 : val;
+      }
     }
     write(opts.format === "json" ? JSON.stringify(record) : toText(record));
   }

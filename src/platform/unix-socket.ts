@@ -1,9 +1,9 @@
 // Safe preparation of the KMS socket path: refuse unsafe parents, never steal a live socket,
 // reclaim a provably dead one once, and fail closed on anything indeterminate.
 
-import { lstatSync, unlinkSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, unlinkSync } from "node:fs";
 import { connect } from "node:net";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export type SocketErrorKind =
   | "parent_missing"
@@ -36,11 +36,20 @@ export function probeSocket(path: string, timeoutMs = 1000): Promise<SocketProbe
   });
 }
 
+/** How an existing socket is judged (replaceable in tests). */
+export interface SocketProbes {
+  readonly connect: (path: string) => Promise<SocketProbe>;
+  /** True when a live socket is bound at the path, false when none is, undefined when unknown. */
+  readonly bound: (path: string) => boolean | undefined;
+}
+
+export const systemProbes: SocketProbes = { connect: (p) => probeSocket(p), bound: (p) => unixSocketBound(p) };
+
 /**
  * Checks the parent directory and any existing path before bind. Returns true when a stale
  * socket was removed. Throws SocketError; never touches anything when it throws.
  */
-export async function prepareSocketPath(path: string, euid = process.geteuid?.() ?? 0): Promise<boolean> {
+export async function prepareSocketPath(path: string, euid = process.geteuid?.() ?? 0, probes: SocketProbes = systemProbes): Promise<boolean> {
   const parent = dirname(path);
   let st;
   try {
@@ -60,10 +69,16 @@ export async function prepareSocketPath(path: string, euid = process.geteuid?.()
     throw new SocketError("socket_state_unknown", `cannot inspect ${path}`);
   }
   if (!existing.isSocket()) throw new SocketError("path_not_socket", `${path} exists and is not a socket; refusing to replace it`);
-  const probe = await probeSocket(path);
+  const probe = await probes.connect(path);
   if (probe === "live") throw new SocketError("socket_in_use", `${path} is in use by a running process; refusing to start a second instance`);
   if (probe === "absent") return false;
   if (probe !== "dead") throw new SocketError("socket_state_unknown", `cannot tell whether ${path} is in use; refusing to touch it`);
+  // Bun reports other connect failures as ECONNREFUSED too (a listener with a full backlog: EAGAIN;
+  // a datagram socket: EPROTOTYPE), so a refusal alone does not prove the socket dead: the kernel's
+  // table of live sockets must not list the path either.
+  const bound = probes.bound(path);
+  if (bound === true) throw new SocketError("socket_in_use", `${path} is in use by a running process; refusing to start a second instance`);
+  if (bound === undefined) throw new SocketError("socket_state_unknown", `cannot tell whether ${path} is in use; refusing to touch it`);
   // Re-check it is still the same socket file before removing it.
   const again = lstatSync(path, { throwIfNoEntry: false });
   if (again === undefined) return false;
@@ -72,4 +87,35 @@ export async function prepareSocketPath(path: string, euid = process.geteuid?.()
   }
   unlinkSync(path);
   return true;
+}
+
+/**
+ * Whether any live socket (listening, connected or datagram) is bound at `path` (same directory
+ * after resolving symlinks, same name), per /proc/net/unix of this network namespace; undefined
+ * when that cannot be read. A socket file whose owner has exited is not listed.
+ */
+export function unixSocketBound(path: string, table?: string): boolean | undefined {
+  let text = table;
+  let want: string;
+  try {
+    text ??= readFileSync("/proc/net/unix", "utf8");
+    want = join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return undefined;
+  }
+  const name = basename(path);
+  for (const line of text.split("\n").slice(1)) {
+    // Num RefCount Protocol Flags Type St Inode Path (the path may contain spaces)
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 8) continue;
+    const bound = fields.slice(7).join(" ");
+    if (bound === path) return true;
+    if (basename(bound) !== name || !bound.startsWith("/")) continue;
+    try {
+      if (join(realpathSync(dirname(bound)), name) === want) return true;
+    } catch {
+      // A listed directory that no longer resolves is not ours.
+    }
+  }
+  return false;
 }

@@ -93,3 +93,57 @@ describe("no other environment is read", () => {
     expect(cfg.transit.keyName).toBe("kubernetes");
   });
 });
+
+describe("listener addresses: flag > env > file > default", () => {
+  const withFile = `${minimal.replace('[server]\n', '[server]\nmetrics_address = "127.0.0.1:9001"\nhealth_address = "127.0.0.1:9002"\n')}`;
+  const env = { BAO_KMS_PROVIDER_METRICS_ADDRESS: "127.0.0.1:7001", BAO_KMS_PROVIDER_HEALTH_ADDRESS: "[::1]:7002" };
+
+  test("the fixture really has a [server] table to edit", () => {
+    expect(withFile).toContain('metrics_address = "127.0.0.1:9001"');
+  });
+
+  test("default < file < env < flag, each address on its own", () => {
+    expect(parseConfigText(minimal).server).toMatchObject({ metricsAddress: "127.0.0.1:8081", healthAddress: "127.0.0.1:8082" });
+    expect(parseConfigText(withFile).server).toMatchObject({ metricsAddress: "127.0.0.1:9001", healthAddress: "127.0.0.1:9002" });
+    expect(parseConfigText(withFile, { env }).server).toMatchObject({ metricsAddress: "127.0.0.1:7001", healthAddress: "[::1]:7002" });
+    const flagged = parseConfigText(withFile, { env, overrides: { metricsAddress: "127.0.0.1:6001" } });
+    expect(flagged.server).toMatchObject({ metricsAddress: "127.0.0.1:6001", healthAddress: "[::1]:7002" });
+  });
+
+  test("an empty env var counts as unset; an explicit empty flag disables the listener", () => {
+    expect(parseConfigText(withFile, { env: { BAO_KMS_PROVIDER_METRICS_ADDRESS: "" } }).server.metricsAddress).toBe("127.0.0.1:9001");
+    expect(parseConfigText(withFile, { env, overrides: { healthAddress: "" } }).server.healthAddress).toBe("");
+  });
+
+  test("an empty value in the file disables the listener", () => {
+    const cfg = parseConfigText(minimal.replace("[server]\n", '[server]\nmetrics_address = ""\nhealth_address = ""\n'));
+    expect(cfg.server).toMatchObject({ metricsAddress: "", healthAddress: "" });
+  });
+
+  test("an invalid env value is a config error naming the variable", async () => {
+    const err = await failingText(minimal, { env: { BAO_KMS_PROVIDER_HEALTH_ADDRESS: "localhost" } });
+    expect(pathsAndMessages(err)).toEqual([
+      { path: "server.health_address", message: 'must be "host:port" such as "127.0.0.1:8081" (or "" to disable) (from BAO_KMS_PROVIDER_HEALTH_ADDRESS)' },
+    ]);
+  });
+
+  test("an invalid flag value names the flag", async () => {
+    const err = await failingText(minimal, { overrides: { metricsAddress: "127.0.0.1:99999" } });
+    expect(pathsAndMessages(err)).toEqual([{ path: "server.metrics_address", message: "port must be between 0 and 65535 (from --metrics-address)" }]);
+  });
+
+  test("an override that collides with the other address is caught by the relationship rule", async () => {
+    const err = await failingText(minimal, { env: { BAO_KMS_PROVIDER_METRICS_ADDRESS: "127.0.0.1:8082" } });
+    expect(pathsAndMessages(err)).toEqual([{ path: "server.health_address", message: "must differ from server.metrics_address (same host and port)" }]);
+  });
+
+  test("port 0 on both never collides", () => {
+    const cfg = parseConfigText(minimal, { overrides: { metricsAddress: "127.0.0.1:0", healthAddress: "127.0.0.1:0" } });
+    expect(cfg.server).toMatchObject({ metricsAddress: "127.0.0.1:0", healthAddress: "127.0.0.1:0" });
+  });
+
+  test("the Go implementation's _SERVER_ variable names are not read", () => {
+    const cfg = parseConfigText(minimal, { env: { BAO_KMS_PROVIDER_SERVER_METRICS_ADDRESS: "127.0.0.1:1" } });
+    expect(cfg.server.metricsAddress).toBe("127.0.0.1:8081");
+  });
+});

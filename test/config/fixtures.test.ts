@@ -17,6 +17,8 @@ describe("valid fixtures", () => {
         maxConcurrentStatus: 8,
         maxConcurrentEncrypt: 16,
         maxConcurrentDecrypt: 128,
+        metricsAddress: "[::1]:9101",
+        healthAddress: "LocalHost:9102",
       },
       openbao: {
         address: "https://openbao.example.internal:8200",
@@ -54,6 +56,8 @@ describe("valid fixtures", () => {
       maxConcurrentStatus: 16,
       maxConcurrentEncrypt: 32,
       maxConcurrentDecrypt: 64,
+      metricsAddress: "127.0.0.1:8081",
+      healthAddress: "127.0.0.1:8082",
     });
     expect(cfg.openbao.namespace).toBe("");
     expect(cfg.openbao.timeoutMs).toBe(2000);
@@ -78,6 +82,7 @@ const worldOrExec = 'must not allow world access or execute bits (use e.g. "0660
 const bareNumber = 'must be a duration string with units, such as "30s"';
 const colon = 'must not contain ":" (kube-apiserver rejects it in KMS provider names)';
 const segment = 'must be a single path segment (no "/" or "%")';
+const hostPort = 'must be "host:port" such as "127.0.0.1:8081" (or "" to disable)';
 
 const battery: Array<[file: string, problems: Array<[path: string, message: string]>]> = [
   ["bad-unknown-top-level-key.toml", [["verbose", "unknown key"]]],
@@ -115,6 +120,16 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
   ["bad-socket-mode-too-big.toml", [["server.socket_mode", "must not exceed 0777"]]],
   ["bad-socket-mode-non-octal.toml", [["server.socket_mode", 'must be an octal mode string such as "0660"']]],
   ["bad-socket-mode-integer.toml", [["server.socket_mode", 'must be an octal mode string such as "0660", got an integer']]],
+  ["bad-listen-address-no-port.toml", [["server.metrics_address", hostPort]]],
+  ["bad-listen-address-port-range.toml", [["server.health_address", "port must be between 0 and 65535"]]],
+  [
+    "bad-listen-address-unbracketed-ipv6.toml",
+    [
+      ["server.metrics_address", hostPort],
+      ["server.health_address", "must be a string, got an integer"],
+    ],
+  ],
+  ["bad-listen-addresses-same-port.toml", [["server.health_address", "must differ from server.metrics_address (same host and port)"]]],
   ["bad-concurrency-zero.toml", [["server.max_concurrent_decrypt", "must be between 1 and 1024"]]],
   ["bad-concurrency-too-big.toml", [["server.max_concurrent_encrypt", "must be between 1 and 1024"]]],
   [

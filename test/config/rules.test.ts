@@ -123,3 +123,43 @@ describe("provider name", () => {
   ok(rule.noColon, ["openbao-kms"]);
   bad(rule.noColon, [["a:b", 'must not contain ":" (kube-apiserver rejects it in KMS provider names)']]);
 });
+
+describe("listen address (server.metrics_address, server.health_address)", () => {
+  const hostPort = 'must be "host:port" such as "127.0.0.1:8081" (or "" to disable)';
+  ok(rule.listenAddress, ["127.0.0.1:8081", "[::1]:8082", "localhost:0", "metrics.node-1.internal:9100", "0.0.0.0:65535", "127.0.0.1:08081"]);
+  bad(rule.listenAddress, [
+    ["127.0.0.1", hostPort],
+    [":8081", hostPort],
+    ["::1:8081", hostPort],
+    ["[::1]", hostPort],
+    ["[fe80::1%eth0]:8081", hostPort],
+    ["999.1.1.1:80", hostPort],
+    ["host_name:80", hostPort],
+    ["127.0.0.1:80a", hostPort],
+    ["http://127.0.0.1:8081", hostPort],
+    [" 127.0.0.1:8081", hostPort],
+    ["127.0.0.1:65536", "port must be between 0 and 65535"],
+    ["[::1]:99999", "port must be between 0 and 65535"],
+  ]);
+
+  test("parseListenAddress strips IPv6 brackets and reads the port as a number", () => {
+    expect(rule.parseListenAddress("[::1]:08082")).toEqual({ host: "::1", port: 8082 });
+    expect(rule.parseListenAddress("127.0.0.1:0")).toEqual({ host: "127.0.0.1", port: 0 });
+  });
+
+  test.each([
+    ["127.0.0.1:8081", "127.0.0.1:8081", true],
+    ["127.0.0.1:8081", "127.0.0.1:08081", true],
+    ["[::ffff:127.0.0.1]:8081", "127.0.0.1:8081", true],
+    ["[::1]:9000", "[0:0:0:0:0:0:0:1]:9000", true],
+    ["LocalHost:9000", "localhost:9000", true],
+    ["127.0.0.1:0", "127.0.0.1:0", false],
+    ["127.0.0.1:8081", "127.0.0.1:8082", false],
+    ["127.0.0.1:8081", "127.0.0.2:8081", false],
+    ["127.0.0.1:8081", "", false],
+    ["not an address", "not an address", false],
+  ])("conflict(%p, %p) = %p", (a, b, expected) => {
+    expect(rule.listenAddressesConflict(a, b)).toBe(expected);
+    expect(rule.listenAddressesConflict(b, a)).toBe(expected);
+  });
+});

@@ -1,9 +1,11 @@
 // Runs the compiled provider binary for end-to-end tests: writes a config for an emulator,
-// spawns `serve`, waits until the socket accepts connections, captures every log line.
+// spawns `serve`, waits until the socket accepts connections, captures every log line (also
+// into the run-wide capture that the redaction checks read; stop() fails on a secret in them).
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { captureProviderLines, describeLeaks, findLeaks } from "./log-capture.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 export const binaryPath = join(repoRoot, "dist", "bao-kms-provider");
@@ -44,7 +46,17 @@ export interface ProviderFiles {
 /** Writes a complete config (plus JWT file) for `emu`. `extra` is appended raw TOML. */
 export function writeProviderFiles(
   emu: EmulatorLike,
-  opts: { timeout?: string; namespace?: string; logLevel?: string; extraServer?: string; keyName?: string; extraToml?: string } = {},
+  opts: {
+    timeout?: string;
+    namespace?: string;
+    logLevel?: string;
+    extraServer?: string;
+    keyName?: string;
+    extraToml?: string;
+    /** server.metrics_address / server.health_address; default "127.0.0.1:0" (a free port, see listenerUrls). */
+    metricsAddress?: string;
+    healthAddress?: string;
+  } = {},
 ): ProviderFiles {
   const dir = mkdtempSync("/tmp/bkp-e2e-");
   const socketDir = makeSocketDir();
@@ -58,6 +70,8 @@ export function writeProviderFiles(
 socket_path = "${socketPath}"
 socket_mode = "0660"
 socket_group = "${gid}"
+metrics_address = "${opts.metricsAddress ?? "127.0.0.1:0"}"
+health_address = "${opts.healthAddress ?? "127.0.0.1:0"}"
 ${opts.extraServer ?? ""}
 
 [openbao]
@@ -128,6 +142,7 @@ export function canConnect(path: string): Promise<boolean> {
 /** Spawns `serve --config` and waits (up to `timeoutMs`) for the socket; rejects with the output on exit/timeout. */
 export async function startProvider(files: Pick<ProviderFiles, "configPath" | "socketPath">, opts: { timeoutMs?: number; cwd?: string; binary?: string } = {}): Promise<RunningProvider> {
   const output: string[] = [];
+  captureProviderLines(output);
   const t0 = performance.now();
   const proc = Bun.spawn([opts.binary ?? ensureBinary(), "serve", "--config", files.configPath], {
     cwd: opts.cwd ?? "/",
@@ -169,7 +184,23 @@ export async function startProvider(files: Pick<ProviderFiles, "configPath" | "s
       if (proc.exitCode === null) proc.kill(sig);
       const code = await proc.exited;
       await pumps;
+      const leaks = findLeaks(output);
+      if (leaks.length > 0) throw new Error(`secret-looking data in the provider's log: ${describeLeaks(leaks)}`);
       return code;
     },
   };
+}
+
+/** The health and metrics base URLs the provider logged in serve.ready (waits for that line). */
+export async function listenerUrls(p: RunningProvider, timeoutMs = 5000): Promise<{ metrics: string; health: string }> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    for (const line of p.output) {
+      if (!line.includes('"serve.ready"')) continue;
+      const r = JSON.parse(line) as { metrics_address?: string; health_address?: string };
+      return { metrics: `http://${r.metrics_address}`, health: `http://${r.health_address}` };
+    }
+    if (performance.now() > deadline) throw new Error(`no serve.ready line:\n${p.output.join("\n")}`);
+    await Bun.sleep(5);
+  }
 }

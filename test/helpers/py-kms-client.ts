@@ -1,6 +1,7 @@
 // Drives test/support/kms_client.py (python3-grpcio), an independent KMS v2 client.
 
 import { join } from "node:path";
+import { registerSecret } from "./log-capture.ts";
 
 export interface PyResult {
   ok: boolean;
@@ -57,6 +58,8 @@ export class PyKmsClient {
     return this.send<PyResult & { version: string; healthz: string; key_id: string }>({ op: "status", timeout });
   }
   encrypt(plaintext: Uint8Array, timeout = 5) {
+    // Every plaintext a test sends must stay out of the provider's logs (test/helpers/log-capture.ts).
+    registerSecret(Buffer.from(plaintext).toString("base64"));
     return this.send<EncryptReply>({ op: "encrypt", plaintext: Buffer.from(plaintext).toString("base64"), uid: crypto.randomUUID(), timeout });
   }
   decrypt(r: { ciphertext: string; key_id: string; annotations: Record<string, string> }, timeout = 5) {

@@ -1,0 +1,154 @@
+// The provider's openbao_kms_* metrics (reference deploy-ops §6.2): same names, labels and
+// buckets. Fed by the KMS handlers' observations, the OpenBao HTTP observer and the status
+// cache; gauges that mirror live state (in-flight, cache age, key) are read at scrape time.
+
+import { KmsError, TransitError } from "../kms/errors.ts";
+import { hashValue } from "../kms/hash.ts";
+import type { OpenBaoRequestObservation } from "../openbao/http.ts";
+import type { HealthSnapshot, ProbeOutcome } from "../status/store.ts";
+import { operationLabel } from "./openbao-operations.ts";
+import { registerProcessMetrics } from "./process-metrics.ts";
+import { Registry, type CollectedSeries } from "./registry.ts";
+
+/** What the metrics need from one finished KMS call (the handlers' RequestObservation fits). */
+export interface KmsCallMetric {
+  readonly method: string;
+  /** gRPC status code; 0 = OK. */
+  readonly code: number;
+  readonly errorClass: string;
+  readonly durationMs: number;
+  readonly cause?: unknown;
+}
+
+/** Live state read at scrape time. */
+export interface MetricSources {
+  readonly limiters: Readonly<Record<string, { readonly inFlight: number }>>;
+  readonly health: () => HealthSnapshot;
+}
+
+export interface ProviderMetricsOptions {
+  readonly build: { readonly version: string; readonly commit: string; readonly buildDate: string };
+  /** auth.method from the config. */
+  readonly authMethod: string;
+  readonly nowMs?: () => number;
+}
+
+const grpcInternal = 13;
+const aadClasses = new Set(["aad_mismatch", "aad_missing", "annotation_invalid"]);
+const keyIdClasses = new Set(["key_id_unknown", "key_id_malformed", "key_metadata_refresh_failed"]);
+const authRejected = new Set(["unauthenticated", "permission_denied", "invalid_request"]);
+const kmsMethods = ["status", "encrypt", "decrypt"] as const;
+
+export class ProviderMetrics {
+  readonly registry = new Registry();
+  private sources: MetricSources | undefined;
+  private token: { issuedAtMs: number; leaseSeconds: number } | undefined;
+  private readonly nowMs: () => number;
+
+  private readonly r = this.registry;
+  private readonly grpcRequests = this.r.counter("openbao_kms_grpc_requests_total", "KMS gRPC calls by method and result (ok or error class).", ["method", "status"]);
+  private readonly grpcDuration = this.r.histogram("openbao_kms_grpc_duration_seconds", "KMS gRPC call duration.", ["method"]);
+  private readonly grpcRejections = this.r.counter("openbao_kms_grpc_concurrency_rejections_total", "KMS calls refused at once because every slot of the method was taken.", ["method"]);
+  private readonly openbaoRequests = this.r.counter("openbao_kms_openbao_requests_total", "OpenBao HTTP requests by operation and result (ok or failure class).", ["operation", "status"]);
+  private readonly openbaoDuration = this.r.histogram("openbao_kms_openbao_duration_seconds", "OpenBao HTTP request duration.", ["operation"]);
+  private readonly authLogins = this.r.counter("openbao_kms_auth_login_total", "Logins to OpenBao by result.", ["status"]);
+  private readonly metadataObservations = this.r.counter("openbao_kms_transit_metadata_observation_total", "Metadata probes published to the status cache, by result (ok or readiness reason).", ["status"]);
+  private readonly aadErrors = this.r.counter("openbao_kms_aad_validation_errors_total", "KMS calls refused for annotations or AAD, by reason.", ["reason"]);
+  private readonly keyIdErrors = this.r.counter("openbao_kms_decrypt_key_id_errors_total", "Decrypt calls refused for their key_id, by reason.", ["reason"]);
+  private readonly panics = this.r.counter("openbao_kms_panic_recoveries_total", "KMS calls that threw an unclassified error and were answered INTERNAL.", ["method"]);
+  private readonly socketRestarts = this.r.counter("openbao_kms_socket_restarts_total", "Verified-dead stale KMS sockets removed at start-up (not process restarts).");
+
+  constructor(opts: ProviderMetricsOptions) {
+    this.nowMs = opts.nowMs ?? Date.now;
+    const r = this.r;
+    r.gauge("openbao_kms_grpc_in_flight", "KMS gRPC calls in progress, by method.", ["method"], {
+      collect: () => {
+        const limiters = this.sources?.limiters;
+        if (limiters === undefined) return [];
+        return Object.entries(limiters).map(([method, l]) => [[method], l.inFlight] as const);
+      },
+    });
+    r.gauge("openbao_kms_auth_method_info", "The configured OpenBao auth method (always 1).", ["method"]).set([opts.authMethod], 1);
+    r.gauge("openbao_kms_token_ttl_seconds", "Seconds left on the current OpenBao token (+Inf for a token without expiry).", [], {
+      collect: () => {
+        const ttl = this.tokenTtlSeconds();
+        return ttl === undefined ? [] : [[[], ttl]];
+      },
+    });
+    r.gauge("openbao_kms_status_key_id_hash", "H(key_id) of the active key (always 1); compare across nodes.", ["hash"], {
+      verbatim: true,
+      collect: () => this.fromHealth((h) => (h.active ? [[[hashValue(h.active.keyId)], 1]] : [])),
+    });
+    r.gauge("openbao_kms_key_version", "Transit version of the active key.", [], {
+      collect: () => this.fromHealth((h) => (h.active ? [[[], h.active.transitVersion]] : [])),
+    });
+    r.gauge("openbao_kms_status_cache_age_seconds", "Seconds since the last metadata probe was published to the status cache.", [], {
+      collect: () => this.fromHealth((h) => (h.cacheAgeMs === undefined ? [] : [[[], h.cacheAgeMs / 1000]])),
+    });
+    r.gauge("openbao_kms_circuit_breaker_state", "1 while the last probe was skipped by an open circuit breaker, else 0.", [], {
+      collect: () => this.fromHealth((h) => [[[], h.reasons.includes("circuit_breaker_open") ? 1 : 0]]),
+    });
+    r.gauge("openbao_kms_build_info", "Build identity (always 1).", ["version", "commit", "build_date", "dirty"], { verbatim: true }).set(
+      [opts.build.version, opts.build.commit, opts.build.buildDate, "unknown"],
+      1,
+    );
+    registerProcessMetrics(r);
+    for (const m of kmsMethods) {
+      this.grpcRejections.touch([m]);
+      this.panics.touch([m]);
+    }
+    this.socketRestarts.touch();
+  }
+
+  /** Starts reading live state at scrape time. */
+  watch(sources: MetricSources): void {
+    this.sources = sources;
+  }
+
+  observeKmsCall(o: KmsCallMetric): void {
+    const method = o.method.toLowerCase();
+    this.grpcRequests.inc([method, o.code === 0 ? "ok" : o.errorClass]);
+    this.grpcDuration.observe([method], o.durationMs / 1000);
+    if (o.code === 0) return;
+    if (o.errorClass === "concurrency_limit") this.grpcRejections.inc([method]);
+    if (aadClasses.has(o.errorClass)) this.aadErrors.inc([o.errorClass]);
+    if (method === "decrypt" && keyIdClasses.has(o.errorClass)) this.keyIdErrors.inc([o.errorClass]);
+    if (o.code === grpcInternal && !(o.cause instanceof KmsError) && !(o.cause instanceof TransitError)) this.panics.inc([method]);
+  }
+
+  observeOpenBao(o: OpenBaoRequestObservation): void {
+    const operation = operationLabel(o.operation);
+    this.openbaoRequests.inc([operation, o.outcome]);
+    this.openbaoDuration.observe([operation], o.durationMs / 1000);
+    if (o.operation !== "auth.login") return;
+    this.authLogins.inc([o.outcome === "ok" ? "ok" : authRejected.has(o.outcome) ? "auth_failed" : "error"]);
+    const lease = (o.body as { auth?: { lease_duration?: unknown } } | undefined)?.auth?.lease_duration;
+    if (o.outcome === "ok" && typeof lease === "number" && lease >= 0) this.token = { issuedAtMs: this.nowMs(), leaseSeconds: lease };
+  }
+
+  /** One metadata probe published to the status cache. */
+  metadataObserved(outcome: ProbeOutcome): void {
+    this.metadataObservations.inc([outcome.ok ? "ok" : outcome.reason]);
+  }
+
+  staleSocketRemoved(): void {
+    this.socketRestarts.inc();
+  }
+
+  /** The scrape body (Prometheus text format). */
+  render(): string {
+    return this.registry.render();
+  }
+
+  /** Seconds left on the token from its last login (undefined before one), for logs and the gauge. */
+  tokenTtlSeconds(): number | undefined {
+    const t = this.token;
+    if (t === undefined) return undefined;
+    if (t.leaseSeconds === 0) return Number.POSITIVE_INFINITY;
+    return Math.max(0, (t.issuedAtMs + t.leaseSeconds * 1000 - this.nowMs()) / 1000);
+  }
+
+  private fromHealth(pick: (h: HealthSnapshot) => CollectedSeries): CollectedSeries {
+    return this.sources === undefined ? [] : pick(this.sources.health());
+  }
+}
