@@ -37,6 +37,11 @@ export async function build(arch: Arch, outdir = "dist"): Promise<string> {
     ...define("BAO_KMS_BUILD_VERSION", id.version),
     ...define("BAO_KMS_BUILD_COMMIT", id.commit),
     ...define("BAO_KMS_BUILD_DATE", id.buildDate),
+    // Bun inlines the build machine's absolute path for CommonJS __dirname (grpc-js uses it only
+    // to find channelz/orca .proto files, which we never load): pin it so a build does not
+    // depend on where the checkout lives (docs/packaging.md, "Reproducible builds").
+    ...define("__dirname", "/$bunfs/root"),
+    ...define("__filename", "/$bunfs/root/bao-kms-provider"),
   ];
   const r = Bun.spawnSync([process.execPath, ...args], { stdout: "inherit", stderr: "inherit" });
   if (r.exitCode !== 0) throw new Error(`bun build failed for ${arch} (exit ${r.exitCode})`);

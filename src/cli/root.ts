@@ -12,6 +12,7 @@ Commands:
   serve     run the provider on the KMS socket
   probe     act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
   version   print version, commit, build date and Bun version
+  install   install systemd: write the unit, users, directories and example config from this binary
   help      show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
@@ -31,6 +32,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   serve: async (argv, io) => (await import("./serve.ts")).runServe(argv, io),
   probe: async (argv, io) => (await import("./probe.ts")).runProbe(argv, io.out),
   version: (argv, io) => runVersion(argv, io.out),
+  install: async (argv, io) => (await import("./install.ts")).runInstall(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
