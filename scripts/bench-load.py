@@ -4,7 +4,7 @@ cheaper per call than a JS client, so it shows the provider's latency with a cli
 not itself the bottleneck (closer to kube-apiserver's grpc-go). Prints one JSON line.
 Usage: bench-load.py <proto_root> <json spec>  (spec: target status|decrypt, concurrency,
 total, socket, decrypt: [{ciphertext b64, keyId, annotations {k: b64}}])"""
-import asyncio, base64, json, sys, tempfile, time
+import asyncio, base64, json, shutil, sys, tempfile, time
 import grpc
 from grpc_tools import protoc
 
@@ -14,6 +14,10 @@ def load_pb(proto_root):
         raise SystemExit("protoc failed")
     sys.path.insert(0, out)
     from kms.v2 import api_pb2, api_pb2_grpc
+    # Both modules are loaded now: drop the generated files at once (nothing is left behind even
+    # when this process is killed later).
+    shutil.rmtree(out, ignore_errors=True)
+    sys.path.remove(out)
     return api_pb2, api_pb2_grpc
 
 async def main(proto_root, spec):

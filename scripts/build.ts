@@ -20,9 +20,12 @@ export function buildIdentity() {
   return { version: pkg.version, commit, buildDate: new Date(Number(epoch) * 1000).toISOString() };
 }
 
-/** Output path of the binary for an arch; the host arch (x64) also gets the plain name. */
+/** The arch this machine runs: the default target, and the one that gets the plain name. */
+export const hostArch: Arch = process.arch === "arm64" ? "arm64" : "x64";
+
+/** Output path of the binary for an arch; the host arch gets the plain name. */
 export function binaryPath(outdir: string, arch: Arch): string {
-  return resolve(outdir, arch === "x64" ? "bao-kms-provider" : `bao-kms-provider-linux-${arch}`);
+  return resolve(outdir, arch === hostArch ? "bao-kms-provider" : `bao-kms-provider-linux-${arch}`);
 }
 
 export async function build(arch: Arch, outdir = "dist"): Promise<string> {
@@ -50,7 +53,7 @@ export async function build(arch: Arch, outdir = "dist"): Promise<string> {
 
 if (import.meta.main) {
   const argv = process.argv.slice(2);
-  const t = argv.includes("--target") ? argv[argv.indexOf("--target") + 1] : "x64";
+  const t = argv.includes("--target") ? argv[argv.indexOf("--target") + 1] : hostArch;
   const outdir = argv.includes("--outdir") ? (argv[argv.indexOf("--outdir") + 1] ?? "dist") : "dist";
   const arches: Arch[] = t === "all" ? ["x64", "arm64"] : t === "x64" || t === "arm64" ? [t] : [];
   if (arches.length === 0) {

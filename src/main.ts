@@ -1,6 +1,10 @@
 // Compile entry point: argv → command → exit code. The only place that calls process.exit.
 
 import { runCli } from "./cli/root.ts";
+import { scrubProcessEnvironment } from "./platform/environment.ts";
+
+// Before anything can make a request: Bun's fetch would otherwise follow *_PROXY variables.
+scrubProcessEnvironment(process.env);
 
 const exitNow = (code: number): never => process.exit(code);
 

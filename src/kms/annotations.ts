@@ -64,6 +64,7 @@ export interface ParsedAnnotations {
   readonly transitVersion: number;
   readonly transitMountHash: string;
   readonly transitKeyHash: string;
+  /** Raw value, unchecked: it matters only when a namespace is configured. */
   readonly namespaceHash: string | undefined;
 }
 
@@ -100,7 +101,9 @@ export function parseAnnotations(annotations: ReadonlyMap<string, string>): Pars
   const keyIdHash = hashOf(annotationKeys.keyIdHash);
   const transitMountHash = hashOf(annotationKeys.transitMountHash);
   const transitKeyHash = hashOf(annotationKeys.transitKeyHash);
-  const namespaceHash = annotations.has(annotationKeys.namespaceHash) ? hashOf(annotationKeys.namespaceHash) : undefined;
+  // Compared only when a namespace is configured (verifyAnnotations); otherwise it is an extra
+  // FQDN key like any other and tolerated, whatever its value.
+  const namespaceHash = annotations.get(annotationKeys.namespaceHash);
 
   const version = atoi(annotations.get(annotationKeys.transitKeyVersion) ?? "");
   if (version === undefined || version <= 0) throw invalid("transit key version annotation");
@@ -118,6 +121,7 @@ export function verifyAnnotations(parsed: ParsedAnnotations, snapshot: KeySnapsh
     parsed.keyIdHash === h.keyIdHash &&
     parsed.transitMountHash === h.transitMountHash &&
     parsed.transitKeyHash === h.transitKeyHash &&
-    parsed.namespaceHash === h.namespaceHash;
+    // With a namespace configured the annotation must be present and equal; without one it is ignored.
+    (h.namespaceHash === undefined || parsed.namespaceHash === h.namespaceHash);
   if (!matches) throw new KmsError("annotation_mismatch");
 }

@@ -79,6 +79,8 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
           redirect: "manual",
           signal,
           tls,
+          // BUN_CONFIG_VERBOSE_FETCH would print the headers (the token) to stdout: never for us.
+          verbose: false,
           ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
         } as RequestInit);
       } catch (error) {

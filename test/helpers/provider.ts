@@ -140,7 +140,7 @@ export function canConnect(path: string): Promise<boolean> {
 }
 
 /** Spawns `serve --config` and waits (up to `timeoutMs`) for the socket; rejects with the output on exit/timeout. */
-export async function startProvider(files: Pick<ProviderFiles, "configPath" | "socketPath">, opts: { timeoutMs?: number; cwd?: string; binary?: string } = {}): Promise<RunningProvider> {
+export async function startProvider(files: Pick<ProviderFiles, "configPath" | "socketPath">, opts: { timeoutMs?: number; cwd?: string; binary?: string; env?: Record<string, string> } = {}): Promise<RunningProvider> {
   const output: string[] = [];
   captureProviderLines(output);
   const t0 = performance.now();
@@ -148,7 +148,7 @@ export async function startProvider(files: Pick<ProviderFiles, "configPath" | "s
     cwd: opts.cwd ?? "/",
     stdout: "pipe",
     stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env },
   });
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     let buf = "";

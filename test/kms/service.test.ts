@@ -145,7 +145,6 @@ describe("Decrypt", () => {
     ["transit-key-version.kms.openbao.org", "two", "annotations_invalid"],
     ["transit-mount-hash.kms.openbao.org", "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "annotation_mismatch"],
     ["transit-key-hash.kms.openbao.org", "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "annotation_mismatch"],
-    ["openbao-namespace-hash.kms.openbao.org", "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "annotation_mismatch"],
     ["plugin-version.kms.openbao.org", "", "annotations_invalid"],
     ["aad-version.kms.openbao.org", "v2", "annotations_invalid"],
   ];
@@ -164,6 +163,15 @@ describe("Decrypt", () => {
       delete ann[key];
       expect(await kind(service.decrypt(toDecrypt(r, { annotations: ann }), never))).toBe("annotations_invalid");
       expect(transit.calls.decrypt).toBe(0);
+    },
+  );
+
+  test.each(["47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "not-a-hash"])(
+    "no namespace configured: an openbao-namespace-hash annotation (%p) is an ignored extra",
+    async (value) => {
+      const r = await encrypt();
+      const ann = { ...Object.fromEntries(r.annotations), "openbao-namespace-hash.kms.openbao.org": value };
+      expect(await kind(service.decrypt(toDecrypt(r, { annotations: ann }), never))).toBe("ok");
     },
   );
 
@@ -215,5 +223,37 @@ describe("Decrypt", () => {
     expect(await kind(withDiscovery(false).decrypt(unknown, never))).toBe("key_id_unknown");
     expect(await kind(withDiscovery(false).decrypt(toDecrypt(r, { keyId: "bad" }), never))).toBe("key_id_malformed");
     expect(attempts).toBe(2);
+  });
+});
+
+describe("Decrypt with a namespace configured", () => {
+  const nsScope: KeyScope = { ...scope, openbaoNamespace: "team-a" };
+  const active: KeySnapshot = { scope: nsScope, transitVersion: 1, createdAtUnix: 1700000001, keyId: deriveKeyId(nsScope, 1, 1700000001), state: "active" };
+  const key = "openbao-namespace-hash.kms.openbao.org";
+  let ns: KmsService;
+  let nsTransit: FakeTransit;
+  beforeEach(() => {
+    nsTransit = fakeTransit();
+    const keys = staticKeySet([active]);
+    ns = new KmsService({ transit: nsTransit, keys, status: keys, pluginVersion: "1.2.3", requestTimeoutMs: 200 });
+  });
+
+  test("Encrypt adds the namespace hash and Decrypt round-trips", async () => {
+    const r = await ns.encrypt({ plaintext: new Uint8Array(32).fill(3) }, never);
+    expect(r.annotations.get(key)).toHaveLength(43);
+    expect(await kind(ns.decrypt(toDecrypt(r), never))).toBe("ok");
+  });
+
+  test.each([
+    ["missing", undefined],
+    ["another namespace's hash", "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"],
+    ["malformed", "x"],
+  ])("namespace hash %s → annotation_mismatch before Transit", async (_name, value) => {
+    const r = await ns.encrypt({ plaintext: new Uint8Array(32).fill(3) }, never);
+    const ann: Record<string, string> = Object.fromEntries(r.annotations);
+    if (value === undefined) delete ann[key];
+    else ann[key] = value;
+    expect(await kind(ns.decrypt(toDecrypt(r, { annotations: ann }), never))).toBe("annotation_mismatch");
+    expect(nsTransit.calls.decrypt).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ Protocol: one JSON object per line on stdin, one JSON result per line on stdout.
   {"op":"burst","n":N,"call":<one of the above>}   -> N concurrent calls, returns codes
 Optional "timeout" (seconds, default 5) on any op.
 """
-import base64, json, os, sys, tempfile, threading
+import base64, json, os, shutil, sys, tempfile, threading
 import grpc
 from grpc_tools import protoc
 
@@ -20,6 +20,10 @@ def load_pb(proto_root):
         raise SystemExit(f"protoc failed: {rc}")
     sys.path.insert(0, out)
     from kms.v2 import api_pb2, api_pb2_grpc  # noqa: E402
+    # Both modules are loaded now: drop the generated files at once (nothing is left behind even
+    # when this process is killed later).
+    shutil.rmtree(out, ignore_errors=True)
+    sys.path.remove(out)
     return api_pb2, api_pb2_grpc
 
 def main():
