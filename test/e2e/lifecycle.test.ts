@@ -76,12 +76,17 @@ test("SIGTERM with calls in flight: they complete, the socket is removed, exit 0
   try {
     const enc = await client.encrypt(new Uint8Array(32).fill(3));
     emu.setLatency(700, "/v1/transit/decrypt");
+    emu.resetCounts();
     const burst = client.send<{ ok: boolean; results: Array<{ ok: boolean; plaintext?: string }> }>({
       op: "burst",
       n: 6,
       call: { op: "decrypt", ciphertext: enc.ciphertext, key_id: enc.key_id, annotations: enc.annotations },
     });
-    await Bun.sleep(250);
+    // SIGTERM only once all six are in flight at OpenBao (a fixed sleep flaked on a busy machine).
+    for (let t0 = performance.now(); emu.count({ pathPrefix: "/v1/transit/decrypt" }) < 6; ) {
+      if (performance.now() - t0 > 5000) throw new Error("the burst never reached OpenBao");
+      await Bun.sleep(5);
+    }
     provider.signal("SIGTERM");
     const results = (await burst).results;
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
