@@ -79,6 +79,9 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   }
   const log = createLogger(config.logging);
   log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
+  // Listen for signals before the socket exists: a SIGTERM during start-up must not kill the
+  // process by default action (socket left behind, no drain); it shuts down once started.
+  const signalled = waitForSignal(io, log);
 
   let server;
   try {
@@ -95,7 +98,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
     health_address: server.listeners.healthAddress,
   });
 
-  const signal = await waitForSignal(io, log);
+  const signal = await signalled;
   log.info("serve.shutdown", { signal, outcome: "draining" });
   const outcome = await server.stop(shutdownGraceMs);
   log.info("serve.shutdown", { signal, outcome });
