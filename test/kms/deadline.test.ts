@@ -2,7 +2,7 @@
 // together, and a backend that ignores the abort signal still cannot hold the caller past it.
 
 import { expect, test } from "bun:test";
-import { KmsError } from "../../src/kms/errors.ts";
+import { KmsError, TransitError } from "../../src/kms/errors.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { KmsService } from "../../src/kms/service.ts";
 import type { KeyScope, KeySnapshot } from "../../src/kms/snapshot.ts";
@@ -79,4 +79,18 @@ test("a Transit that ignores the abort signal still cannot hold the caller past 
   const r = await timed(service.decrypt({ ciphertext: enc.ciphertext, keyId: enc.keyId, annotations: [...enc.annotations].map(([k, v]) => [k, new TextEncoder().encode(v)] as const) }, never));
   expect(r.kind).toBe("timeout");
   expect(r.ms).toBeLessThan(800);
+});
+
+test("context errors win: a backend failing *because* of the deadline or a cancel reports timeout / canceled", async () => {
+  const keys = staticKeySet([snap(2)]);
+  const failing = (signal: AbortSignal) =>
+    new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new TransitError("connection_failed", "transit.decrypt"))));
+  const transit = { ...fakeTransit(), decrypt: (_r: unknown, signal: AbortSignal) => failing(signal) };
+  const service = new KmsService({ transit, keys, status: keys, pluginVersion: "t", requestTimeoutMs: 150 });
+  const enc = await service.encrypt({ plaintext: new Uint8Array([9]) }, never);
+  const req = { ciphertext: enc.ciphertext, keyId: enc.keyId, annotations: [...enc.annotations].map(([k, v]) => [k, new TextEncoder().encode(v)] as const) };
+  expect((await timed(service.decrypt(req, never))).kind).toBe("timeout");
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort(new DOMException("client went away", "AbortError")), 30);
+  expect((await timed(service.decrypt(req, cancel.signal))).kind).toBe("canceled");
 });
