@@ -2,8 +2,6 @@
 // no plaintext, OpenBao token, JWT, ciphertext or raw key_id may appear in any of them.
 // Findings name the kind and the event, never the secret itself (test output is a log too).
 
-import { writeFileSync } from "node:fs";
-
 interface Capture {
   readonly outputs: string[][];
   readonly secrets: Set<string>;
@@ -13,15 +11,7 @@ interface Capture {
 const slot = Symbol.for("bao-kms-provider.test.log-capture");
 function capture(): Capture {
   const g = globalThis as unknown as Record<symbol, Capture | undefined>;
-  let c = g[slot];
-  if (c === undefined) {
-    c = g[slot] = { outputs: [], secrets: new Set() };
-    const report = process.env.BKP_REDACTION_REPORT;
-    // `bun run test` (scripts/test.ts) asks for a whole-run verdict: every line of every provider
-    // run in this process, checked once more at exit. Only counts and leak kinds are written.
-    if (report) process.once("exit", () => writeFileSync(report, JSON.stringify(redactionSummary()) + "\n", { flag: "a" }));
-  }
-  return c;
+  return (g[slot] ??= { outputs: [], secrets: new Set() });
 }
 
 export interface RedactionSummary {
@@ -31,7 +21,7 @@ export interface RedactionSummary {
   readonly leaks: string;
 }
 
-/** The whole capture checked at once (what scripts/test.ts reports after the run). */
+/** The whole capture checked at once (test/helpers/redaction-preload.ts, after every test file). */
 export function redactionSummary(): RedactionSummary {
   const c = capture();
   const lines = allCapturedLines();
