@@ -10,7 +10,8 @@ import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { promtoolCheck } from "../observability/promtool.ts";
 import { metricSetDifferences } from "../observability/metric-set.ts";
 import { samples } from "../observability/fixtures.ts";
-import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { captureProviderLines, findLeaks } from "../helpers/log-capture.ts";
+import { ensureBinary, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { jsonLines, runBinary } from "../helpers/run-binary.ts";
 
@@ -222,6 +223,31 @@ describe("shutdown", () => {
       files.cleanup();
     }
   });
+});
+
+test("SIGTERM during start-up (before the socket exists) → start-up finishes, then a clean exit 0, no socket left", async () => {
+  const files = writeProviderFiles(emu);
+  emu.setLatency(600, "/v1/auth/");
+  try {
+    const p = Bun.spawn([ensureBinary(), "serve", "--config", files.configPath], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+    const stderr = new Response(p.stderr).text();
+    await Bun.sleep(250);
+    expect(existsSync(files.socketPath)).toBe(false);
+    p.kill("SIGTERM");
+    const code = await p.exited;
+    const lines = (await stderr).split("\n").filter(Boolean);
+    captureProviderLines(lines);
+    expect(code).toBe(0);
+    expect(existsSync(files.socketPath)).toBe(false);
+    expect(jsonLines(lines).filter((l) => l.message === "serve.shutdown").map((l) => [l.signal, l.outcome])).toEqual([
+      ["SIGTERM", "draining"],
+      ["SIGTERM", "drained"],
+    ]);
+    expect(findLeaks(lines)).toEqual([]);
+  } finally {
+    emu.setLatency(0, "/v1/auth/");
+    files.cleanup();
+  }
 });
 
 describe("a hung OpenBao", () => {
