@@ -14,6 +14,7 @@ APT_PACKAGES=(
   python3-grpcio     # ... its gRPC library (C core, like kube-apiserver's grpc-go peer)
   python3-grpc-tools # ... generates its protobuf code from proto/ at test time
   python3-protobuf   # ... its protobuf runtime
+  prometheus         # /usr/bin/promtool lints real /metrics scrapes (the server itself is not started or used)
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -11,6 +11,7 @@ import { startKmsServer } from "../kms/grpc/server.ts";
 import { ConcurrencyLimiter } from "../kms/limiter.ts";
 import { KmsService } from "../kms/service.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
+import { kmsRequestLogger } from "../observability/kms-request-log.ts";
 import { startObservabilityListeners } from "../observability/listeners.ts";
 import { ObservedStatusStore } from "../observability/observed-store.ts";
 import { openBaoObserver } from "../observability/openbao-observer.ts";
@@ -78,6 +79,9 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   }
   const log = createLogger(config.logging);
   log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
+  // Listen for signals before the socket exists: a SIGTERM during start-up must not kill the
+  // process by default action (socket left behind, no drain); it shuts down once started.
+  const signalled = waitForSignal(io, log);
 
   let server;
   try {
@@ -94,7 +98,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
     health_address: server.listeners.healthAddress,
   });
 
-  const signal = await waitForSignal(io, log);
+  const signal = await signalled;
   log.info("serve.shutdown", { signal, outcome: "draining" });
   const outcome = await server.stop(shutdownGraceMs);
   log.info("serve.shutdown", { signal, outcome });
@@ -159,24 +163,14 @@ async function start(config: Config, log: Logger) {
     Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
     Decrypt: new ConcurrencyLimiter(config.server.maxConcurrentDecrypt),
   };
+  const logRequest = kmsRequestLogger(log);
   const handlers = createHandlers({
     service,
     limiters,
     observe: (o) => {
       memory.noteActivity();
       metrics.observeKmsCall(o);
-      if (o.code === 0 && !log.enabled("debug")) return;
-      const fields = {
-        method: o.method,
-        grpc_code: o.code,
-        error_class: o.errorClass,
-        duration_ms: Math.round(o.durationMs * 1000) / 1000,
-        key_id_hash: o.keyIdHash,
-        uid_hash: o.uidHash,
-        error_kind: (o.cause as { kind?: string } | undefined)?.kind,
-      };
-      if (o.code === 0) log.debug("kms.request", fields);
-      else log.warn("kms.request", fields);
+      logRequest(o);
     },
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });

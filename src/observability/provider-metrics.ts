@@ -20,16 +20,27 @@ export interface KmsCallMetric {
   readonly cause?: unknown;
 }
 
+export type RotationState = "active" | "pending" | "unknown";
+
 /** Live state read at scrape time. */
 export interface MetricSources {
   readonly limiters: Readonly<Record<string, { readonly inFlight: number }>>;
   readonly health: () => HealthSnapshot;
+  /**
+   * Rotation state and whether saving it is failing (the key registry's; optional). Without it the
+   * state is "active" while the cache holds an active key, else "unknown", and never degraded.
+   */
+  readonly rotation?: () => { readonly state: RotationState; readonly persistenceDegraded: boolean };
+  /** Seconds left on the client certificate (cert auth only); 0 is exported without cert auth. */
+  readonly certificateTtlSeconds?: () => number | undefined;
 }
 
 export interface ProviderMetricsOptions {
   readonly build: { readonly version: string; readonly commit: string; readonly buildDate: string };
   /** auth.method from the config. */
   readonly authMethod: string;
+  /** Where the client certificate comes from (cert auth): pkcs11 or spiffe; "none" without cert auth. */
+  readonly certificateSource?: string;
   readonly nowMs?: () => number;
 }
 
@@ -38,6 +49,10 @@ const aadClasses = new Set(["aad_mismatch", "aad_missing", "annotation_invalid"]
 const keyIdClasses = new Set(["key_id_unknown", "key_id_malformed", "key_metadata_refresh_failed"]);
 const authRejected = new Set(["unauthenticated", "permission_denied", "invalid_request"]);
 const kmsMethods = ["status", "encrypt", "decrypt"] as const;
+const rotationStates: readonly RotationState[] = ["active", "pending", "unknown"];
+/** The reference's closed label sets: anything else is exported as "unknown". */
+const authMethods = new Set(["jwt", "cert"]);
+const certificateSources = new Set(["pkcs11", "spiffe", "none"]);
 
 export class ProviderMetrics {
   readonly registry = new Registry();
@@ -52,6 +67,7 @@ export class ProviderMetrics {
   private readonly openbaoRequests = this.r.counter("openbao_kms_openbao_requests_total", "OpenBao HTTP requests by operation and result (ok or failure class).", ["operation", "status"]);
   private readonly openbaoDuration = this.r.histogram("openbao_kms_openbao_duration_seconds", "OpenBao HTTP request duration.", ["operation"]);
   private readonly authLogins = this.r.counter("openbao_kms_auth_login_total", "Logins to OpenBao by result.", ["status"]);
+  private readonly authRenewals = this.r.counter("openbao_kms_auth_renewal_total", "OpenBao token renewals by result.", ["status"]);
   private readonly metadataObservations = this.r.counter("openbao_kms_transit_metadata_observation_total", "Metadata probes published to the status cache, by result (ok or readiness reason).", ["status"]);
   private readonly aadErrors = this.r.counter("openbao_kms_aad_validation_errors_total", "KMS calls refused for annotations or AAD, by reason.", ["reason"]);
   private readonly keyIdErrors = this.r.counter("openbao_kms_decrypt_key_id_errors_total", "Decrypt calls refused for their key_id, by reason.", ["reason"]);
@@ -68,10 +84,21 @@ export class ProviderMetrics {
         return Object.entries(limiters).map(([method, l]) => [[method], l.inFlight] as const);
       },
     });
-    r.gauge("openbao_kms_auth_method_info", "The configured OpenBao auth method (always 1).", ["method"]).set([opts.authMethod], 1);
+    const authMethod = authMethods.has(opts.authMethod) ? opts.authMethod : "unknown";
+    r.gauge("openbao_kms_auth_method_info", "The configured OpenBao auth method (always 1).", ["method"]).set([authMethod], 1);
+    const source = opts.certificateSource ?? (authMethod === "cert" ? "unknown" : "none");
+    r.gauge("openbao_kms_certificate_source_info", "Where the client certificate comes from (always 1).", ["source"]).set([certificateSources.has(source) ? source : "unknown"], 1);
     r.gauge("openbao_kms_token_ttl_seconds", "Seconds left on the current OpenBao token (+Inf for a token without expiry).", [], {
       collect: () => {
         const ttl = this.tokenTtlSeconds();
+        return ttl === undefined ? [] : [[[], ttl]];
+      },
+    });
+    r.gauge("openbao_kms_certificate_ttl_seconds", "Seconds left on the client certificate (0 without cert auth).", [], {
+      collect: () => {
+        const read = this.sources?.certificateTtlSeconds;
+        if (read === undefined) return authMethod === "cert" ? [] : [[[], 0]];
+        const ttl = read();
         return ttl === undefined ? [] : [[[], ttl]];
       },
     });
@@ -84,6 +111,16 @@ export class ProviderMetrics {
     });
     r.gauge("openbao_kms_status_cache_age_seconds", "Seconds since the last metadata probe was published to the status cache.", [], {
       collect: () => this.fromHealth((h) => (h.cacheAgeMs === undefined ? [] : [[[], h.cacheAgeMs / 1000]])),
+    });
+    r.gauge("openbao_kms_rotation_state", "Key rotation state: one series per state, exactly one of them 1.", ["state"], {
+      collect: () => {
+        if (this.sources === undefined) return [];
+        const now = this.rotation().state;
+        return rotationStates.map((s) => [[s], s === now ? 1 : 0] as const);
+      },
+    });
+    r.gauge("openbao_kms_rotation_persistence_degraded", "1 while the rotation state cannot be saved, else 0.", [], {
+      collect: () => (this.sources === undefined ? [] : [[[], this.rotation().persistenceDegraded ? 1 : 0]]),
     });
     r.gauge("openbao_kms_circuit_breaker_state", "1 while the last probe was skipped by an open circuit breaker, else 0.", [], {
       collect: () => this.fromHealth((h) => [[[], h.reasons.includes("circuit_breaker_open") ? 1 : 0]]),
@@ -98,6 +135,7 @@ export class ProviderMetrics {
       this.panics.touch([m]);
     }
     this.socketRestarts.touch();
+    this.authRenewals.touch(["ok"]);
   }
 
   /** Starts reading live state at scrape time. */
@@ -126,6 +164,11 @@ export class ProviderMetrics {
     if (o.outcome === "ok" && typeof lease === "number" && lease >= 0) this.token = { issuedAtMs: this.nowMs(), leaseSeconds: lease };
   }
 
+  /** One token renewal attempt ("ok" or a failure class). */
+  authRenewal(status: string): void {
+    this.authRenewals.inc([status]);
+  }
+
   /** One metadata probe published to the status cache. */
   metadataObserved(outcome: ProbeOutcome): void {
     this.metadataObservations.inc([outcome.ok ? "ok" : outcome.reason]);
@@ -146,6 +189,12 @@ export class ProviderMetrics {
     if (t === undefined) return undefined;
     if (t.leaseSeconds === 0) return Number.POSITIVE_INFINITY;
     return Math.max(0, (t.issuedAtMs + t.leaseSeconds * 1000 - this.nowMs()) / 1000);
+  }
+
+  private rotation(): { state: RotationState; persistenceDegraded: boolean } {
+    const read = this.sources?.rotation;
+    if (read !== undefined) return read();
+    return { state: this.sources?.health().active === undefined ? "unknown" : "active", persistenceDegraded: false };
   }
 
   private fromHealth(pick: (h: HealthSnapshot) => CollectedSeries): CollectedSeries {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
+import { runBinary } from "../helpers/run-binary.ts";
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -16,12 +17,8 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-/** Runs the binary to completion without blocking this process (the emulator lives here). */
-async function run(args: string[], cwd = "/") {
-  const p = Bun.spawn([ensureBinary(), ...args], { cwd, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { code, stdout, stderr };
-}
+/** Runs the binary to completion (async: the emulator lives here); output checked for secrets. */
+const run = (args: string[], cwd = "/") => runBinary(args, { cwd });
 
 describe("OpenBao outages", () => {
   test.each([

@@ -3,8 +3,9 @@
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { ensureBinary, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
+import { runBinary } from "../helpers/run-binary.ts";
 
 const fastProbes = `
 [status]
@@ -36,6 +37,15 @@ afterAll(async () => {
   files?.cleanup();
 });
 
+/** /ready on the provider's health listener: status code and JSON body. */
+async function ready(): Promise<{ status: number; body: { status: string; healthz: string; stale: boolean; reasons: string[]; cache_age_ms: number | null } }> {
+  const { health } = await listenerUrls(provider);
+  const r = await fetch(`${health}/ready`);
+  return { status: r.status, body: (await r.json()) as never };
+}
+
+const live = async () => (await fetch(`${(await listenerUrls(provider)).health}/live`)).status;
+
 async function until(pred: () => Promise<boolean>, timeoutMs = 3000): Promise<number> {
   const t0 = performance.now();
   while (!(await pred())) {
@@ -51,9 +61,16 @@ test.each([
   ["deep probe fails (encrypt denied)", () => emu.deny("/v1/transit/encrypt/"), () => emu.allow("/v1/transit/encrypt/")],
 ])("%s → Status unhealthy, Encrypt refused, Decrypt still works; then it recovers", async (_name, breakIt, fixIt) => {
   expect((await client.status()).healthz).toBe("ok");
+  expect(await ready()).toMatchObject({ status: 200, body: { status: "ok", healthz: "ok", stale: false, reasons: [] } });
   breakIt();
   try {
     await until(async () => (await client.status()).healthz !== "ok");
+    // /ready follows the same cache: 503 with a reason; /live does not depend on OpenBao.
+    const down = await ready();
+    expect(down.status).toBe(503);
+    expect(down.body.status).toBe("unavailable");
+    expect(down.body.reasons.length).toBeGreaterThan(0);
+    expect(await live()).toBe(200);
     expect(await client.status()).toMatchObject({ ok: true, version: "v2", healthz: "unhealthy", key_id: "" });
     expect(await client.encrypt(new Uint8Array(32))).toMatchObject({ ok: false, code: "FAILED_PRECONDITION", details: "status unhealthy" });
     const dec = await client.decrypt(enc);
@@ -62,6 +79,7 @@ test.each([
     fixIt();
   }
   await until(async () => (await client.status()).healthz === "ok");
+  await until(async () => (await ready()).status === 200);
   expect((await client.encrypt(new Uint8Array(32))).ok).toBe(true);
 });
 
@@ -71,6 +89,11 @@ test("a provider whose probes stop answering goes stale after max_staleness", as
   try {
     const took = await until(async () => (await client.status()).healthz !== "ok", 5000);
     expect(took).toBeGreaterThan(500);
+    const stale = await ready();
+    expect(stale).toMatchObject({ status: 503, body: { stale: true } });
+    expect(stale.body.reasons).toContain("status_stale");
+    expect(stale.body.cache_age_ms!).toBeGreaterThan(1000);
+    expect(await live()).toBe(200);
   } finally {
     emu.hang(false, "/v1/transit/config/keys");
   }
@@ -81,8 +104,7 @@ test("start-up fails closed (exit 5, no socket) when the mount allows key upsert
   emu.setDisableUpsert(false);
   const bad = writeProviderFiles(emu);
   try {
-    const p = Bun.spawn([ensureBinary(), "serve", "--config", bad.configPath], { stdout: "pipe", stderr: "pipe" });
-    const [stderr, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
+    const { stderr, code } = await runBinary(["serve", "--config", bad.configPath]);
     expect(code).toBe(5);
     expect(stderr).toContain("allows key upsert");
     expect(await Bun.file(bad.socketPath).exists()).toBe(false);

@@ -7,7 +7,8 @@ import { hashValue } from "../../src/kms/hash.ts";
 import { ConcurrencyLimiter } from "../../src/kms/limiter.ts";
 import { knownOperations, operationLabel } from "../../src/observability/openbao-operations.ts";
 import { ProviderMetrics } from "../../src/observability/provider-metrics.ts";
-import { healthyStore, samples, snapshot } from "./fixtures.ts";
+import { clockedStore, healthyStore, samples, snapshot } from "./fixtures.ts";
+import { metricSetDifferences } from "./metric-set.ts";
 import { promtoolCheck } from "./promtool.ts";
 
 const build = { version: "1.2.3", commit: "abc", buildDate: "2026-01-01T00:00:00Z" };
@@ -159,5 +160,71 @@ describe("live state at scrape time", () => {
     metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5, body: { auth: { lease_duration: 0 } } });
     metrics.observeKmsCall({ method: "Decrypt", code: 13, errorClass: "unknown", durationMs: 1, cause: new TransitError("unknown", "x") });
     expect(await promtoolCheck(metrics.render())).toEqual({ code: 0, output: "" });
+  });
+});
+
+describe("the reference's metric set (§6.2)", () => {
+  const limiters = () => ({ Status: new ConcurrencyLimiter(1), Encrypt: new ConcurrencyLimiter(1), Decrypt: new ConcurrencyLimiter(1) });
+
+  test("once watching, every family is exported with exactly the reference's name, type and labels", () => {
+    const { metrics } = setup();
+    const { store } = healthyStore(3);
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
+    metrics.observeKmsCall({ method: "Decrypt", code: 3, errorClass: "aad_mismatch", durationMs: 1 });
+    metrics.observeKmsCall({ method: "Decrypt", code: 5, errorClass: "key_id_unknown", durationMs: 1 });
+    metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5, body: { auth: { lease_duration: 60 } } });
+    metrics.metadataObserved({ ok: true });
+    expect(metricSetDifferences(metrics.render())).toEqual([]);
+  });
+
+  test("the check itself fails on a missing family, a wrong label or an extra family", () => {
+    const { metrics } = setup();
+    expect(metricSetDifferences(metrics.render())).toContain("openbao_kms_grpc_requests_total: no samples");
+    expect(metricSetDifferences("# TYPE openbao_kms_key_version gauge\nopenbao_kms_key_version{x=\"1\"} 1\n")).toContain("openbao_kms_key_version: labels [x], want []");
+    expect(metricSetDifferences("# TYPE openbao_kms_bogus counter\nopenbao_kms_bogus 1\n")).toContain("openbao_kms_bogus: not in the reference set");
+  });
+
+  test("rotation state: one series per state, exactly one set to 1; persistence degraded from the source", () => {
+    const { metrics, scrape } = setup();
+    const { store } = clockedStore();
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
+    let s = scrape();
+    expect([s.get('openbao_kms_rotation_state{state="active"}'), s.get('openbao_kms_rotation_state{state="pending"}'), s.get('openbao_kms_rotation_state{state="unknown"}')]).toEqual([0, 0, 1]);
+    store.publishMetadata({ ok: true }, snapshot(2));
+    s = scrape();
+    expect([s.get('openbao_kms_rotation_state{state="active"}'), s.get('openbao_kms_rotation_state{state="unknown"}')]).toEqual([1, 0]);
+    expect(s.get("openbao_kms_rotation_persistence_degraded")).toBe(0);
+    let rotation = { state: "pending" as const, persistenceDegraded: true };
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot(), rotation: () => rotation });
+    s = scrape();
+    expect([s.get('openbao_kms_rotation_state{state="active"}'), s.get('openbao_kms_rotation_state{state="pending"}')]).toEqual([0, 1]);
+    expect(s.get("openbao_kms_rotation_persistence_degraded")).toBe(1);
+    rotation = { ...rotation, persistenceDegraded: false };
+    expect(scrape().get("openbao_kms_rotation_persistence_degraded")).toBe(0);
+  });
+
+  test("auth: method and certificate source from closed sets; certificate TTL 0 without cert auth; renewals count", () => {
+    const { metrics, scrape } = setup();
+    let s = scrape();
+    expect(s.get('openbao_kms_certificate_source_info{source="none"}')).toBe(1);
+    expect(s.get("openbao_kms_certificate_ttl_seconds")).toBe(0);
+    expect(s.get('openbao_kms_auth_renewal_total{status="ok"}')).toBe(0);
+    metrics.authRenewal("ok");
+    metrics.authRenewal("Permission Denied");
+    s = scrape();
+    expect(s.get('openbao_kms_auth_renewal_total{status="ok"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_renewal_total{status="permission_denied"}')).toBe(1);
+
+    const cert = new ProviderMetrics({ build, authMethod: "cert", certificateSource: "pkcs11" });
+    const c = samples(cert.render());
+    expect(c.get('openbao_kms_auth_method_info{method="cert"}')).toBe(1);
+    expect(c.get('openbao_kms_certificate_source_info{source="pkcs11"}')).toBe(1);
+    expect(c.has("openbao_kms_certificate_ttl_seconds")).toBe(false);
+    cert.watch({ limiters: limiters(), health: () => clockedStore().store.snapshot(), certificateTtlSeconds: () => 3600 });
+    expect(samples(cert.render()).get("openbao_kms_certificate_ttl_seconds")).toBe(3600);
+
+    const odd = samples(new ProviderMetrics({ build, authMethod: "approle", certificateSource: "/etc/x.pem" }).render());
+    expect(odd.get('openbao_kms_auth_method_info{method="unknown"}')).toBe(1);
+    expect(odd.get('openbao_kms_certificate_source_info{source="unknown"}')).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ from proto/ with grpc_tools, so it shares no codec with the provider.
 Protocol: one JSON object per line on stdin, one JSON result per line on stdout.
   {"op":"status"} | {"op":"encrypt","plaintext":b64,"uid":s}
   {"op":"decrypt","ciphertext":b64,"key_id":s,"annotations":{k:b64},"uid":s}
-  {"op":"burst","n":N,"call":<one of the above>}   -> N concurrent calls, returns codes
+  {"op":"burst","n":N,"call":<one of the above>}   -> N concurrent calls, returns codes (+ "ms" each)
 Optional "timeout" (seconds, default 5) on any op.
 """
 import base64, json, os, shutil, sys, tempfile, threading
@@ -62,9 +62,13 @@ def main():
             n = int(req["n"])
             results = [None] * n
             barrier = threading.Barrier(n)
+            import time
             def worker(i):
                 barrier.wait()
-                results[i] = call(req["call"])
+                t0 = time.monotonic()
+                r = call(req["call"])
+                r["ms"] = (time.monotonic() - t0) * 1000.0  # this call's own latency
+                results[i] = r
             threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
             for th in threads: th.start()
             for th in threads: th.join()

@@ -65,7 +65,7 @@ export async function startKmsServer(opts: KmsServerOptions): Promise<RunningKms
   };
 }
 
-/** Removes the socket only if it is still the one we bound (never someone else's file). */
+/** Removes the socket only if it is still the one we bound. (The listener itself unlinks its path when it closes, as Go does; see docs/decisions/runtime-safety.md.) */
 function removeIfSame(path: string, ino: number): void {
   const st = lstatSync(path, { throwIfNoEntry: false });
   if (st !== undefined && st.isSocket() && st.ino === ino) unlinkSync(path);
