@@ -326,7 +326,7 @@ function prepareOutDir(dir: string): void {
   if (readdirSync(dir).length > 0) throw new CliError(exitCodes.error, `${dir} is not empty; init never overwrites generated files`);
 }
 
-function writeExclusive(path: string, text: string, mode: number): void {
+export function writeExclusive(path: string, text: string, mode: number): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
