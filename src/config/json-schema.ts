@@ -35,8 +35,12 @@ function walk(schema: AnySchema): Json {
       const properties: Record<string, Json> = {};
       const required: string[] = [];
       for (const [key, child] of Object.entries(entries)) {
-        properties[key] = walk(child);
-        if ((child as { type: string }).type !== "optional") required.push(key);
+        const walked = walk(child);
+        properties[key] = walked;
+        // An optional table that holds required keys is required in effect (the loader reports
+        // its keys as missing when it is absent).
+        const needed = (child as { type: string }).type !== "optional" || (Array.isArray(walked.required) && walked.required.length > 0);
+        if (needed) required.push(key);
       }
       return { type: "object", properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
     }
