@@ -103,7 +103,7 @@ describe("healthy node", () => {
     expect(j.checks.map((c) => c.id)).toEqual(doctorIds);
     for (const c of j.checks) {
       expect(Object.keys(c).filter((k) => k !== "message")).toEqual(["id", "title", "status"]);
-      expect(["pass", "warn", "fail", "skip"]).toContain(c.status);
+      expect(["pass", "warn", "fail", "skip"]).toContain(c.status as string);
     }
     expect(r.stdout.endsWith("}\n")).toBe(true);
   });

@@ -74,6 +74,17 @@ describe("config check", () => {
   });
 });
 
+test("serve runs the same filesystem checks: a world-readable config exits 3 before any OpenBao call", async () => {
+  const path = join(work, "serve-644.toml");
+  writeFileSync(path, readFileSync(files.configPath, "utf8"));
+  chmodSync(path, 0o644);
+  const before = emu.count();
+  const r = await runBinary(["serve", "--config", path]);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toContain("config file file permissions unsafe: mode must not include 0037");
+  expect(emu.count()).toBe(before);
+});
+
 describe("config show", () => {
   test("effective config as dotted keys, defaults filled, then the fingerprint", async () => {
     const r = await runBinary(["config", "show", "--config", files.configPath]);
@@ -172,9 +183,9 @@ describe("benchmark", () => {
 });
 
 describe("help and usage", () => {
-  test.each([
-    ["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"],
-  ])("%p --help: exit 0 with a Usage line", async (...cmd) => {
+  const helpCases: string[][] = [["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"]];
+  test.each(helpCases.map((c) => [c.join(" ")]))("%s --help: exit 0 with a Usage line", async (joined) => {
+    const cmd = joined.split(" ");
     const r = await runBinary([...cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toStartWith(cmd[0] === "config" && cmd.length === 1 ? "Usage: bao-kms-provider config <check|show|schema>" : `Usage: bao-kms-provider ${cmd.join(" ")}`);
