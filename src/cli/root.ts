@@ -15,6 +15,7 @@ Commands:
   verify-key  check that the Transit key and mount are suitable (no encrypt or decrypt)
   config      config check | show | schema
   init        generate config, EncryptionConfigurations, OpenBao policy and setup script
+  policy      policy openbao: print the least-privilege OpenBao policy for the configured key
   benchmark   Transit (and with --socket, KMS RPC) latency
   version     print version, commit, build date and Bun version
   install     install systemd: write the unit, users, directories and example config from this binary
@@ -43,6 +44,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   "verify-key": async (argv, io) => (await import("./doctor.ts")).runVerifyKey(argv, io),
   init: async (argv, io) => (await import("./init.ts")).runInit(argv, io),
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
+  policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -60,8 +62,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode>
         return exitCodes.ok;
       }
       const cmd = commands[topic];
-      // `help config check` is the one two-word topic (config has subcommands).
-      const sub = topic === "config" && rest.length === 2 && ["check", "show", "schema"].includes(rest[1] as string) ? [rest[1] as string] : [];
+      // Two-word topics for the group commands: `help config check`, `help policy openbao`.
+      const subcommands: Record<string, readonly string[]> = { config: ["check", "show", "schema"], policy: ["openbao"] };
+      const sub = rest.length === 2 && (subcommands[topic] ?? []).includes(rest[1] as string) ? [rest[1] as string] : [];
       if (cmd === undefined || rest.length > 1 + sub.length) throw new CliError(exitCodes.usage, `unknown help topic "${rest.join(" ")}"`);
       return await cmd([...sub, "--help"], io);
     }

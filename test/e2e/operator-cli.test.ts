@@ -182,8 +182,42 @@ describe("benchmark", () => {
   });
 });
 
+describe("policy openbao", () => {
+  test("6 stanzas in the reference order; 5 with --include-token-renewal=false", async () => {
+    const r = await runBinary(["policy", "openbao", "--config", files.configPath]);
+    expect(r.code).toBe(0);
+    const paths = [...r.stdout.matchAll(/path "([^"]+)" \{\n  capabilities = \[([^\]]*)\]/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(paths).toEqual([
+      'transit/keys/kubernetes "read"', 'transit/encrypt/kubernetes "update"', 'transit/decrypt/kubernetes "update"',
+      'transit/config/keys "read"', 'sys/capabilities-self "update"', 'auth/token/renew-self "update"',
+    ]);
+    const short = await runBinary(["policy", "openbao", "--config", files.configPath, "--include-token-renewal=false"]);
+    expect(short.stdout.match(/^path /gm)).toHaveLength(5);
+    expect(short.stdout).not.toContain("renew-self");
+  });
+
+  test("the printed policy is what doctor accepts (emulator ACL)", async () => {
+    const r = await runBinary(["policy", "openbao", "--config", files.configPath]);
+    emu.setPolicy("kms-plugin", r.stdout);
+    try {
+      const d = await runBinary(["doctor", "--config", files.configPath]);
+      expect(d.stdout).toContain("[pass] transit.capabilities:");
+    } finally {
+      emu.deletePolicy("kms-plugin");
+    }
+  });
+
+  test("bare `policy` prints help (exit 0); unknown subcommand and bad flag value exit 2", async () => {
+    expect((await runBinary(["policy"])).code).toBe(0);
+    const bad = await runBinary(["policy", "vault"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('bao-kms-provider: unknown policy subcommand "vault" (expected openbao)\n');
+    expect((await runBinary(["policy", "openbao", "--include-token-renewal=maybe"])).code).toBe(2);
+  });
+});
+
 describe("help and usage", () => {
-  const helpCases: string[][] = [["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"]];
+  const helpCases: string[][] = [["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"], ["policy", "openbao"]];
   test.each(helpCases.map((c) => [c.join(" ")]))("%s --help: exit 0 with a Usage line", async (joined) => {
     const cmd = joined.split(" ");
     const r = await runBinary([...cmd, "--help"]);
@@ -197,7 +231,7 @@ describe("help and usage", () => {
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     const root = await runBinary(["--help"]);
-    for (const c of ["doctor", "verify-key", "config", "init", "benchmark"]) expect(root.stdout).toContain(`\n  ${c} `);
+    for (const c of ["doctor", "verify-key", "config", "init", "benchmark", "policy"]) expect(root.stdout).toContain(`\n  ${c} `);
   });
 
   test.each([
