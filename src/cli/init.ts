@@ -43,7 +43,8 @@ Generates, from one values file, files that match each other:
   bao-kms-provider.yaml            static pod manifest (--model static-pod only)
   installation.json                what was generated, fingerprint, lineage id, next steps (no secrets)
 Defaults filled when the values file leaves them out: openbao.ca_cert_file
-/etc/openbao-kms/tls/ca.crt, auth.jwt.jwt_file /var/lib/openbao-kms/identity.jwt,
+/etc/openbao-kms/tls/ca.crt, auth.jwt.jwt_file /var/lib/openbao-kms/identity.jwt (static pod:
+/var/lib/openbao-kms/credentials/identity.jwt),
 server.socket_group openbao-kms-socket (systemd) or --socket-gid (static pod; the flag wins).
 Never contacts OpenBao, never writes outside --out, never overwrites a file (O_EXCL).
 Exit codes: 0 ok, 1 write failure or non-empty --out, 2 usage, 3 invalid values.
@@ -61,6 +62,8 @@ interface Generated {
 
 const defaultCaFile = "/etc/openbao-kms/tls/ca.crt";
 const defaultJwtFile = "/var/lib/openbao-kms/identity.jwt";
+/** Static pods mount the JWT's directory (atomic replacement), so it gets one of its own. */
+const staticPodJwtFile = "/var/lib/openbao-kms/credentials/identity.jwt";
 const defaultSocketGroup = "openbao-kms-socket";
 const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const imagePattern = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}$/;
@@ -159,7 +162,7 @@ function fillDefaults(values: Record<string, unknown>, socketGid: number | undef
   const auth = section(raw, "auth");
   if (auth.method === undefined || auth.method === "jwt") {
     const jwt = section(auth, "jwt");
-    if (jwt.source === undefined || jwt.source === "file") jwt.jwt_file ??= defaultJwtFile;
+    if (jwt.source === undefined || jwt.source === "file") jwt.jwt_file ??= socketGid === undefined ? defaultJwtFile : staticPodJwtFile;
   }
   return raw;
 }

@@ -100,43 +100,42 @@ export interface StaticPodInput {
   readonly configPath: string;
 }
 
-/** A kube-system static pod running `serve` as UID 65532 with the socket GID as a supplemental group. */
+/** A kube-system static pod running `serve` as UID 65532 with the socket GID as a supplemental group (same layout as packaging/static-pod). */
 export function renderStaticPod({ cfg, image, socketGid, configPath }: StaticPodInput): string {
+  const dir = (p: string) => p.slice(0, p.lastIndexOf("/")) || "/";
   const health = /:([0-9]+)$/.exec(cfg.server.healthAddress)?.[1];
   const healthHost = cfg.server.healthAddress.replace(/:[0-9]+$/, "").replace(/^\[|\]$/g, "");
-  const socketDir = cfg.server.socketPath.slice(0, cfg.server.socketPath.lastIndexOf("/"));
-  const jwtDir = cfg.auth.jwt.jwtFile.slice(0, cfg.auth.jwt.jwtFile.lastIndexOf("/")) || "/";
-  const caDir = cfg.openbao.caCertFile.slice(0, cfg.openbao.caCertFile.lastIndexOf("/")) || "/";
-  const configDir = configPath.slice(0, configPath.lastIndexOf("/"));
   const mounts: Array<{ name: string; path: string; readOnly: boolean; type: string }> = [
-    { name: "config", path: configDir, readOnly: true, type: "Directory" },
-    { name: "socket", path: socketDir, readOnly: false, type: "Directory" },
+    { name: "config", path: configPath, readOnly: true, type: "File" },
+    { name: "run", path: dir(cfg.server.socketPath), readOnly: false, type: "Directory" },
   ];
   const add = (name: string, path: string) => {
     if (!mounts.some((m) => path === m.path || path.startsWith(m.path + "/"))) mounts.push({ name, path, readOnly: true, type: "Directory" });
   };
-  add("openbao-ca", caDir);
-  add("identity", jwtDir);
-  const probe =
+  add("tls", dir(cfg.openbao.caCertFile));
+  // A directory, not the file: the JWT can then be replaced atomically (rename) without a restart.
+  add("credentials", dir(cfg.auth.jwt.jwtFile));
+  const probe = (path: string, extra: string[]) => [
+    "        httpGet:",
+    `          host: ${yq(healthHost)}`,
+    `          path: ${path}`,
+    `          port: ${Number(health)}`,
+    ...extra,
+  ];
+  const probes =
     health !== undefined && Number(health) > 0
       ? [
+          "      startupProbe:",
+          ...probe("/live", ["        periodSeconds: 5", "        failureThreshold: 24"]),
           "      livenessProbe:",
-          "        httpGet:",
-          `          host: ${yq(healthHost)}`,
-          "          path: /live",
-          `          port: ${Number(health)}`,
-          "        periodSeconds: 10",
+          ...probe("/live", ["        periodSeconds: 10", "        failureThreshold: 3"]),
           "      readinessProbe:",
-          "        httpGet:",
-          `          host: ${yq(healthHost)}`,
-          "          path: /ready",
-          `          port: ${Number(health)}`,
-          "        periodSeconds: 10",
+          ...probe("/ready", ["        periodSeconds: 10", "        failureThreshold: 3"]),
         ]
       : [];
   return [
     "# Static pod for kube-apiserver's KMS provider. Place in the kubelet's staticPodPath",
-    "# (usually /etc/kubernetes/manifests) on every control-plane node.",
+    "# (usually /etc/kubernetes/manifests, root 0644) on every control-plane node.",
     "apiVersion: v1",
     "kind: Pod",
     "metadata:",
@@ -144,30 +143,35 @@ export function renderStaticPod({ cfg, image, socketGid, configPath }: StaticPod
     "  namespace: kube-system",
     "  labels:",
     "    app.kubernetes.io/name: bao-kms-provider",
+    "    app.kubernetes.io/component: kms-provider",
     "spec:",
     "  hostNetwork: true",
     "  priorityClassName: system-node-critical",
+    "  automountServiceAccountToken: false",
+    "  enableServiceLinks: false",
     "  securityContext:",
+    "    runAsNonRoot: true",
     `    runAsUser: ${staticPodUid}`,
     `    runAsGroup: ${staticPodUid}`,
-    "    runAsNonRoot: true",
     `    supplementalGroups: [${socketGid}]`,
     "    seccompProfile:",
     "      type: RuntimeDefault",
     "  containers:",
     "    - name: bao-kms-provider",
     `      image: ${yq(image)}`,
-    `      args: ["serve", "--config", ${yq(configPath)}]`,
+    "      imagePullPolicy: IfNotPresent",
+    `      args: ["serve", ${yq(`--config=${configPath}`)}]`,
     "      securityContext:",
     "        allowPrivilegeEscalation: false",
     "        readOnlyRootFilesystem: true",
+    "        privileged: false",
     "        capabilities:",
-    "          drop: [\"ALL\"]",
-    ...probe,
+    '          drop: ["ALL"]',
+    ...probes,
     "      volumeMounts:",
-    ...mounts.flatMap((m) => [`        - name: ${m.name}`, `          mountPath: ${yq(m.path)}`, `          readOnly: ${m.readOnly}`]),
+    ...mounts.map((m) => `        - {name: ${m.name}, mountPath: ${yq(m.path)}, readOnly: ${m.readOnly}}`),
     "  volumes:",
-    ...mounts.flatMap((m) => [`    - name: ${m.name}`, "      hostPath:", `        path: ${yq(m.path)}`, `        type: ${m.type}`]),
+    ...mounts.map((m) => `    - {name: ${m.name}, hostPath: {path: ${yq(m.path)}, type: ${m.type}}}`),
     "",
   ].join("\n");
 }

@@ -147,6 +147,44 @@ describe("static-pod model", () => {
   });
 });
 
+describe("defaults filled from the reference", () => {
+  const strip = () => {
+    const path = join(work, `values-bare-${Math.random().toString(36).slice(2)}.toml`);
+    writeFileSync(path, readFileSync(valuesWithLineage, "utf8").replace(/^(ca_cert_file|jwt_file|socket_group) = .*\n/gm, ""));
+    return path;
+  };
+
+  test("systemd: CA, JWT file and socket group defaults", async () => {
+    const out = outDir("defaults-systemd");
+    const r = await runBinary(["init", "--values", strip(), "--out", out]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(out, "config.toml"), "utf8");
+    expect(text).toContain('ca_cert_file = "/etc/openbao-kms/tls/ca.crt"');
+    expect(text).toContain('jwt_file = "/var/lib/openbao-kms/identity.jwt"');
+    expect(text).toContain('socket_group = "openbao-kms-socket"');
+  });
+
+  test("static pod: the JWT gets its own mounted directory; mounts match the config's paths", async () => {
+    const out = outDir("defaults-static");
+    const r = await runBinary(["init", "--values", strip(), "--out", out, "--model", "static-pod", "--image", digest, "--socket-gid", "77"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "config.toml"), "utf8")).toContain('jwt_file = "/var/lib/openbao-kms/credentials/identity.jwt"');
+    const pod = Bun.YAML.parse(readFileSync(join(out, "bao-kms-provider.yaml"), "utf8")) as any;
+    const volumes = Object.fromEntries(pod.spec.volumes.map((v: any) => [v.name, v.hostPath]));
+    expect(volumes).toEqual({
+      config: { path: "/etc/openbao-kms/config.toml", type: "File" },
+      run: { path: files.socketPath.slice(0, files.socketPath.lastIndexOf("/")), type: "Directory" },
+      tls: { path: "/etc/openbao-kms/tls", type: "Directory" },
+      credentials: { path: "/var/lib/openbao-kms/credentials", type: "Directory" },
+    });
+    const mounts = pod.spec.containers[0].volumeMounts;
+    expect(mounts.map((m: any) => [m.name, m.mountPath, m.readOnly])).toEqual(
+      pod.spec.volumes.map((v: any) => [v.name, v.hostPath.path, v.name !== "run"]),
+    );
+    expect(pod.spec.containers[0].args).toEqual(["serve", "--config=/etc/openbao-kms/config.toml"]);
+  });
+});
+
 describe("refusals", () => {
   test.each([
     [["--model", "static-pod", "--socket-gid", "4242"], "--image is required with --model static-pod"],
