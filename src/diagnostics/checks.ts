@@ -39,6 +39,8 @@ export interface DiagContext {
   config?: Config;
   /** Set when loading or validating failed: the command exits 3. */
   configFailed?: boolean;
+  /** The loader's problems when the file was readable TOML but invalid. */
+  configProblems?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
   auth?: AuthDiagnostics;
   http?: OpenBaoHttp;
   tokens?: TokenSource;
@@ -88,7 +90,10 @@ const configLoad: CheckDef<DiagContext> = {
       return pass(c.configPath);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      if (e.kind === "invalid") return pass(c.configPath); // readable TOML; config.validate reports the problems
+      if (e.kind === "invalid") {
+        c.configProblems = e.problems; // readable TOML; config.validate reports the problems
+        return pass(c.configPath);
+      }
       c.configFailed = true;
       const first = e.problems[0];
       return fail(`${c.configPath}: ${first ? (first.line !== undefined ? `line ${first.line}, column ${first.column}: ` : "") + first.message : e.kind}`);
@@ -100,16 +105,10 @@ const configValidate: CheckDef<DiagContext> = {
   id: "config.validate",
   title: "validate config",
   needs: ["config.load"],
-  async run(c) {
+  run(c) {
     if (c.config === undefined) {
       c.configFailed = true;
-      try {
-        await loadConfigFile(c.configPath, { env: c.env });
-      } catch (e) {
-        if (e instanceof ConfigError) return fail(e.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; "));
-        throw e;
-      }
-      return fail("config could not be validated");
+      return fail((c.configProblems ?? []).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ") || "config is invalid");
     }
     if (c.mode === "doctor") {
       const problems = configFileProblems(c.config, c.configPath);
@@ -441,4 +440,3 @@ export function withAuthNames(defs: CheckDef<DiagContext>[], ctx: DiagContext): 
   });
 }
 
-export { authDiagnosticsFor };
