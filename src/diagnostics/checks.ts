@@ -2,6 +2,7 @@
 // checks need on the shared context; a check that did not pass makes its dependants skip.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile } from "../config/load.ts";
@@ -133,7 +134,12 @@ const socketGroup: CheckDef<DiagContext> = {
     const group = cfg(c).server.socketGroup;
     try {
       const gid = resolveGroupId(group);
-      return pass(`${group} → gid ${gid}`);
+      // kube-apiserver reaches the socket through its group: the directory needs group search.
+      const dir = dirname(cfg(c).server.socketPath);
+      const st = statSync(dir, { throwIfNoEntry: false });
+      const reachable = st !== undefined && ((st.gid === gid && (st.mode & 0o010) !== 0) || (st.mode & 0o001) !== 0);
+      if (!reachable) return warn(`gid ${gid}, but ${dir} does not let group ${group} search it, so kube-apiserver cannot reach the socket: chgrp ${group} ${dir} && chmod 2750 ${dir}`);
+      return pass(`${group} → gid ${gid}; ${dir} is searchable by the group`);
     } catch (e) {
       return fail(`${e instanceof Error ? e.message : "cannot resolve the group"}: create it (systemd-sysusers) or set server.socket_group`);
     }

@@ -2,7 +2,7 @@
 // no [fail]; each injected fault flips exactly the check that names it, with a fix in the message.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { policyStanzas, renderPolicyHcl } from "../../src/init/policy.ts";
 import { renderEncryptionConfig } from "../../src/init/render.ts";
 import { parseConfigText } from "../../src/config/load.ts";
@@ -51,6 +51,8 @@ beforeAll(async () => {
   emu = await startEmulator();
   emu.createKey("exportable-key", { exportable: true });
   files = writeProviderFiles(emu, { logLevel: "info" });
+  // As installed: the socket group (here the test's own gid) may search the socket directory.
+  chmodSync(dirname(files.socketPath), 0o2750);
   work = mkdtempSync("/tmp/bkp-doctor-");
   baseToml = readFileSync(files.configPath, "utf8");
   // The policy init generates, for both keys the tests use.
@@ -198,6 +200,19 @@ describe("each fault fails exactly its check", () => {
     expect(r.stdout).toContain("key is exportable");
     for (const id of ["transit.probe", "key_id.deterministic", "kms.status_encrypt"]) expect(r.lines.find(([, x]) => x === id)?.[0]).toBe("skip");
     expect(r.code).toBe(4);
+  });
+
+  test("socket directory the socket group cannot search → socket.group warn (exit 0)", async () => {
+    chmodSync(dirname(files.socketPath), 0o700);
+    try {
+      const r = await doctor(variant("base"));
+      expect(r.lines.find(([, id]) => id === "socket.group")?.[0]).toBe("warn");
+      expect(r.stdout).toContain("kube-apiserver cannot reach the socket: chgrp");
+      expect(failed(r.lines)).toEqual([]);
+      expect(r.code).toBe(0);
+    } finally {
+      chmodSync(dirname(files.socketPath), 0o2750);
+    }
   });
 
   test("wrong transit_mount_id → transit.mount_id", async () => {
