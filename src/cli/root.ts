@@ -9,11 +9,17 @@ export const rootHelp = `bao-kms-provider — Kubernetes KMS v2 provider backed 
 Usage: bao-kms-provider <command> [flags]
 
 Commands:
-  serve     run the provider on the KMS socket
-  probe     act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
-  version   print version, commit, build date and Bun version
-  install   install systemd: write the unit, users, directories and example config from this binary
-  help      show help for a command
+  serve       run the provider on the KMS socket
+  probe       act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
+  doctor      preflight checks on a node: config, files, auth, TLS, Transit, EncryptionConfiguration
+  verify-key  check that the Transit key and mount are suitable (no encrypt or decrypt)
+  config      config check | show | schema
+  init        generate config, EncryptionConfigurations, OpenBao policy and setup script
+  policy      policy openbao: print the least-privilege OpenBao policy for the configured key
+  benchmark   Transit (and with --socket, KMS RPC) latency
+  version     print version, commit, build date and Bun version
+  install     install systemd: write the unit, users, directories and example config from this binary
+  help        show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
 Exit codes: 0 ok, 1 error, 2 usage, 3 config, 4 check failed, 5 serve runtime failure.
@@ -33,6 +39,12 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   probe: async (argv, io) => (await import("./probe.ts")).runProbe(argv, io.out),
   version: (argv, io) => runVersion(argv, io.out),
   install: async (argv, io) => (await import("./install.ts")).runInstall(argv, io),
+  config: async (argv, io) => (await import("./config-cmd.ts")).runConfig(argv, io),
+  doctor: async (argv, io) => (await import("./doctor.ts")).runDoctor(argv, io),
+  "verify-key": async (argv, io) => (await import("./doctor.ts")).runVerifyKey(argv, io),
+  init: async (argv, io) => (await import("./init.ts")).runInit(argv, io),
+  benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
+  policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -50,8 +62,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode>
         return exitCodes.ok;
       }
       const cmd = commands[topic];
-      if (cmd === undefined || rest.length > 1) throw new CliError(exitCodes.usage, `unknown help topic "${rest.join(" ")}"`);
-      return await cmd(["--help"], io);
+      // Two-word topics for the group commands: `help config check`, `help policy openbao`.
+      const subcommands: Record<string, readonly string[]> = { config: ["check", "show", "schema"], policy: ["openbao"] };
+      const sub = rest.length === 2 && (subcommands[topic] ?? []).includes(rest[1] as string) ? [rest[1] as string] : [];
+      if (cmd === undefined || rest.length > 1 + sub.length) throw new CliError(exitCodes.usage, `unknown help topic "${rest.join(" ")}"`);
+      return await cmd([...sub, "--help"], io);
     }
     const cmd = commands[name];
     if (cmd === undefined) throw new CliError(exitCodes.usage, `unknown command "${name}" (see 'bao-kms-provider --help')`);

@@ -3,6 +3,7 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../config/errors.ts";
+import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { KeyProfileError, snapshotsFromMetadata, staticKeySet } from "../keys/from-metadata.ts";
@@ -73,6 +74,9 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   try {
     const overrides = { logLevel: f["log-level"], metricsAddress: f["metrics-address"], healthAddress: f["health-address"] };
     config = await loadConfigFile(configPath, { env: io.env, overrides });
+    // Filesystem checks (modes, symlinks, socket directory), as `config check` and `doctor` run them.
+    const fileProblems = configFileProblems(config, configPath);
+    if (fileProblems.length > 0) throw new ConfigError("invalid", configPath, fileProblems);
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
     throw e;

@@ -32,11 +32,19 @@ const checked = (rules: ReadonlyArray<Rule>) =>
     if (problem !== undefined) addIssue({ message: problem });
   });
 
+/**
+ * JSON Schema keywords for `config schema` (src/config/json-schema.ts), attached as valibot
+ * metadata; they describe the rule for editors and never replace it.
+ */
+export const jsonSchemaHint = <T>(keywords: Record<string, unknown>) => v.metadata<T, { readonly jsonSchema: Record<string, unknown> }>({ jsonSchema: keywords });
+
+const nonBlank = jsonSchemaHint<string>({ minLength: 1, pattern: "\\S" });
+
 /** A string that must be non-blank and pass `rules`. */
-export const requiredString = (...rules: Rule[]) => v.pipe(stringOf(), checked([required, ...rules]));
+export const requiredString = (...rules: Rule[]) => v.pipe(stringOf(), checked([required, ...rules]), nonBlank);
 
 /** Like requiredString, but a non-string gets "must be <what>, got <type>". */
-export const requiredStringOf = (what: string, ...rules: Rule[]) => v.pipe(stringOf(what), checked([required, ...rules]));
+export const requiredStringOf = (what: string, ...rules: Rule[]) => v.pipe(stringOf(what), checked([required, ...rules]), nonBlank);
 
 /** A string that may be empty but must pass `rules` when it is not. */
 export const optionalString = (fallback: string, ...rules: Rule[]) =>
@@ -44,7 +52,7 @@ export const optionalString = (fallback: string, ...rules: Rule[]) =>
 
 /** A required string that passes `rules` and is then converted by `convert`. */
 export const convertedString = <T>(convert: (s: string) => T, what: string | undefined, ...rules: Rule[]) =>
-  v.pipe(stringOf(what), checked([required, ...rules]), v.transform(convert));
+  v.pipe(stringOf(what), checked([required, ...rules]), nonBlank, v.transform(convert));
 
 /** One of `options` (strings); any other value or type gets `message`. */
 export const oneOf = <const T extends readonly [string, ...string[]]>(options: T, message?: string) => {
@@ -62,6 +70,7 @@ export const intInRange = (min: number, max: number) =>
       if (!Number.isInteger(n)) addIssue({ message: "must be a whole number" });
       else if (n < min || n > max) addIssue({ message: `must be between ${min} and ${max}` });
     }),
+    jsonSchemaHint<number>({ type: "integer", minimum: min, maximum: max }),
   );
 
 /** A duration string with units → ms, within [minMs, maxMs]. A TOML number gets the "with units" message. */
@@ -82,7 +91,11 @@ export const durationMs = (minMs: number, maxMs: number) =>
       else if (ms > maxMs) addIssue({ message: `must not exceed ${formatDuration(maxMs)}` });
       return ms;
     }),
+    jsonSchemaHint<number>({ minLength: 1, pattern: durationPattern, description: 'duration with units, e.g. "30s", "5m", "1m30s"' }),
   );
+
+/** Shape of a duration string (units h, m, s, ms, largest first), for editors. */
+export const durationPattern = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$";
 
 const tableMessage = (issue: v.BaseIssue<unknown>): string =>
   issue.expected === "never" ? "unknown key" : "is required";

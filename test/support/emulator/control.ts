@@ -3,6 +3,7 @@
 import type { Server } from "bun";
 import type { JwtKeyPair, signJwt } from "../jwt.ts";
 import type { TestPki } from "../tls.ts";
+import type { PolicyStore } from "./acl.ts";
 import { normalizePrefix, type Faults } from "./faults.ts";
 import { isSymmetricType, type KeyStore, type TransitKey } from "./keys.ts";
 import { normalizeMountPath, type MountTable } from "./mounts.ts";
@@ -33,6 +34,7 @@ export interface EmulatorCore {
   keyName: string;
   mountTransit: (path: string) => KeyStore;
   sign: typeof signJwt;
+  policies: PolicyStore;
   stop: () => Promise<void>;
 }
 
@@ -109,6 +111,8 @@ export function createControl(c: EmulatorCore): Emulator {
     },
     deleteKey: (name, mountPath) => store(mountPath).keys.delete(name),
     setDisableUpsert: (v, mountPath) => void (store(mountPath).disableUpsert = v),
+    setPolicy: (name, hcl) => c.policies.set(name, hcl),
+    deletePolicy: (name) => c.policies.delete(name),
 
     get requests() {
       return c.requests;

@@ -1,6 +1,7 @@
 // The mount registry: every mount's table entry together with its backend routes and (for
 // transit) its key store; sys/ and auth/token/ are always present and cannot be unmounted.
 import type { KeyObject } from "node:crypto";
+import { PolicyStore } from "./acl.ts";
 import { appRoleRoutes, type AppRoleConfig } from "./auth-approle.ts";
 import { jwtRoutes, type JwtAuthConfig, type JwtRole } from "./auth-jwt.ts";
 import { tokenRoutes } from "./auth-token.ts";
@@ -16,6 +17,7 @@ export class Registry {
   readonly mounts = new MountTable();
   readonly stores = new Map<string, KeyStore>();
   readonly backends = new Map<string, Backend>();
+  readonly policies = new PolicyStore();
 
   constructor(
     private readonly tokens: TokenStore,
@@ -31,6 +33,7 @@ export class Registry {
         enableTransit: (p) => void this.mountTransit(p),
         enableAuth: (p, type) => (type === "jwt" ? void this.mountJwt(p) : `emulator: only jwt auth methods can be enabled, not ${JSON.stringify(type)}`),
         disableMount: (p) => this.unmount(p),
+        policyCapabilities: (names, p) => this.policies.capabilities(names, p),
       }),
     });
   }

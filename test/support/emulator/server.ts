@@ -124,7 +124,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     server, dir, serverName, pki, tokens, mounts: reg.mounts, stores: reg.stores, faults, requests, nowMs,
     jwtIssuer: names.jwt.issuer, jwtAudience: names.jwt.audiences[0] ?? "", jwtRole: names.jwt.role, jwtMount: names.jwt.mount,
     jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, transitMount: names.transitMount,
-    keyName: names.keyName, mountTransit: (p) => reg.mountTransit(p), sign: signJwt,
+    keyName: names.keyName, mountTransit: (p) => reg.mountTransit(p), sign: signJwt, policies: reg.policies,
     stop: async () => {
       if (stopping) return;
       stopping = true;

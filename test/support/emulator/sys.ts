@@ -12,6 +12,8 @@ export interface SysDeps {
   disableMount(path: string): void;
   /** Enables an auth method at auth/<path>; returns an error text for unsupported types. */
   enableAuth(path: string, type: string): string | undefined;
+  /** Capabilities from ACL policies (acl.ts); undefined = none of the token's policies is defined. */
+  policyCapabilities?(policies: readonly string[], path: string): string[] | undefined;
 }
 
 const allCapabilities = ["create", "delete", "list", "read", "update"];
@@ -97,7 +99,9 @@ export function sysRoutes(d: SysDeps): Route[] {
           const paths = [...(f.strings("paths") ?? []), ...(f.strings("path") ?? [])];
           if (paths.length === 0) return userError("paths must be supplied");
           const data: Record<string, unknown> = {};
-          for (const p of paths) data[p] = d.isDenied(p) ? ["deny"] : ctx.token?.isRoot ? ["root"] : allCapabilities;
+          for (const p of paths) {
+            data[p] = d.isDenied(p) ? ["deny"] : ctx.token?.isRoot ? ["root"] : (d.policyCapabilities?.(ctx.token?.policies ?? [], p) ?? allCapabilities);
+          }
           if (paths.length === 1) data.capabilities = data[paths[0]!];
           return injected(data);
         },

@@ -108,6 +108,13 @@ export interface Emulator {
   keyInfo(name: string, mount?: string): KeyInfo | undefined;
   deleteKey(name: string, mount?: string): boolean;
   setDisableUpsert(v: boolean, mount?: string): void;
+  /**
+   * Defines an ACL policy from HCL (`path "…" { capabilities = [...] }` stanzas). Only
+   * sys/capabilities-self consults policies; while none of a token's policies is defined it
+   * reports all five basic capabilities, as before.
+   */
+  setPolicy(name: string, hcl: string): void;
+  deletePolicy(name: string): void;
 
   readonly requests: ReadonlyArray<RequestRecord>;
   count(filter?: { method?: string; pathPrefix?: string }): number;

@@ -1,0 +1,86 @@
+// `doctor` and `verify-key`: ordered check reports (`[status] id: title - message`, or JSON).
+// Exit 0 when nothing failed, 3 when the config could not be loaded or validated (the report
+// is still printed), 4 when any other check failed.
+import { resolveConfigPath } from "../config/load.ts";
+import { type DiagContext, doctorChecks, verifyKeyChecks, withAuthNames } from "../diagnostics/checks.ts";
+import { runChecks } from "../diagnostics/runner.ts";
+import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
+import { exitCodes, type ExitCode } from "./exit-codes.ts";
+import { hasFailure, renderReport } from "./report.ts";
+import type { Io } from "./root.ts";
+
+const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
+const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;
+const doctorFlags = {
+  config: configFlag,
+  "encryption-config": { type: "string", value: "FILE", description: "kube-apiserver EncryptionConfiguration to cross-check" },
+  output: outputFlag,
+} as const;
+const verifyFlags = { config: configFlag, output: outputFlag } as const;
+
+export const doctorHelp = `Usage: bao-kms-provider doctor [--config PATH] [--encryption-config FILE] [--output text|json]
+
+Preflight checks on a node, in order; a check whose prerequisite did not pass is reported as
+skip (a skip is not a pass):
+  config.load, config.validate (incl. file permissions and the socket directory), socket.group,
+  jwt.local (the auth method's local credential check), kubernetes.encryption_config
+  (kms v2, name = provider_name, endpoint = unix://socket_path; warn on an identity fallback),
+  openbao.tls, openbao.auth, transit.capabilities (sys/capabilities-self: fail on any key
+  management capability or a missing hot-path one), transit.metadata, transit.mount_id,
+  transit.profile, transit.disable_upsert, transit.probe (round trip with AAD
+  openbao-kubernetes-kms/doctor-probe/v1), key_id.deterministic, kms.status_encrypt
+  (in-process KMS Status, Encrypt, Decrypt).
+Text lines: [pass|warn|fail|skip] id: title - message. JSON: see docs/cli.md.
+Exit codes: 0 no failure, 2 usage, 3 config could not be loaded or validated, 4 a check failed.
+
+Flags:
+${formatFlags(doctorFlags)}
+`;
+
+export const verifyKeyHelp = `Usage: bao-kms-provider verify-key [--config PATH] [--output text|json]
+
+Checks that the Transit key and mount are suitable, without encrypting or decrypting:
+config.load, config.validate (no filesystem checks), jwt.local, openbao.tls, openbao.auth,
+transit.capabilities, transit.metadata, transit.mount_id, transit.profile,
+transit.disable_upsert, transit.version_restrictions, key_id.deterministic.
+Exit codes: 0 no failure, 2 usage, 3 config could not be loaded or validated, 4 a check failed.
+
+Flags:
+${formatFlags(verifyFlags)}
+`;
+
+export async function runDoctor(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, doctorFlags);
+  if (f.help) {
+    io.out(doctorHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const ctx: DiagContext = {
+    mode: "doctor",
+    configPath: resolveConfigPath(f.config, io.env),
+    env: io.env,
+    encryptionConfigPath: f["encryption-config"],
+    nowMs: Date.now,
+  };
+  return report("doctor", doctorChecks(), ctx, format, io);
+}
+
+export async function runVerifyKey(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, verifyFlags);
+  if (f.help) {
+    io.out(verifyKeyHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const ctx: DiagContext = { mode: "verify-key", configPath: resolveConfigPath(f.config, io.env), env: io.env, encryptionConfigPath: undefined, nowMs: Date.now };
+  return report("verify-key", verifyKeyChecks(), ctx, format, io);
+}
+
+async function report(name: string, defs: ReturnType<typeof doctorChecks>, ctx: DiagContext, format: "text" | "json", io: Io): Promise<ExitCode> {
+  const checks = await runChecks(withAuthNames(defs, ctx), ctx);
+  const r = { name, checks };
+  io.out(renderReport(r, format));
+  if (ctx.configFailed) return exitCodes.config;
+  return hasFailure(r) ? exitCodes.checkFailed : exitCodes.ok;
+}

@@ -1,0 +1,77 @@
+// Filesystem checks on the files a config names (reference §3.2 phase 4): what `serve`, `doctor`
+// and `config check` add to the plain validation. Every problem is collected; messages name the
+// key and the rule, never file contents. Pure apart from lstat (injectable for tests).
+import { type Stats, lstatSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ConfigProblem } from "./errors.ts";
+import type { Config } from "./schema.ts";
+
+/** Permission bits a file must not have, by role (reference §3.2 table). */
+export const fileModeMasks = {
+  config: 0o037,
+  caCert: 0o022,
+  jwtFile: 0o037,
+} as const;
+
+export type Lstat = (path: string) => Stats | undefined;
+
+const defaultLstat: Lstat = (path) => lstatSync(path, { throwIfNoEntry: false });
+
+/** One regular-file check: absolute, exists, not a symlink, regular, no bits from `mask`. */
+export function regularFileProblem(path: string, mask: number, lstat: Lstat = defaultLstat): string | undefined {
+  if (!path.startsWith("/")) return "must be an absolute path";
+  let st: Stats | undefined;
+  try {
+    st = lstat(path);
+  } catch {
+    return "must exist and be readable";
+  }
+  if (st === undefined) return "must exist and be readable";
+  if (st.isSymbolicLink()) return "must not be a symlink";
+  if (!st.isFile()) return "must be a regular file";
+  const bad = st.mode & mask;
+  if (bad !== 0) return `file permissions unsafe: mode must not include 0${mask.toString(8).padStart(3, "0")} (has 0${(st.mode & 0o777).toString(8).padStart(3, "0")})`;
+  return undefined;
+}
+
+/** Socket parent directory: exists, a real directory, not group/world-writable; an existing target must be a socket. */
+export function socketPathProblems(socketPath: string, lstat: Lstat = defaultLstat): ConfigProblem[] {
+  const parent = dirname(socketPath);
+  let st: Stats | undefined;
+  try {
+    st = lstat(parent);
+  } catch {
+    st = undefined;
+  }
+  if (st === undefined) return [{ path: "server.socket_path", message: `parent directory ${parent} must exist` }];
+  if (st.isSymbolicLink()) return [{ path: "server.socket_path", message: `parent directory ${parent} must not be a symlink` }];
+  if (!st.isDirectory()) return [{ path: "server.socket_path", message: `parent ${parent} must be a directory` }];
+  if ((st.mode & 0o022) !== 0) return [{ path: "server.socket_path", message: `parent directory ${parent} must not be group- or world-writable` }];
+  let target: Stats | undefined;
+  try {
+    target = lstat(socketPath);
+  } catch {
+    return [{ path: "server.socket_path", message: "cannot inspect the socket path" }];
+  }
+  if (target !== undefined && (target.isSymbolicLink() || !target.isSocket())) {
+    return [{ path: "server.socket_path", message: "exists and is not a Unix socket" }];
+  }
+  return [];
+}
+
+/**
+ * Every filesystem problem of a loaded config. `configPath` is the file it came from ("" when it
+ * came from text, then the config file itself is not checked).
+ */
+export function configFileProblems(cfg: Config, configPath: string, lstat: Lstat = defaultLstat): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const file = (key: string, path: string, mask: number) => {
+    const p = regularFileProblem(path, mask, lstat);
+    if (p !== undefined) problems.push({ path: key, message: p });
+  };
+  if (configPath !== "") file("", configPath, fileModeMasks.config);
+  file("openbao.ca_cert_file", cfg.openbao.caCertFile, fileModeMasks.caCert);
+  if (cfg.auth.method === "jwt" && cfg.auth.jwt.source === "file") file("auth.jwt.jwt_file", cfg.auth.jwt.jwtFile, fileModeMasks.jwtFile);
+  problems.push(...socketPathProblems(cfg.server.socketPath, lstat));
+  return problems.map((p) => (p.path === "" ? { path: "", message: `config file ${p.message}` } : p));
+}
