@@ -1,10 +1,10 @@
 // Credential-file safety and the local JWT checks, each rule on its own; error texts are
 // checked to name the file and the rule but never contain the credential.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, mkdirSync, mkfifoSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jwtFileRule, readCredentialFile, readSingleTokenFile, secretIdFileRule } from "../../../src/openbao/auth/credential-file.ts";
-import { AuthError } from "../../../src/openbao/auth/errors.ts";
+import { AuthError, type AuthFailureClass } from "../../../src/openbao/auth/errors.ts";
 import { checkJwt, type JwtExpectations } from "../../../src/openbao/auth/jwt-check.ts";
 import { base64url } from "../../support/jwt.ts";
 
@@ -59,7 +59,7 @@ describe("credential file safety", () => {
     mkdirSync(sub, { mode: 0o700 });
     expect(caught(() => readSingleTokenFile(sub, jwtFileRule)).message).toContain("is not a regular file");
     const fifo = join(dir, "fifo");
-    mkfifoSync?.(fifo);
+    mkfifoSync(fifo);
     expect(caught(() => readSingleTokenFile(fifo, jwtFileRule)).message).toContain("is not a regular file");
     expect(caught(() => readSingleTokenFile(join(dir, "nope"), jwtFileRule)).message).toContain("cannot be read (ENOENT)");
   });
@@ -102,7 +102,7 @@ describe("local JWT checks (reference §4.2, checklist 37)", () => {
     expect(checkJwt(jwt(good), "JWT file /f", expect0).expMs).toBe((now + 3600) * 1000);
   });
 
-  test.each<[string, string, string]>([
+  test.each<[string, string, AuthFailureClass]>([
     ["two parts", "a.b", "jwt_malformed"],
     ["four parts", "a.b.c.d", "jwt_malformed"],
     ["an empty signature", jwt(good, ""), "jwt_malformed"],
