@@ -2,7 +2,7 @@
 // secret read again for every grant, redirects refused, `application/json` and a Bearer
 // token_type required, the body capped; the access token is then checked like a JWT file.
 
-import { classifyTransportFailure } from "../classify.ts";
+import { classifyTransportFailure, refineConnectionFailure } from "../classify.ts";
 import { clientSecretFileRule, readCredentialFile } from "./credential-file.ts";
 import { AuthError } from "./errors.ts";
 import { checkJwt, type JwtExpectations } from "./jwt-check.ts";
@@ -98,7 +98,7 @@ export function oauth2JwtSupplier(o: OAuth2Options): JwtSupplier {
       } as RequestInit);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      const kind = classifyTransportFailure(error);
+      const kind = await refineConnectionFailure(classifyTransportFailure(error), new URL(o.tokenUrl).hostname);
       throw new AuthError("oauth2_request_failed", `the OAuth2 token request to ${host} failed: ${kind}`, { kind });
     }
     if (res.status !== 200) {
