@@ -13,6 +13,7 @@ Commands:
   probe     act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
   version   print version, commit, build date and Bun version
   install   install systemd: write the unit, users, directories and example config from this binary
+  policy    print the least-privilege OpenBao policy (policy openbao)
   help      show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
@@ -33,6 +34,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   probe: async (argv, io) => (await import("./probe.ts")).runProbe(argv, io.out),
   version: (argv, io) => runVersion(argv, io.out),
   install: async (argv, io) => (await import("./install.ts")).runInstall(argv, io),
+  policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {

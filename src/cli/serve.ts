@@ -40,8 +40,10 @@ const flags = {
 export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL] [--metrics-address HOST:PORT] [--health-address HOST:PORT]
 
 Runs the KMS v2 provider on server.socket_path. Before binding the socket it logs in to
-OpenBao, reads the Transit key and round-trips 32 random bytes; if any of that fails it exits 5
-without exposing a socket. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
+OpenBao, reads the Transit key and round-trips 32 random bytes, retrying every
+bootstrap.retry_interval until bootstrap.grace_timeout; if that never succeeds it exits 5,
+naming the cause, without exposing a socket. The OpenBao token is renewed ahead of expiry and
+replaced by a fresh login (re-reading the credential file) when needed. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
 remove the socket, exit 0. A second signal exits at once.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
