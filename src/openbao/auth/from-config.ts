@@ -16,8 +16,11 @@ export interface AuthWiring {
   readonly fetch?: typeof fetch;
 }
 
+/** auth.jwt.oauth2.ca_cert_file: not group/world writable, at most 1 MiB, at least one PEM certificate. */
 function readPem(path: string): string {
-  if (statSync(path).size > 1024 * 1024) throw new Error(`${path} is larger than 1048576 bytes`);
+  const st = statSync(path);
+  if ((st.mode & 0o022) !== 0) throw new Error(`${path} must not be group- or world-writable`);
+  if (st.size > 1024 * 1024) throw new Error(`${path} is larger than 1048576 bytes`);
   const pem = readFileSync(path, "utf8");
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`${path} does not contain a PEM certificate`);
   return pem;
