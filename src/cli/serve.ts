@@ -15,10 +15,11 @@ import type { KeyScope } from "../kms/snapshot.ts";
 import { kmsRequestLogger } from "../observability/kms-request-log.ts";
 import { startObservabilityListeners } from "../observability/listeners.ts";
 import { ObservedStatusStore } from "../observability/observed-store.ts";
-import { openBaoObserver } from "../observability/openbao-observer.ts";
+import { authObserver, openBaoObserver } from "../observability/openbao-observer.ts";
 import { ProviderMetrics } from "../observability/provider-metrics.ts";
 import { createOpenBaoHttp } from "../openbao/http.ts";
-import { createJwtFileTokenSource } from "../openbao/token-source.ts";
+import { authFailureClass } from "../openbao/auth/errors.ts";
+import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { createTransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { createLogger, type Logger } from "../platform/log.ts";
@@ -27,6 +28,7 @@ import { prepareSocketPath } from "../platform/unix-socket.ts";
 import { StatusController } from "../status/controller.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
+import { retryBootstrap } from "./bootstrap.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
 import { describeStartupFailure } from "./startup-errors.ts";
 
@@ -40,8 +42,10 @@ const flags = {
 export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL] [--metrics-address HOST:PORT] [--health-address HOST:PORT]
 
 Runs the KMS v2 provider on server.socket_path. Before binding the socket it logs in to
-OpenBao, reads the Transit key and round-trips 32 random bytes; if any of that fails it exits 5
-without exposing a socket. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
+OpenBao, reads the Transit key and round-trips 32 random bytes, retrying every
+bootstrap.retry_interval until bootstrap.grace_timeout; if that never succeeds it exits 5,
+naming the cause, without exposing a socket. The OpenBao token is renewed ahead of expiry and
+replaced by a fresh login (re-reading the credential file) when needed. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
 remove the socket, exit 0. A second signal exits at once.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
@@ -120,8 +124,7 @@ async function start(config: Config, log: Logger) {
     timeoutMs: config.openbao.timeoutMs,
     observe: openBaoObserver(metrics, log),
   });
-  const { jwt } = config.auth;
-  const tokens = createJwtFileTokenSource({ http, mountPath: jwt.mountPath, role: jwt.role, jwtFile: jwt.jwtFile });
+  const tokens = createAuthFromConfig(config, http, { onEvent: authObserver(metrics, log) });
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
 
   const scope: KeyScope = {
@@ -129,30 +132,44 @@ async function start(config: Config, log: Logger) {
     openbaoInstanceId: config.openbao.instanceId,
     openbaoNamespace: config.openbao.namespace,
   };
-  // Both reads at once (one shared login); they also serve as the first metadata probe.
-  const [upsertDisabled, meta] = await Promise.all([
-    transit.readDisableUpsert(AbortSignal.timeout(config.openbao.timeoutMs)),
-    transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs)),
-  ]);
-  const snapshots = snapshotsFromMetadata(scope, meta);
-  const keys = staticKeySet(snapshots);
-  const active = keys.current().active;
-  if (active === undefined) throw new Error("no active key version");
-  const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
-  const controller = new StatusController({
-    transit,
-    store,
-    active,
-    nowMs: Date.now,
-    log,
-    probeIntervalMs: config.status.probeIntervalMs,
-    deepProbeIntervalMs: config.status.deepProbeIntervalMs,
-    timeoutMs: config.openbao.timeoutMs,
-  });
-  // Fail closed: no socket until a metadata probe and a deep probe have both passed.
-  const metadata = controller.publishInitialMetadata(meta, upsertDisabled);
-  const probed = metadata.ok ? await controller.deepProbeOnce() : metadata;
-  if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
+  // First login and probe, retried every bootstrap.retry_interval until bootstrap.grace_timeout.
+  const { controller, store, keys } = await retryBootstrap(
+    async () => {
+      // Both reads at once (one shared login); they also serve as the first metadata probe.
+      const [upsertDisabled, meta] = await Promise.all([
+        transit.readDisableUpsert(AbortSignal.timeout(config.openbao.timeoutMs)),
+        transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs)),
+      ]);
+      const snapshots = snapshotsFromMetadata(scope, meta);
+      const keys = staticKeySet(snapshots);
+      const active = keys.current().active;
+      if (active === undefined) throw new Error("no active key version");
+      const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
+      const controller = new StatusController({
+        transit,
+        store,
+        active,
+        nowMs: Date.now,
+        log,
+        probeIntervalMs: config.status.probeIntervalMs,
+        deepProbeIntervalMs: config.status.deepProbeIntervalMs,
+        timeoutMs: config.openbao.timeoutMs,
+      });
+      // Fail closed: no socket until a metadata probe and a deep probe have both passed.
+      const metadata = controller.publishInitialMetadata(meta, upsertDisabled);
+      const probed = metadata.ok ? await controller.deepProbeOnce() : metadata;
+      if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
+      return { controller, store, keys };
+    },
+    {
+      graceTimeoutMs: config.bootstrap.graceTimeoutMs,
+      retryIntervalMs: config.bootstrap.retryIntervalMs,
+      onRetry: (attempt, error, waitMs) => {
+        tokens.retryNow();
+        log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: authFailureClass(error), duration_ms: waitMs });
+      },
+    },
+  );
 
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) {

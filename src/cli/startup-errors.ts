@@ -4,9 +4,12 @@
 import type { Config } from "../config/schema.ts";
 import { TransitError } from "../kms/errors.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
+import { AuthError } from "../openbao/auth/errors.ts";
 import { SocketError } from "../platform/unix-socket.ts";
+import { BootstrapTimeoutError } from "./bootstrap.ts";
 
 export function describeStartupFailure(error: unknown, config: Config): string {
+  if (error instanceof BootstrapTimeoutError) return `${error.message}: ${describeStartupFailure(error.cause, config)}`;
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `OpenBao at ${config.openbao.address} did not answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
   }
@@ -27,10 +30,8 @@ export function describeStartupFailure(error: unknown, config: Config): string {
       default:
         break;
     }
-    if (error.isAuthentication) {
-      if (error.status === undefined && error.kind === "unknown") return `cannot read the JWT file ${config.auth.jwt.jwtFile}: it must exist and hold one compact JWT`;
-      return `OpenBao login at ${config.auth.jwt.mountPath} failed: ${error.kind}${http}; check auth.jwt.role, the JWT file and the role's bound claims`;
-    }
+    if (error instanceof AuthError) return `authentication failed (${error.authClass}): ${error.detail}`;
+    if (error.isAuthentication) return `OpenBao login failed: ${error.kind}${http}`;
     const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
     const path = error.operation === "transit.read_config_keys" ? `${config.transit.mountPath}/config/keys` : key;
     if (error.kind === "not_found") return `Transit ${path === key ? "key" : "path"} ${path} not found${http}`;

@@ -1,5 +1,6 @@
 // Maps validated file data (snake_case) to the camelCase Config and freezes it all the way down,
 // so no part of the program can change configuration after startup.
+import { buildAuth, buildBootstrap } from "./auth-schema.ts";
 import type { Config, FileConfig } from "./schema.ts";
 
 /** Builds the frozen Config from validated file data. */
@@ -26,10 +27,8 @@ export function buildConfig(f: FileConfig): Config {
       timeoutMs: o.timeout,
       instanceId: o.instance_id,
     },
-    auth: {
-      method: a.method,
-      jwt: { source: a.jwt.source, mountPath: a.jwt.mount_path, role: a.jwt.role, jwtFile: a.jwt.jwt_file },
-    },
+    auth: buildAuth(a),
+    bootstrap: buildBootstrap(f.bootstrap),
     transit: {
       mountPath: t.mount_path,
       keyName: t.key_name,

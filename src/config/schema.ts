@@ -13,6 +13,7 @@ import {
   table,
 } from "./fields.ts";
 import * as rule from "./rules.ts";
+import { type AuthConfig, authSchema, type BootstrapConfig, bootstrapSchema } from "./auth-schema.ts";
 
 /** The only config_version this build reads. */
 export const configVersion = "v1";
@@ -52,18 +53,6 @@ const openBaoSchema = optionalTable({
   instance_id: requiredString(rule.identifier),
 });
 
-const jwtSchema = optionalTable({
-  source: oneOf(["file"], 'must be "file" (oauth2 is not supported yet)'),
-  mount_path: requiredString(rule.relativePath),
-  role: requiredString(rule.identifier),
-  jwt_file: requiredString(rule.absolutePath),
-});
-
-const authSchema = optionalTable({
-  method: v.optional(oneOf(["jwt"], 'must be "jwt" (approle is not supported yet)'), "jwt"),
-  jwt: jwtSchema,
-});
-
 const keyIdScopeSchema = optionalTable({
   provider_name: requiredString(rule.identifier, rule.noColon),
   cluster_id: requiredString(rule.identifier),
@@ -99,6 +88,7 @@ export const fileSchema = table({
   openbao: openBaoSchema,
   auth: authSchema,
   transit: transitSchema,
+  bootstrap: bootstrapSchema,
   status: statusSchema,
   logging: loggingSchema,
 });
@@ -138,10 +128,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly instanceId: string;
   };
-  readonly auth: {
-    readonly method: "jwt";
-    readonly jwt: { readonly source: "file"; readonly mountPath: string; readonly role: string; readonly jwtFile: string };
-  };
+  readonly auth: AuthConfig;
+  readonly bootstrap: BootstrapConfig;
   readonly transit: {
     readonly mountPath: string;
     readonly keyName: string;

@@ -5,6 +5,8 @@ import { normaliseLabelValue } from "./labels.ts";
 
 const operationLabels: Readonly<Record<string, string>> = {
   "auth.login": "jwt_login",
+  "auth.approle_login": "approle_login",
+  "auth.renew_self": "token_renew_self",
   "transit.read_key": "transit_metadata_read",
   "transit.read_config_keys": "transit_disable_upsert_read",
   "transit.encrypt": "transit_encrypt",

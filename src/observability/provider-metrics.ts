@@ -5,6 +5,7 @@
 import { KmsError, TransitError } from "../kms/errors.ts";
 import { hashValue } from "../kms/hash.ts";
 import type { OpenBaoRequestObservation } from "../openbao/http.ts";
+import type { AuthEvent } from "../openbao/token-source.ts";
 import type { HealthSnapshot, ProbeOutcome } from "../status/store.ts";
 import { operationLabel } from "./openbao-operations.ts";
 import { registerProcessMetrics } from "./process-metrics.ts";
@@ -47,11 +48,45 @@ export interface ProviderMetricsOptions {
 const grpcInternal = 13;
 const aadClasses = new Set(["aad_mismatch", "aad_missing", "annotation_invalid"]);
 const keyIdClasses = new Set(["key_id_unknown", "key_id_malformed", "key_metadata_refresh_failed"]);
-const authRejected = new Set(["unauthenticated", "permission_denied", "invalid_request"]);
+/** auth_login_total / auth_renewal_total `status` for an auth event outcome (reference §6.2 label set). */
+export function authStatusLabel(outcome: string): string {
+  switch (outcome) {
+    case "ok":
+    case "jwt_expired":
+    case "jwt_near_expiry":
+      return outcome;
+    case "jwt_malformed":
+    case "jwt_not_yet_valid":
+    case "jwt_issued_in_future":
+    case "jwt_claim_mismatch":
+      return "jwt_invalid";
+    case "login_rejected":
+    case "login_denied":
+    case "secret_id_rejected":
+    case "lease_too_short":
+    case "login_response_invalid":
+    case "renewal_failed":
+    case "unauthenticated":
+    case "permission_denied":
+    case "invalid_request":
+      return "auth_failed";
+    case "oauth2_config_invalid":
+    case "oauth2_credential_unavailable":
+      return "oauth2_credential";
+    case "oauth2_request_failed":
+      return "oauth2_request";
+    case "oauth2_rejected":
+      return "oauth2_rejected";
+    case "oauth2_response_invalid":
+      return "oauth2_response";
+    default:
+      return "error";
+  }
+}
 const kmsMethods = ["status", "encrypt", "decrypt"] as const;
 const rotationStates: readonly RotationState[] = ["active", "pending", "unknown"];
 /** The reference's closed label sets: anything else is exported as "unknown". */
-const authMethods = new Set(["jwt", "cert"]);
+const authMethods = new Set(["jwt", "approle", "cert"]); // approle: our addition (issue 4), not in the Go set
 const certificateSources = new Set(["pkcs11", "spiffe", "none"]);
 
 export class ProviderMetrics {
@@ -67,7 +102,7 @@ export class ProviderMetrics {
   private readonly openbaoRequests = this.r.counter("openbao_kms_openbao_requests_total", "OpenBao HTTP requests by operation and result (ok or failure class).", ["operation", "status"]);
   private readonly openbaoDuration = this.r.histogram("openbao_kms_openbao_duration_seconds", "OpenBao HTTP request duration.", ["operation"]);
   private readonly authLogins = this.r.counter("openbao_kms_auth_login_total", "Logins to OpenBao by result.", ["status"]);
-  private readonly authRenewals = this.r.counter("openbao_kms_auth_renewal_total", "OpenBao token renewals by result.", ["status"]);
+  private readonly authRenewals = this.r.counter("openbao_kms_auth_renewal_total", "Token renewals (renew-self) by result.", ["status"]);
   private readonly metadataObservations = this.r.counter("openbao_kms_transit_metadata_observation_total", "Metadata probes published to the status cache, by result (ok or readiness reason).", ["status"]);
   private readonly aadErrors = this.r.counter("openbao_kms_aad_validation_errors_total", "KMS calls refused for annotations or AAD, by reason.", ["reason"]);
   private readonly keyIdErrors = this.r.counter("openbao_kms_decrypt_key_id_errors_total", "Decrypt calls refused for their key_id, by reason.", ["reason"]);
@@ -158,10 +193,13 @@ export class ProviderMetrics {
     const operation = operationLabel(o.operation);
     this.openbaoRequests.inc([operation, o.outcome]);
     this.openbaoDuration.observe([operation], o.durationMs / 1000);
-    if (o.operation !== "auth.login") return;
-    this.authLogins.inc([o.outcome === "ok" ? "ok" : authRejected.has(o.outcome) ? "auth_failed" : "error"]);
-    const lease = (o.body as { auth?: { lease_duration?: unknown } } | undefined)?.auth?.lease_duration;
-    if (o.outcome === "ok" && typeof lease === "number" && lease >= 0) this.token = { issuedAtMs: this.nowMs(), leaseSeconds: lease };
+  }
+
+  /** One login or renewal attempt by the token source. */
+  observeAuth(e: AuthEvent): void {
+    if (e.kind === "renewal" && e.outcome === "superseded") return;
+    (e.kind === "login" ? this.authLogins : this.authRenewals).inc([authStatusLabel(e.outcome)]);
+    if (e.outcome === "ok" && e.leaseSeconds !== undefined) this.token = { issuedAtMs: this.nowMs(), leaseSeconds: e.leaseSeconds };
   }
 
   /** One token renewal attempt ("ok" or a failure class). */

@@ -1,6 +1,8 @@
 // OpenBao failure classification (reference core-behaviour §2.6 rule 29). The error text is
 // inspected here and then dropped: only the class leaves this module.
 
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import type { TransitErrorClass } from "../kms/errors.ts";
 
 /** Classifies a non-2xx answer by its error strings first, then its status code. */
@@ -17,7 +19,8 @@ export function classifyHttpFailure(status: number, errors: readonly string[]): 
   return "unknown";
 }
 
-const tlsCodes = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME|HANDSHAKE/i;
+// EPROTO: Bun's code for a failed handshake (e.g. a server that offers only TLS < 1.2).
+const tlsCodes = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME|HANDSHAKE|EPROTO/i;
 const dnsCodes = /ENOTFOUND|EAI_AGAIN|DNS/i;
 
 /** Classifies a failure before any HTTP answer (TLS, DNS, connect, timeout, reset). */
@@ -35,4 +38,31 @@ export function classifyTransportFailure(error: unknown): TransitErrorClass {
   if (tlsCodes.test(joined)) return "tls_failed";
   if (dnsCodes.test(joined)) return "dns_failed";
   return "connection_failed";
+}
+
+/** Longest wait for the DNS check that tells dns_failed from connection_failed, ms. */
+export const dnsCheckTimeoutMs = 1_000;
+
+/**
+ * Bun's fetch reports an unresolvable host and a refused connection alike (FailedToOpenSocket).
+ * For connection_failed on a host name, one bounded lookup tells them apart: a name that does
+ * not resolve is dns_failed. Any other class is returned unchanged.
+ */
+export async function refineConnectionFailure(kind: TransitErrorClass, hostname: string): Promise<TransitErrorClass> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (kind !== "connection_failed" || isIP(host) !== 0) return kind;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      lookup(host),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("timeout")), dnsCheckTimeoutMs);
+      }),
+    ]);
+    return kind;
+  } catch (error) {
+    return dnsCodes.test(String((error as { code?: unknown }).code ?? "")) ? "dns_failed" : kind;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,7 +4,7 @@
 // (No ky: it doubled the CPU of each call for features we do not use; docs/decisions/http-client.md.)
 
 import { TransitError } from "../kms/errors.ts";
-import { classifyHttpFailure, classifyTransportFailure } from "./classify.ts";
+import { classifyHttpFailure, classifyTransportFailure, refineConnectionFailure } from "./classify.ts";
 
 export interface OpenBaoHttpOptions {
   /** https://host[:port], no path. */
@@ -60,6 +60,7 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const doFetch = opts.fetch ?? fetch;
   const base = `${opts.address}/v1/`;
+  const hostname = new URL(opts.address).hostname;
   // Bun's fetch extension: trust only the configured CA and check the configured name.
   const tls = { ca: opts.caPem, serverName: opts.tlsServerName, rejectUnauthorized: true };
 
@@ -85,7 +86,7 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
         } as RequestInit);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
-        const kind = timeout.aborted ? "unavailable" : classifyTransportFailure(error);
+        const kind = timeout.aborted ? "unavailable" : await refineConnectionFailure(classifyTransportFailure(error), hostname);
         throw new TransitError(kind, operation, undefined, { cause: error });
       }
       if (response.status >= 300 && response.status < 400) {

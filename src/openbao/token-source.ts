@@ -1,92 +1,234 @@
-// The OpenBao token, in memory only. Logs in with the JWT file (re-read on every login) and
-// logs in again ahead of expiry; concurrent callers share one login (single flight).
+// The OpenBao token, in memory only, for the life of the process (reference §4.5):
+// - a token inside `loginBeforeExpiryMs` of its expiry is refreshed in the background while
+//   callers keep using it: renew-self when renewable, a fresh login otherwise or when the
+//   renewal fails (same flight);
+// - any number of concurrent callers share one refresh (single flight);
+// - a lease not longer than the refresh window is a failure;
+// - a failed refresh backs off (1 s doubling to 30 s) and a still-valid token stays in use;
+// - recovery: after OpenBao refused a token (401/403), `recover` logs in once for all callers
+//   holding that token, at most once per 5 s, backing off 5 s → 5 m while denials continue;
+// - a renewal that finishes after its token was refused never restores that token.
 
-import { openSync, closeSync, fstatSync, readSync } from "node:fs";
-import * as v from "valibot";
-import { TransitError } from "../kms/errors.ts";
-import type { OpenBaoHttp } from "./http.ts";
-import { loginReply } from "./wire.ts";
+import { AuthError, authFailureClass } from "./auth/errors.ts";
 
 export interface TokenSource {
-  /** A currently valid token; logs in when there is none or it is about to expire. */
+  /** A currently valid token; waits for a login when there is none. */
   token(signal?: AbortSignal): Promise<string>;
+  /**
+   * OpenBao refused `rejected` (401/403). Resolves with a token to retry the request with once,
+   * or undefined when recovery is throttled or the login failed (the caller then fails).
+   */
+  recover(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** The retry with a recovered token was refused too: further recoveries back off. */
+  rejectedAgain(token: string): void;
+  /** The next `token()` may log in at once, even inside a failure backoff (bootstrap retries). */
+  retryNow(): void;
+  /** Expiry of the current token (ms, on the injected clock), or undefined without one. */
+  expiresAtMs(): number | undefined;
 }
 
-export interface JwtFileTokenSourceOptions {
-  readonly http: OpenBaoHttp;
-  /** e.g. "auth/jwt" */
-  readonly mountPath: string;
-  readonly role: string;
-  readonly jwtFile: string;
+/** What a login or a renewal returned. */
+export interface LeaseResult {
+  readonly token: string;
+  readonly leaseSeconds: number;
+  readonly renewable: boolean;
+}
+
+export type LoginFn = (signal: AbortSignal) => Promise<LeaseResult>;
+export type RenewFn = (token: string, incrementSeconds: number, signal: AbortSignal) => Promise<LeaseResult>;
+
+/** One login or renewal attempt, for logs and metrics (never the token). */
+export interface AuthEvent {
+  readonly kind: "login" | "renewal";
+  /** "ok" or the failure class (AuthError.authClass or the transport class). */
+  readonly outcome: string;
+  readonly durationMs: number;
+  /** Lease granted, seconds (ok only). */
+  readonly leaseSeconds?: number;
+  /** Why it ran: first login, refresh ahead of expiry, no valid token, or recovery after a denial. */
+  readonly reason: "initial" | "refresh" | "expired" | "recovery";
+  readonly error?: unknown;
+}
+
+export interface TokenManagerOptions {
+  readonly login: LoginFn;
+  /** renew-self; omitted = never renew, always log in again. */
+  readonly renew?: RenewFn;
+  readonly loginBeforeExpiryMs: number;
+  readonly renewalIncrementMs: number;
+  /** Deadline of one refresh (login and/or renewal), independent of callers' deadlines. */
+  readonly refreshTimeoutMs: number;
   readonly nowMs?: () => number;
+  readonly onEvent?: (e: AuthEvent) => void;
 }
 
-export const maxJwtFileBytes = 1024 * 1024;
+/** Recovery throttle (reference §4.5): 5 s first, doubling, capped at 5 m; 10 m quiet = new incident. */
+export const recoveryBackoff = { initialMs: 5_000, maxMs: 300_000, quietMs: 600_000 } as const;
+/** Refresh failure backoff: 1 s doubling to 30 s. */
+export const refreshBackoff = { initialMs: 1_000, maxMs: 30_000 } as const;
 
-/** Reads the JWT file (bounded, one trailing newline allowed). The content is never logged. */
-export function readJwtFile(path: string): string {
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxJwtFileBytes) throw new Error(`JWT file ${path} is larger than ${maxJwtFileBytes} bytes`);
-    const buf = Buffer.alloc(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    const text = buf.subarray(0, off).toString("utf8").replace(/\r?\n$/, "");
-    if (text === "" || /\s/.test(text)) throw new Error(`JWT file ${path} must hold exactly one compact JWT`);
-    return text;
-  } finally {
-    closeSync(fd);
-  }
+const backoffMs = (b: { initialMs: number; maxMs: number }, failures: number) => Math.min(b.maxMs, b.initialMs * 2 ** Math.min(failures, 20));
+
+interface Current {
+  readonly token: string;
+  readonly expiresAtMs: number;
+  readonly renewable: boolean;
 }
 
-export function createJwtFileTokenSource(opts: JwtFileTokenSourceOptions): TokenSource {
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
+}
+
+export function createTokenManager(opts: TokenManagerOptions): TokenSource {
   const now = opts.nowMs ?? Date.now;
-  let current: { token: string; refreshAtMs: number } | undefined;
-  let inFlight: Promise<string> | undefined;
+  const incrementSeconds = Math.max(1, Math.ceil(opts.renewalIncrementMs / 1000));
+  let current: Current | undefined;
+  let everLoggedIn = false;
+  let flight: Promise<void> | undefined;
+  let lastError: unknown;
+  let refreshFailures = 0;
+  let nextRetryAtMs = 0;
+  let rejected: string | undefined;
+  let recovering: { token: string; promise: Promise<string | undefined> } | undefined;
+  let recoveryFailures = 0;
+  let nextRecoveryAtMs = 0;
+  let lastDenialAtMs: number | undefined;
 
-  async function login(): Promise<string> {
-    let jwt: string;
+  const valid = (c: Current | undefined): c is Current => c !== undefined && now() < c.expiresAtMs;
+
+  const emit = (e: AuthEvent) => {
     try {
-      jwt = readJwtFile(opts.jwtFile);
-    } catch (cause) {
-      throw new TransitError("unknown", "auth.login", undefined, { cause, isAuthentication: true });
+      opts.onEvent?.(e);
+    } catch {
+      // An observer never changes the outcome.
     }
-    let body: unknown;
+  };
+
+  function checkLease(r: LeaseResult, kind: "login" | "renewal"): void {
+    if (r.leaseSeconds * 1000 <= opts.loginBeforeExpiryMs) {
+      throw new AuthError(
+        "lease_too_short",
+        `the OpenBao ${kind} granted a lease of ${r.leaseSeconds}s, not longer than auth.login_before_token_expiry; raise the role's token TTL or lower that setting`,
+        { operation: kind === "login" ? "auth.login" : "auth.renew_self" },
+      );
+    }
+  }
+
+  async function refresh(forceLogin: boolean, reason: AuthEvent["reason"]): Promise<void> {
+    const signal = AbortSignal.timeout(opts.refreshTimeoutMs);
+    const cur = current;
+    if (!forceLogin && opts.renew !== undefined && valid(cur) && cur.renewable && cur.token !== rejected) {
+      const t0 = performance.now();
+      try {
+        const r = await opts.renew(cur.token, incrementSeconds, signal);
+        checkLease(r, "renewal");
+        if (cur.token !== rejected && current === cur) {
+          current = { token: r.token || cur.token, expiresAtMs: now() + r.leaseSeconds * 1000, renewable: r.renewable };
+          refreshFailures = 0;
+          lastError = undefined;
+          emit({ kind: "renewal", outcome: "ok", durationMs: performance.now() - t0, leaseSeconds: r.leaseSeconds, reason });
+          return;
+        }
+        // Superseded: the token was refused meanwhile; never put it back. Log in instead.
+        emit({ kind: "renewal", outcome: "superseded", durationMs: performance.now() - t0, reason });
+      } catch (error) {
+        emit({ kind: "renewal", outcome: authFailureClass(error), durationMs: performance.now() - t0, reason, error });
+      }
+    }
+    const t0 = performance.now();
     try {
-      body = (await opts.http.request("POST", `${opts.mountPath}/login`, "auth.login", { json: { role: opts.role, jwt } })).body;
+      const r = await opts.login(signal);
+      checkLease(r, "login");
+      current = { token: r.token, expiresAtMs: now() + r.leaseSeconds * 1000, renewable: r.renewable };
+      everLoggedIn = true;
+      refreshFailures = 0;
+      lastError = undefined;
+      nextRetryAtMs = 0;
+      emit({ kind: "login", outcome: "ok", durationMs: performance.now() - t0, leaseSeconds: r.leaseSeconds, reason });
     } catch (error) {
-      if (error instanceof TransitError) throw new TransitError(error.kind, "auth.login", error.status, { cause: error, isAuthentication: true });
+      lastError = error;
+      nextRetryAtMs = now() + backoffMs(refreshBackoff, refreshFailures);
+      refreshFailures++;
+      emit({ kind: "login", outcome: authFailureClass(error), durationMs: performance.now() - t0, reason, error });
       throw error;
     }
-    const parsed = v.safeParse(loginReply, body);
-    if (!parsed.success) throw new TransitError("invalid_response", "auth.login", undefined, { isAuthentication: true });
-    const { client_token: token, lease_duration: leaseSeconds } = parsed.output.auth;
-    const issuedAt = now();
-    // Log in again once two thirds of the lease are used (the full lifecycle is auth's job).
-    const refreshAtMs = leaseSeconds === 0 ? Number.POSITIVE_INFINITY : issuedAt + (leaseSeconds * 1000 * 2) / 3;
-    current = { token, refreshAtMs };
-    return token;
   }
 
-  return {
+  function startRefresh(forceLogin: boolean, reason: AuthEvent["reason"]): Promise<void> {
+    flight ??= refresh(forceLogin, reason).finally(() => {
+      flight = undefined;
+    });
+    return flight;
+  }
+
+  const self: TokenSource = {
     async token(signal) {
-      if (current !== undefined && now() < current.refreshAtMs) return current.token;
-      inFlight ??= login().finally(() => {
-        inFlight = undefined;
-      });
-      if (signal === undefined) return inFlight;
-      return Promise.race([
-        inFlight,
-        new Promise<never>((_, reject) => {
-          if (signal.aborted) reject(signal.reason);
-          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-        }),
-      ]);
+      const c = current;
+      if (valid(c)) {
+        if (now() >= c.expiresAtMs - opts.loginBeforeExpiryMs && flight === undefined && now() >= nextRetryAtMs) {
+          startRefresh(false, "refresh").catch(() => {});
+        }
+        return c.token;
+      }
+      if (flight === undefined && lastError !== undefined && now() < nextRetryAtMs) throw lastError;
+      await raceSignal(startRefresh(false, everLoggedIn ? "expired" : "initial"), signal);
+      const after = current;
+      if (valid(after)) return after.token;
+      throw lastError ?? new AuthError("login_failed", "no valid OpenBao token after login");
     },
+
+    recover(rejectedToken, signal) {
+      if (recovering?.token === rejectedToken) return raceSignal(recovering.promise, signal);
+      const c = current;
+      if (c === undefined || c.token !== rejectedToken) {
+        // Already replaced by someone else's recovery or refresh: retry with that one.
+        return Promise.resolve(valid(c) ? c.token : undefined);
+      }
+      const t = now();
+      if (lastDenialAtMs !== undefined && t - lastDenialAtMs >= recoveryBackoff.quietMs) recoveryFailures = 0;
+      lastDenialAtMs = t;
+      if (t < nextRecoveryAtMs) return Promise.resolve(undefined);
+      nextRecoveryAtMs = t + backoffMs(recoveryBackoff, recoveryFailures);
+      rejected = rejectedToken;
+      const promise = (async (): Promise<string | undefined> => {
+        if (flight !== undefined) await flight.catch(() => {});
+        if (valid(current) && current.token !== rejectedToken) return current.token;
+        try {
+          await startRefresh(true, "recovery");
+        } catch {
+          recoveryFailures++;
+          return undefined;
+        }
+        return valid(current) && current.token !== rejectedToken ? current.token : undefined;
+      })().finally(() => {
+        if (recovering?.promise === promise) recovering = undefined;
+      });
+      recovering = { token: rejectedToken, promise };
+      return raceSignal(promise, signal);
+    },
+
+    rejectedAgain(token) {
+      if (current?.token !== token) return;
+      const t = now();
+      lastDenialAtMs = t;
+      recoveryFailures++;
+      nextRecoveryAtMs = Math.max(nextRecoveryAtMs, t + backoffMs(recoveryBackoff, recoveryFailures));
+    },
+
+    retryNow() {
+      nextRetryAtMs = 0;
+    },
+
+    expiresAtMs: () => current?.expiresAtMs,
   };
+  return self;
 }

@@ -4,6 +4,7 @@
 import * as v from "valibot";
 import { TransitError } from "../kms/errors.ts";
 import type { Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
+import { createAuthenticatedHttp } from "./authenticated-http.ts";
 import type { OpenBaoHttp } from "./http.ts";
 import type { TokenSource } from "./token-source.ts";
 import { configKeysReply, decryptReply, encryptReply, keyReply } from "./wire.ts";
@@ -43,10 +44,10 @@ export interface TransitClient extends Transit {
 export function createTransitClient(opts: TransitClientOptions): TransitClient {
   const key = encodeURIComponent(opts.keyName);
   const mount = opts.mountPath;
+  const http = createAuthenticatedHttp(opts.http, opts.tokens);
 
   async function call<T extends v.GenericSchema>(method: "GET" | "POST", path: string, operation: string, schema: T, json: unknown, signal?: AbortSignal): Promise<v.InferOutput<T>> {
-    const token = await opts.tokens.token(signal);
-    const res = await opts.http.request(method, path, operation, { token, json, ...(signal ? { signal } : {}) });
+    const res = await http.request(method, path, operation, { json, ...(signal ? { signal } : {}) });
     const parsed = v.safeParse(schema, res.body);
     if (!parsed.success) throw new TransitError("invalid_response", operation, res.status);
     return parsed.output;

@@ -39,8 +39,10 @@ export const allowedLogFields = new Set([
   // serve.ready: where the health and metrics listeners really listen (port 0 = picked by the kernel)
   "metrics_address",
   "health_address",
-  // auth.login
+  // auth.login / auth.renewal
   "token_ttl_seconds",
+  // serve.bootstrap: which start-up attempt failed
+  "attempt",
 ]);
 
 export interface Logger {

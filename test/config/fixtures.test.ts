@@ -30,8 +30,22 @@ describe("valid fixtures", () => {
       },
       auth: {
         method: "jwt",
-        jwt: { source: "file", mountPath: "auth/jwt", role: "openbao-kms", jwtFile: "/var/lib/openbao-kms/identity.jwt" },
+        loginBeforeTokenExpiryMs: 240_000,
+        tokenRenewalIncrementMs: 7_200_000,
+        loginTimeoutMs: 10_000,
+        jwt: {
+          source: "file",
+          mountPath: "auth/jwt",
+          role: "openbao-kms",
+          jwtFile: "/var/lib/openbao-kms/identity.jwt",
+          minRemainingTtlMs: 180_000,
+          clockSkewLeewayMs: 10_000,
+          expectedIssuer: "https://kubernetes.default.svc",
+          expectedAudience: ["openbao-kms", "other"],
+          expectedSubject: "system:serviceaccount:kube-system:openbao-kms",
+        },
       },
+      bootstrap: { graceTimeoutMs: 120_000, retryIntervalMs: 3_000 },
       transit: {
         mountPath: "transit",
         keyName: "kubernetes",
@@ -61,7 +75,24 @@ describe("valid fixtures", () => {
     });
     expect(cfg.openbao.namespace).toBe("");
     expect(cfg.openbao.timeoutMs).toBe(2000);
-    expect(cfg.auth.method).toBe("jwt");
+    expect(cfg.auth).toEqual({
+      method: "jwt",
+      loginBeforeTokenExpiryMs: 300_000,
+      tokenRenewalIncrementMs: 3_600_000,
+      loginTimeoutMs: 0,
+      jwt: {
+        source: "file",
+        mountPath: "auth/jwt",
+        role: "openbao-kms",
+        jwtFile: "/var/lib/openbao-kms/identity.jwt",
+        minRemainingTtlMs: 120_000,
+        clockSkewLeewayMs: 30_000,
+        expectedIssuer: "",
+        expectedAudience: [],
+        expectedSubject: "",
+      },
+    });
+    expect(cfg.bootstrap).toEqual({ graceTimeoutMs: 60_000, retryIntervalMs: 5_000 });
     expect(cfg.logging).toEqual({ level: "info", format: "json" });
     expect(cfg.status).toEqual({ probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, maxStalenessMs: 120_000 });
   });
@@ -90,7 +121,7 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
     "bad-unknown-nested-key.toml",
     [
       ["openbao.token", "unknown key"],
-      ["auth.approle", "unknown key"],
+      ["auth.kubernetes", "unknown key"],
       ["transit.key_id_scope.use_associated_data", "unknown key"],
     ],
   ],
@@ -159,8 +190,16 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
   ["bad-namespace-leading-slash.toml", [["openbao.namespace", 'must be a relative path (no leading "/")']]],
   ["bad-namespace-percent.toml", [["openbao.namespace", 'must not contain "%", "?" or "#"']]],
   ["bad-provider-name-colon.toml", [["transit.key_id_scope.provider_name", colon]]],
-  ["bad-method-approle.toml", [["auth.method", 'must be "jwt" (approle is not supported yet)']]],
-  ["bad-source-oauth2.toml", [["auth.jwt.source", 'must be "file" (oauth2 is not supported yet)']]],
+  ["bad-method-token.toml", [["auth.method", "must be one of jwt, approle"]]],
+  [
+    "bad-oauth2-with-jwt-file.toml",
+    [
+      ["auth.jwt.jwt_file", 'must be omitted for source "oauth2"'],
+      ["auth.jwt.oauth2", 'is required for source "oauth2"'],
+      ["auth.jwt.expected_issuer", 'is required for source "oauth2"'],
+      ["auth.jwt.expected_audience", 'needs at least one entry for source "oauth2"'],
+    ],
+  ],
   ["bad-wrong-config-version.toml", [["config_version", 'must be "v1"']]],
   ["bad-missing-config-version.toml", [["config_version", 'is required (set config_version = "v1")']]],
   [

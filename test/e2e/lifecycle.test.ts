@@ -140,6 +140,9 @@ describe("probe failures exit 4", () => {
   });
 });
 
+/** One start-up attempt, no retries (bootstrap.grace_timeout = 0s). */
+const noGrace = '[bootstrap]\ngrace_timeout = "0s"\n';
+
 describe("startup failures", () => {
   test("invalid config → exit 3 listing the problem", async () => {
     const dir = mkdtempSync("/tmp/bkp-badcfg-");
@@ -154,13 +157,13 @@ describe("startup failures", () => {
   });
 
   test("a JWT the emulator does not trust → exit 5, a clear message, and no secret in the output", async () => {
-    const files = writeProviderFiles(emu);
+    const files = writeProviderFiles(emu, { extraToml: noGrace });
     try {
       const foreign = emu.mintForeignJwt();
       writeFileSync(files.jwtFile, foreign + "\n");
       const r = await run(["serve", "--config", files.configPath]);
       expect(r.code).toBe(5);
-      expect(r.stderr).toContain("OpenBao login");
+      expect(r.stderr).toContain("authentication failed (login_rejected): OpenBao refused the login at auth/jwt (HTTP 400)");
       expect(r.stderr + r.stdout).not.toContain(foreign);
       expect(r.stderr + r.stdout).not.toContain(foreign.split(".")[2]!);
       expect(existsSync(files.socketPath)).toBe(false);
@@ -170,7 +173,7 @@ describe("startup failures", () => {
   });
 
   test("a missing Transit key → exit 5 naming the key", async () => {
-    const files = writeProviderFiles(emu, { keyName: "no-such-key" });
+    const files = writeProviderFiles(emu, { keyName: "no-such-key", extraToml: noGrace });
     try {
       const r = await run(["serve", "--config", files.configPath]);
       expect(r.code).toBe(5);

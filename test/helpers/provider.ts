@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { captureProviderLines, describeLeaks, findLeaks } from "./log-capture.ts";
+import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "./log-capture.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 export const binaryPath = join(repoRoot, "dist", "bao-kms-provider");
@@ -56,13 +56,19 @@ export function writeProviderFiles(
     /** server.metrics_address / server.health_address; default "127.0.0.1:0" (a free port, see listenerUrls). */
     metricsAddress?: string;
     healthAddress?: string;
+    /** The whole auth section (raw TOML) instead of the default JWT-file one; gets the JWT file path. */
+    auth?: (jwtFile: string) => string;
+    /** server.tls_server_name override (default: the emulator's). */
+    tlsServerName?: string;
   } = {},
 ): ProviderFiles {
   const dir = mkdtempSync("/tmp/bkp-e2e-");
   const socketDir = makeSocketDir();
   const socketPath = join(socketDir, "kms.sock");
   const jwtFile = join(dir, "identity.jwt");
-  writeFileSync(jwtFile, emu.mintJwt() + "\n", { mode: 0o600 });
+  const jwt = emu.mintJwt();
+  registerSecret(jwt);
+  writeFileSync(jwtFile, jwt + "\n", { mode: 0o600 });
   const gid = process.getegid?.() ?? 0;
   const toml = `config_version = "v1"
 
@@ -78,11 +84,11 @@ ${opts.extraServer ?? ""}
 address = "${emu.url}"
 namespace = "${opts.namespace ?? ""}"
 ca_cert_file = "${emu.caFile}"
-tls_server_name = "${emu.serverName}"
+tls_server_name = "${opts.tlsServerName ?? emu.serverName}"
 timeout = "${opts.timeout ?? "2s"}"
 instance_id = "emulator-1"
 
-[auth]
+${opts.auth?.(jwtFile) ?? `[auth]
 method = "jwt"
 
 [auth.jwt]
@@ -90,7 +96,7 @@ source = "file"
 mount_path = "${emu.jwtMount}"
 role = "${emu.jwtRole}"
 jwt_file = "${jwtFile}"
-
+`}
 [transit]
 mount_path = "transit"
 key_name = "${opts.keyName ?? "kubernetes"}"

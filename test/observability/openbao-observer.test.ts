@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TransitError } from "../../src/kms/errors.ts";
-import { openBaoObserver } from "../../src/observability/openbao-observer.ts";
+import { AuthError } from "../../src/openbao/auth/errors.ts";
+import { authObserver, openBaoObserver } from "../../src/observability/openbao-observer.ts";
 import { ProviderMetrics } from "../../src/observability/provider-metrics.ts";
 import { createOpenBaoHttp, type OpenBaoRequestObservation } from "../../src/openbao/http.ts";
 import { createLogger } from "../../src/platform/log.ts";
@@ -71,7 +72,7 @@ describe("the observe hook", () => {
   });
 });
 
-describe("openbao.request and auth.login events", () => {
+describe("openbao.request, auth.login and auth.renewal events", () => {
   function logged(level: "debug" | "info") {
     const lines: Array<Record<string, unknown>> = [];
     const log = createLogger({ level, format: "json", write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
@@ -92,17 +93,22 @@ describe("openbao.request and auth.login events", () => {
     expect(debug.lines).toEqual([{ ts: expect.any(String), level: "debug", message: "openbao.request", operation: "transit_decrypt", status: "ok", http_status: 200, duration_ms: 1.235 }]);
   });
 
-  test("a login logs auth.login (info with the token TTL; warn on failure) and never the reply body", () => {
-    const { lines, observe } = logged("info");
+  test("a login logs auth.login (info with the token TTL; warn on failure) and never the token or the error text", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ level: "info", format: "json", write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const metrics = new ProviderMetrics({ build: { version: "v", commit: "c", buildDate: "d" }, authMethod: "jwt" });
+    const observe = authObserver(metrics, log);
     const token = "hvs.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    observe({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 4, body: { auth: { client_token: token, lease_duration: 3600 } } });
-    observe({ operation: "auth.login", outcome: "invalid_request", httpStatus: 400, durationMs: 4 });
-    expect(lines.map((l) => [l.level, l.message, l.status])).toEqual([
-      ["info", "auth.login", "ok"],
-      ["warn", "openbao.request", "invalid_request"],
-      ["warn", "auth.login", "failed"],
+    observe({ kind: "login", outcome: "ok", durationMs: 4, leaseSeconds: 3600, reason: "initial" });
+    observe({ kind: "login", outcome: "login_rejected", durationMs: 4, reason: "recovery", error: new AuthError("login_rejected", `secret ${token} /var/lib/x`, { status: 400 }) });
+    observe({ kind: "renewal", outcome: "renewal_failed", durationMs: 2, reason: "refresh", error: new TransitError("invalid_request", "auth.renew_self", 400) });
+    expect(lines.map((l) => [l.level, l.message, l.status, l.error_class, l.http_status, l.reason])).toEqual([
+      ["info", "auth.login", "ok", undefined, undefined, "initial"],
+      ["warn", "auth.login", "failed", "login_rejected", 400, "recovery"],
+      ["warn", "auth.renewal", "failed", "renewal_failed", 400, "refresh"],
     ]);
-    expect(lines[0]!.token_ttl_seconds).toBeCloseTo(3600, 0);
+    expect(lines[0]!.token_ttl_seconds).toBe(3600);
     expect(JSON.stringify(lines)).not.toContain("hvs.");
+    expect(JSON.stringify(lines)).not.toContain("/var/lib");
   });
 });

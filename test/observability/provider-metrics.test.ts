@@ -70,6 +70,8 @@ describe("OpenBao requests", () => {
   test("the operation table maps every HTTP-helper operation to the reference's label", () => {
     expect(Object.fromEntries(knownOperations.map((o) => [o, operationLabel(o)]))).toEqual({
       "auth.login": "jwt_login",
+      "auth.approle_login": "approle_login",
+      "auth.renew_self": "token_renew_self",
       "transit.read_key": "transit_metadata_read",
       "transit.read_config_keys": "transit_disable_upsert_read",
       "transit.encrypt": "transit_encrypt",
@@ -91,25 +93,32 @@ describe("OpenBao requests", () => {
     expect(s.get('openbao_kms_openbao_duration_seconds_bucket{operation="transit_disable_upsert_read",le="2.048"}')).toBe(1);
   });
 
-  test("logins: ok / auth_failed / error, and the token TTL counts down from the lease", () => {
+  test("logins and renewals by status class, and the token TTL counts down from the lease", () => {
     const { metrics, scrape, advance } = setup();
     expect(scrape().has("openbao_kms_token_ttl_seconds")).toBe(false);
     expect(metrics.tokenTtlSeconds()).toBeUndefined();
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5, body: { auth: { client_token: "hvs.x", lease_duration: 600 } } });
+    metrics.observeAuth({ kind: "login", outcome: "ok", durationMs: 5, leaseSeconds: 600, reason: "initial" });
     advance(100_000);
     expect(scrape().get("openbao_kms_token_ttl_seconds")).toBe(500);
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "permission_denied", httpStatus: 403, durationMs: 5 });
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "invalid_request", httpStatus: 400, durationMs: 5 });
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "unavailable", httpStatus: undefined, durationMs: 5 });
-    advance(600_000);
+    for (const outcome of ["login_denied", "login_rejected", "unavailable", "jwt_expired", "jwt_not_yet_valid", "oauth2_rejected", "oauth2_credential_unavailable"]) {
+      metrics.observeAuth({ kind: "login", outcome, durationMs: 5, reason: "refresh" });
+    }
+    metrics.observeAuth({ kind: "renewal", outcome: "ok", durationMs: 1, leaseSeconds: 60, reason: "refresh" });
+    metrics.observeAuth({ kind: "renewal", outcome: "renewal_failed", durationMs: 1, reason: "refresh" });
+    metrics.observeAuth({ kind: "renewal", outcome: "superseded", durationMs: 1, reason: "refresh" });
+    advance(60_000);
     const s = scrape();
     expect(s.get("openbao_kms_token_ttl_seconds")).toBe(0);
     expect(s.get('openbao_kms_auth_login_total{status="ok"}')).toBe(1);
     expect(s.get('openbao_kms_auth_login_total{status="auth_failed"}')).toBe(2);
     expect(s.get('openbao_kms_auth_login_total{status="error"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_login_total{status="jwt_expired"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_login_total{status="jwt_invalid"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_login_total{status="oauth2_rejected"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_login_total{status="oauth2_credential"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_renewal_total{status="ok"}')).toBe(1);
+    expect(s.get('openbao_kms_auth_renewal_total{status="auth_failed"}')).toBe(1);
     expect(s.get('openbao_kms_auth_method_info{method="jwt"}')).toBe(1);
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5, body: { auth: { lease_duration: 0 } } });
-    expect(scrape().get("openbao_kms_token_ttl_seconds")).toBe(Number.POSITIVE_INFINITY);
   });
 });
 

@@ -8,6 +8,8 @@ import { normalizePrefix, type Faults } from "./faults.ts";
 import { isSymmetricType, type KeyStore, type TransitKey } from "./keys.ts";
 import { normalizeMountPath, type MountTable } from "./mounts.ts";
 import type { TokenStore } from "./tokens.ts";
+import { newUuid } from "./ids.ts";
+import type { SecretIds } from "./auth-approle.ts";
 import type { CreateKeyOptions, Emulator, KeyConfig, KeyInfo, RequestRecord } from "./types.ts";
 
 /** Internals `server.ts` hands over to build the control handle. */
@@ -30,6 +32,7 @@ export interface EmulatorCore {
   trusted: JwtKeyPair;
   foreign: JwtKeyPair;
   approle: Emulator["approle"];
+  secretIds: SecretIds;
   transitMount: string;
   keyName: string;
   mountTransit: (path: string) => KeyStore;
@@ -79,6 +82,11 @@ export function createControl(c: EmulatorCore): Emulator {
     jwtMount: c.jwtMount,
     jwtPublicKeyPem: c.trusted.publicKeyPem,
     approle: c.approle,
+    issueSecretId(o = {}) {
+      const id = newUuid();
+      c.secretIds.add(id, o.numUses ?? 0, o.ttlSeconds ?? 0);
+      return id;
+    },
     transitMount: c.transitMount,
     keyName: c.keyName,
     mintJwt: (overrides, o) => mint(c.trusted, overrides, o?.ttlSeconds),

@@ -2,7 +2,7 @@
 // transit) its key store; sys/ and auth/token/ are always present and cannot be unmounted.
 import type { KeyObject } from "node:crypto";
 import { PolicyStore } from "./acl.ts";
-import { appRoleRoutes, type AppRoleConfig } from "./auth-approle.ts";
+import { appRoleRoutes, SecretIds, type AppRoleConfig } from "./auth-approle.ts";
 import { jwtRoutes, type JwtAuthConfig, type JwtRole } from "./auth-jwt.ts";
 import { tokenRoutes } from "./auth-token.ts";
 import { normalizePrefix, type Faults } from "./faults.ts";
@@ -69,9 +69,12 @@ export class Registry {
     });
   }
 
-  mountAppRole(cfg: AppRoleConfig): void {
+  /** Mounts AppRole with one role; returns its secret-ID table (the configured secret ID is added by the caller). */
+  mountAppRole(cfg: AppRoleConfig): SecretIds {
+    const secretIds = new SecretIds(this.nowMs);
     this.mounts.add(cfg.mount, "approle");
-    this.backends.set(normalizeMountPath(cfg.mount), { routes: appRoleRoutes(cfg, this.tokens), unauthenticated: /^login$/ });
+    this.backends.set(normalizeMountPath(cfg.mount), { routes: appRoleRoutes(cfg, this.tokens, secretIds), unauthenticated: /^login$/ });
+    return secretIds;
   }
 
   unmount(path: string): void {

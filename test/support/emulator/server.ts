@@ -57,14 +57,15 @@ function setupMounts(reg: Registry, opts: EmulatorOptions, trusted: JwtKeyPair) 
     mount: authMountPath(a.mount ?? "approle"), roleName: a.roleName ?? "openbao-kms",
     roleId: a.roleId ?? newUuid(), secretId: a.secretId ?? newUuid(),
   };
-  reg.mountAppRole({
+  const secretIds = reg.mountAppRole({
     ...approle, ttlS: a.tokenTtlSeconds ?? 3600, maxTtlS: a.tokenMaxTtlSeconds ?? systemMaxTtlS, policies: a.policies ?? ["kms-plugin"],
   });
+  secretIds.add(approle.secretId, a.secretIdNumUses ?? 0, a.secretIdTtlSeconds ?? 0);
   const transitMount = (opts.transit?.mount ?? "transit").replace(/^\/+|\/+$/g, "");
   const keyName = opts.transit?.keyName ?? "kubernetes";
   const store = reg.mountTransit(transitMount);
   if (opts.transit?.createKey ?? true) store.create(keyName);
-  return { jwt, boundSubject: j.boundSubject, approle, transitMount, keyName };
+  return { jwt, boundSubject: j.boundSubject, approle, secretIds, transitMount, keyName };
 }
 
 /** Starts an HTTPS OpenBao emulator. Call `stop()` when done. */
@@ -123,7 +124,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return createControl({
     server, dir, serverName, pki, tokens, mounts: reg.mounts, stores: reg.stores, faults, requests, nowMs,
     jwtIssuer: names.jwt.issuer, jwtAudience: names.jwt.audiences[0] ?? "", jwtRole: names.jwt.role, jwtMount: names.jwt.mount,
-    jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, transitMount: names.transitMount,
+    jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, secretIds: names.secretIds, transitMount: names.transitMount,
     keyName: names.keyName, mountTransit: (p) => reg.mountTransit(p), sign: signJwt, policies: reg.policies,
     stop: async () => {
       if (stopping) return;

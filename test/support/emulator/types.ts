@@ -23,6 +23,8 @@ export interface EmulatorOptions {
     roleName?: string; // "openbao-kms"
     roleId?: string; // random uuid
     secretId?: string; // random uuid
+    secretIdNumUses?: number; // 0 = unlimited (default)
+    secretIdTtlSeconds?: number; // 0 = no expiry (default)
     tokenTtlSeconds?: number; // 3600
     tokenMaxTtlSeconds?: number; // 2764800
     policies?: string[]; // ["kms-plugin"]
@@ -89,6 +91,8 @@ export interface Emulator {
   jwtMount: string; // "auth/jwt"
   jwtPublicKeyPem: string; // the key the jwt mount trusts
   approle: { mount: string; roleName: string; roleId: string; secretId: string };
+  /** A new secret ID for the AppRole role; used up after `numUses` logins (0 = unlimited), gone after `ttlSeconds` (0 = never). */
+  issueSecretId(opts?: { numUses?: number; ttlSeconds?: number }): string;
   transitMount: string; // "transit"
   keyName: string; // default transit key name
   /** A JWT valid for the role by default (iat = nbf = now, exp = now + ttl, default 1 h); `undefined` overrides drop a claim. */
