@@ -15,7 +15,7 @@ import type { Config } from "../config/schema.ts";
 import { parseToml } from "../config/toml.ts";
 import { checkEncryptionConfigText } from "../diagnostics/encryption-config.ts";
 import { parsePolicyHcl, policyStanzas, renderPolicyHcl } from "../init/policy.ts";
-import { renderEncryptionConfig, renderSetupScript, renderStaticPod, staticPodUid } from "../init/render.ts";
+import { jwtOf, renderEncryptionConfig, renderSetupScript, renderStaticPod, staticPodUid } from "../init/render.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
@@ -183,8 +183,8 @@ function shellUnsafe(cfg: Config): string | undefined {
   const named: Array<[string, string]> = [
     ["transit.mount_path", cfg.transit.mountPath],
     ["transit.key_name", cfg.transit.keyName],
-    ["auth.jwt.mount_path", cfg.auth.jwt.mountPath],
-    ["auth.jwt.role", cfg.auth.jwt.role],
+    ["auth.jwt.mount_path", jwtOf(cfg).mountPath],
+    ["auth.jwt.role", jwtOf(cfg).role],
     ["transit.key_id_scope.transit_mount_id", cfg.transit.keyIdScope.transitMountId],
     ...(cfg.openbao.namespace !== "" ? [["openbao.namespace", cfg.openbao.namespace] as [string, string]] : []),
   ];
@@ -233,10 +233,10 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
     ...(g.model === "systemd"
       ? [
           "Every control-plane node: install the package (or 'bao-kms-provider install systemd'), copy config.toml to /etc/openbao-kms/config.toml (root:openbao-kms 0640) and the OpenBao CA to " + cfg.openbao.caCertFile,
-          `Every control-plane node: provision the identity JWT at ${cfg.auth.jwt.jwtFile} (root:openbao-kms 0640) and add kube-apiserver's user to group ${cfg.server.socketGroup}`,
+          `Every control-plane node: provision the identity JWT at ${jwtOf(cfg).jwtFile} (root:openbao-kms 0640) and add kube-apiserver's user to group ${cfg.server.socketGroup}`,
         ]
       : [
-          `Every control-plane node: copy config.toml to ${defaultConfigPath} (readable by uid ${staticPodUid}), the OpenBao CA to ${cfg.openbao.caCertFile} and the identity JWT to ${cfg.auth.jwt.jwtFile}`,
+          `Every control-plane node: copy config.toml to ${defaultConfigPath} (readable by uid ${staticPodUid}), the OpenBao CA to ${cfg.openbao.caCertFile} and the identity JWT to ${jwtOf(cfg).jwtFile}`,
           `Every control-plane node: create ${socketDir} owned by ${staticPodUid}:${g.socketGid} mode 2750 (and a tmpfiles.d entry so it survives reboots), run kube-apiserver with supplemental group ${g.socketGid}, then place bao-kms-provider.yaml in the kubelet's staticPodPath`,
         ]),
     "Every control-plane node: run 'bao-kms-provider doctor --encryption-config encryption-config-readers.yaml' until it reports no [fail]",
@@ -259,7 +259,7 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
       g.model === "systemd"
         ? { user: "openbao-kms", group: "openbao-kms", socketGroup: cfg.server.socketGroup }
         : { uid: staticPodUid, gid: staticPodUid, socketGid: g.socketGid },
-    hostPaths: { config: defaultConfigPath, caCert: cfg.openbao.caCertFile, jwtFile: cfg.auth.jwt.jwtFile, socket: cfg.server.socketPath },
+    hostPaths: { config: defaultConfigPath, caCert: cfg.openbao.caCertFile, jwtFile: jwtOf(cfg).jwtFile, socket: cfg.server.socketPath },
     files: files.map((x) => ({ name: x.name, mode: "0" + x.mode.toString(8), sha256: createHash("sha256").update(x.text).digest("hex"), purpose: x.purpose })),
     remainingActions,
   };

@@ -45,6 +45,13 @@ export async function runPolicy(argv: readonly string[], io: Io): Promise<ExitCo
     throw e;
   }
   const stanzas = policyStanzas(config.transit.mountPath, config.transit.keyName).filter((s) => renewal === "true" || s.path !== "auth/token/renew-self");
-  io.out(renderPolicyHcl(stanzas, `bao-kms-provider policy for ${config.transit.mountPath}/keys/${config.transit.keyName}`));
+  const a = config.auth;
+  const login = a.method === "approle" ? `approle login at ${a.approle?.mountPath}` : `jwt login at ${a.jwt?.mountPath} (role ${a.jwt?.role}, source ${a.jwt?.source})`;
+  const header = [
+    `bao-kms-provider policy for ${config.transit.mountPath}/keys/${config.transit.keyName}`,
+    `# Auth: ${login}; logins need no policy. Attach this policy to that role only.`,
+    ...(config.openbao.namespace === "" ? [] : [`# Write it in namespace ${config.openbao.namespace}.`]),
+  ].join("\n");
+  io.out(renderPolicyHcl(stanzas, header));
   return exitCodes.ok;
 }

@@ -78,8 +78,10 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   try {
     const overrides = { logLevel: f["log-level"], metricsAddress: f["metrics-address"], healthAddress: f["health-address"] };
     config = await loadConfigFile(configPath, { env: io.env, overrides });
-    // Filesystem checks (modes, symlinks, socket directory), as `config check` and `doctor` run them.
-    const fileProblems = configFileProblems(config, configPath);
+    // Filesystem checks (modes, symlinks, socket directory), as `config check` and `doctor` run them,
+    // except credential files: those may be provisioned after boot, so a login judges them on
+    // every attempt and the bootstrap retry waits for them (exit 5 after grace_timeout).
+    const fileProblems = configFileProblems(config, configPath, undefined, { credentials: false });
     if (fileProblems.length > 0) throw new ConfigError("invalid", configPath, fileProblems);
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);

@@ -11,6 +11,10 @@ export const fileModeMasks = {
   config: 0o037,
   caCert: 0o022,
   jwtFile: 0o037,
+  // The same bits the login itself refuses (src/openbao/auth/credential-file.ts).
+  roleIdFile: 0o037,
+  secretIdFile: 0o037,
+  clientSecretFile: 0o137,
 } as const;
 
 export type Lstat = (path: string) => Stats | undefined;
@@ -63,7 +67,12 @@ export function socketPathProblems(socketPath: string, lstat: Lstat = defaultLst
  * Every filesystem problem of a loaded config. `configPath` is the file it came from ("" when it
  * came from text, then the config file itself is not checked).
  */
-export function configFileProblems(cfg: Config, configPath: string, lstat: Lstat = defaultLstat): ConfigProblem[] {
+export function configFileProblems(
+  cfg: Config,
+  configPath: string,
+  lstat: Lstat = defaultLstat,
+  opts: { readonly credentials?: boolean } = {},
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const file = (key: string, path: string, mask: number) => {
     const p = regularFileProblem(path, mask, lstat);
@@ -71,7 +80,20 @@ export function configFileProblems(cfg: Config, configPath: string, lstat: Lstat
   };
   if (configPath !== "") file("", configPath, fileModeMasks.config);
   file("openbao.ca_cert_file", cfg.openbao.caCertFile, fileModeMasks.caCert);
-  if (cfg.auth.method === "jwt" && cfg.auth.jwt.source === "file") file("auth.jwt.jwt_file", cfg.auth.jwt.jwtFile, fileModeMasks.jwtFile);
+  const { jwt, approle } = cfg.auth;
+  if (opts.credentials === false) {
+    // serve: credential files are re-read (and judged) at every login, inside the bootstrap retry.
+  } else if (cfg.auth.method === "jwt" && jwt !== undefined) {
+    if (jwt.source === "file") file("auth.jwt.jwt_file", jwt.jwtFile, fileModeMasks.jwtFile);
+    if (jwt.source === "oauth2" && jwt.oauth2 !== undefined) {
+      file("auth.jwt.oauth2.client_secret_file", jwt.oauth2.clientSecretFile, fileModeMasks.clientSecretFile);
+      if (jwt.oauth2.caCertFile !== "") file("auth.jwt.oauth2.ca_cert_file", jwt.oauth2.caCertFile, fileModeMasks.caCert);
+    }
+  }
+  if (opts.credentials !== false && cfg.auth.method === "approle" && approle !== undefined) {
+    if (approle.roleIdFile !== "") file("auth.approle.role_id_file", approle.roleIdFile, fileModeMasks.roleIdFile);
+    file("auth.approle.secret_id_file", approle.secretIdFile, fileModeMasks.secretIdFile);
+  }
   problems.push(...socketPathProblems(cfg.server.socketPath, lstat));
   return problems.map((p) => (p.path === "" ? { path: "", message: `config file ${p.message}` } : p));
 }

@@ -1,10 +1,19 @@
 // The auth seam of doctor/verify-key/benchmark: per auth method, the local credential check that
 // runs before any network call, the login check's title, and the TokenSource used afterwards.
-// A new method (AppRole, OAuth2) plugs in by adding one entry to `methods`.
-import { fileModeMasks, regularFileProblem } from "../config/file-checks.ts";
+// The checks are the ones a login itself runs (src/openbao/auth), so doctor and serve agree.
+import { AuthError } from "../openbao/auth/errors.ts";
+import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
+import { checkJwt, type JwtExpectations } from "../openbao/auth/jwt-check.ts";
+import {
+  clientSecretFileRule,
+  jwtFileRule,
+  readSingleTokenFile,
+  roleIdFileRule,
+  secretIdFileRule,
+} from "../openbao/auth/credential-file.ts";
 import type { Config } from "../config/schema.ts";
 import type { OpenBaoHttp } from "../openbao/http.ts";
-import { createJwtFileTokenSource, readJwtFile, type TokenSource } from "../openbao/token-source.ts";
+import type { TokenSource } from "../openbao/token-source.ts";
 import { fail, pass, type Outcome } from "./runner.ts";
 
 export interface AuthDiagnostics {
@@ -18,67 +27,95 @@ export interface AuthDiagnostics {
   tokenSource(config: Config, http: OpenBaoHttp): TokenSource;
 }
 
-/** Refusal window for a JWT's remaining lifetime, and clock-skew leeway (reference §4.2 defaults). */
-export const jwtMinRemainingTtlMs = 120_000;
-export const jwtClockSkewLeewayMs = 30_000;
+/** A failed local check as a report line: "<class in words>: <safe detail>". */
+function failed(error: unknown): Outcome {
+  if (error instanceof AuthError) return fail(`${error.authClass.replaceAll("_", " ")}: ${error.detail}`);
+  throw error;
+}
+
+/** The expectations the config sets for a JWT (file or OAuth2 access token). */
+export function jwtExpectations(config: Config, nowMs: number): JwtExpectations {
+  const j = config.auth.jwt;
+  if (j === undefined) throw new Error("auth.jwt is not configured");
+  return {
+    nowMs,
+    leewayMs: j.clockSkewLeewayMs,
+    minRemainingTtlMs: j.minRemainingTtlMs,
+    issuer: j.expectedIssuer,
+    audience: j.expectedAudience,
+    subject: j.expectedSubject,
+  };
+}
+
+/** Judges a compact JWT as a login would; the message never quotes the token. */
+export function judgeJwt(token: string, source: string, e: JwtExpectations): Outcome {
+  try {
+    const { expMs } = checkJwt(token, source, e);
+    return pass(`exp in ${Math.floor((expMs - e.nowMs) / 1000)}s`);
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+const tokenSource = (config: Config, http: OpenBaoHttp) => createAuthFromConfig(config, http);
 
 const jwtFile: AuthDiagnostics = {
   localId: "jwt.local",
   localTitle: "local JWT file",
   localCheck(config, nowMs) {
-    const path = config.auth.jwt.jwtFile;
-    const fileProblem = regularFileProblem(path, fileModeMasks.jwtFile);
-    if (fileProblem !== undefined) return fail(`auth.jwt.jwt_file ${path}: ${fileProblem}`);
-    let jwt: string;
+    const path = config.auth.jwt?.jwtFile ?? "";
+    let token: string;
     try {
-      jwt = readJwtFile(path);
-    } catch {
-      return fail(`jwt read failed: ${path} must be readable and hold exactly one compact JWT`);
+      token = readSingleTokenFile(path, jwtFileRule);
+    } catch (error) {
+      return failed(error);
     }
-    return judgeJwt(jwt, nowMs);
+    return judgeJwt(token, `JWT file ${path}`, jwtExpectations(config, nowMs));
   },
   loginTitle: "OpenBao JWT login",
-  tokenSource: (config, http) =>
-    createJwtFileTokenSource({ http, mountPath: config.auth.jwt.mountPath, role: config.auth.jwt.role, jwtFile: config.auth.jwt.jwtFile }),
+  tokenSource,
 };
 
-const methods: Record<string, AuthDiagnostics> = { "jwt/file": jwtFile };
+const jwtOAuth2: AuthDiagnostics = {
+  localId: "oauth2.local",
+  localTitle: "local OAuth2 client secret",
+  localCheck(config) {
+    const path = config.auth.jwt?.oauth2?.clientSecretFile ?? "";
+    try {
+      readSingleTokenFile(path, clientSecretFileRule);
+    } catch (error) {
+      return failed(error);
+    }
+    return pass(`client_secret_file ${path} is safe and non-empty (the access token is checked at login)`);
+  },
+  loginTitle: "OAuth2 grant and OpenBao JWT login",
+  tokenSource,
+};
+
+const appRole: AuthDiagnostics = {
+  localId: "approle.local",
+  localTitle: "local AppRole credentials",
+  localCheck(config) {
+    const r = config.auth.approle;
+    if (r === undefined) return fail("auth.approle is not configured");
+    try {
+      if (r.roleIdFile !== "") readSingleTokenFile(r.roleIdFile, roleIdFileRule);
+      readSingleTokenFile(r.secretIdFile, secretIdFileRule);
+    } catch (error) {
+      return failed(error);
+    }
+    return pass("role_id and secret_id_file are safe and non-empty");
+  },
+  loginTitle: "OpenBao AppRole login",
+  tokenSource,
+};
+
+const methods: Record<string, AuthDiagnostics> = { "jwt/file": jwtFile, "jwt/oauth2": jwtOAuth2, approle: appRole };
 
 /** The diagnostics for the configured auth method (and source). */
 export function authDiagnosticsFor(config: Config): AuthDiagnostics {
-  const key = config.auth.method === "jwt" ? `jwt/${config.auth.jwt.source}` : config.auth.method;
+  const key = config.auth.method === "jwt" ? `jwt/${config.auth.jwt?.source ?? "file"}` : config.auth.method;
   const found = methods[key];
   if (found === undefined) throw new Error(`no diagnostics for auth method ${key}`);
   return found;
-}
-
-/** Local claim checks on a compact JWT (signature is OpenBao's job). Messages never quote the token. */
-export function judgeJwt(jwt: string, nowMs: number): Outcome {
-  const parts = jwt.split(".");
-  if (parts.length !== 3 || parts.some((p, i) => i < 2 && p === "")) return fail("jwt malformed: not a compact JWT with three parts");
-  let claims: Record<string, unknown>;
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(parts[1] as string, "base64url").toString("utf8"));
-    if (decoded === null || typeof decoded !== "object" || Array.isArray(decoded)) throw new Error("not an object");
-    claims = decoded as Record<string, unknown>;
-  } catch {
-    return fail("jwt malformed: the payload is not a JSON object");
-  }
-  const date = (name: string): number | undefined | "bad" => {
-    const v = claims[name];
-    if (v === undefined) return undefined;
-    return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v * 1000 : "bad";
-  };
-  const exp = date("exp");
-  const nbf = date("nbf");
-  const iat = date("iat");
-  if (exp === "bad" || nbf === "bad" || iat === "bad") return fail("jwt malformed: exp, nbf and iat must be non-negative integers");
-  if (exp === undefined) return fail("jwt malformed: exp is required");
-  const leeway = jwtClockSkewLeewayMs;
-  if (nbf !== undefined && nbf > nowMs + leeway) return fail("jwt not yet valid (nbf is in the future): check the node clock and the token issuer");
-  if (iat !== undefined && iat > nowMs + leeway) return fail("jwt issued in future: check the node clock");
-  if (exp <= nowMs - leeway) return fail("jwt expired: refresh the JWT file (the issuer's rotation must keep it current)");
-  const remaining = exp - nowMs;
-  if (remaining <= jwtMinRemainingTtlMs) return fail(`jwt near expiry (${Math.max(0, Math.floor(remaining / 1000))}s left, need more than ${jwtMinRemainingTtlMs / 1000}s)`);
-  return pass(`exp in ${Math.floor(remaining / 1000)}s`);
 }

@@ -10,7 +10,8 @@ const now = 1_800_000_000_000;
 const jwt = (claims: Record<string, unknown>) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
 const s = (n: number) => Math.floor(now / 1000) + n;
 
-describe("judgeJwt", () => {
+describe("judgeJwt (the login's own checks, as a report line)", () => {
+  const e = { nowMs: now, leewayMs: 30_000, minRemainingTtlMs: 120_000, issuer: "", audience: [] as string[], subject: "" };
   test.each([
     [{ exp: s(3600) }, "pass", "exp in 3600s"],
     [{ exp: s(3600), nbf: s(60) }, "fail", "jwt not yet valid"],
@@ -19,22 +20,29 @@ describe("judgeJwt", () => {
     [{ exp: s(-3600) }, "fail", "jwt expired"],
     [{ exp: s(90) }, "fail", "jwt near expiry"],
     [{ sub: "x" }, "fail", "exp is required"],
-    [{ exp: "soon" }, "fail", "must be non-negative integers"],
-    [{ exp: 1.5 }, "fail", "must be non-negative integers"],
+    [{ exp: "soon" }, "fail", "must be a non-negative integer"],
+    [{ exp: 1.5 }, "fail", "must be a non-negative integer"],
   ])("%p → %s", (claims, status, text) => {
-    const o = judgeJwt(jwt(claims), now);
+    const o = judgeJwt(jwt(claims), "JWT file /x", e);
     expect(o.status).toBe(status as "pass" | "fail");
     expect(o.message ?? "").toContain(text);
   });
 
+  test("expected claims are checked when configured", () => {
+    expect(judgeJwt(jwt({ exp: s(3600), iss: "a" }), "t", { ...e, issuer: "b" }).message).toContain("jwt claim mismatch");
+    expect(judgeJwt(jwt({ exp: s(3600), aud: ["x", "y"] }), "t", { ...e, audience: ["y"] }).status).toBe("pass");
+  });
+
   test("not a compact JWT / payload not an object", () => {
-    expect(judgeJwt("abc", now).message).toContain("jwt malformed");
-    expect(judgeJwt(`x.${Buffer.from("[1]").toString("base64url")}.y`, now).message).toContain("not a JSON object");
+    expect(judgeJwt("abc", "t", e).message).toContain("jwt malformed");
+    expect(judgeJwt(`eyJhIjoxfQ.${Buffer.from("[1]").toString("base64url")}.c2ln`, "t", e).message).toContain("JSON object");
   });
 
   test("messages never quote the token", () => {
     const t = jwt({ exp: s(-10), sub: "secret-subject" });
-    expect(JSON.stringify(judgeJwt(t, now))).not.toContain("secret-subject");
+    const out = JSON.stringify(judgeJwt(t, "t", e));
+    expect(out).not.toContain("secret-subject");
+    expect(out).not.toContain(t.split(".")[1]);
   });
 });
 

@@ -181,7 +181,8 @@ describe("the reference's metric set (§6.2)", () => {
     metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
     metrics.observeKmsCall({ method: "Decrypt", code: 3, errorClass: "aad_mismatch", durationMs: 1 });
     metrics.observeKmsCall({ method: "Decrypt", code: 5, errorClass: "key_id_unknown", durationMs: 1 });
-    metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5, body: { auth: { lease_duration: 60 } } });
+    metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5 });
+    metrics.observeAuth({ kind: "login", outcome: "ok", durationMs: 5, leaseSeconds: 60, reason: "initial" });
     metrics.metadataObserved({ ok: true });
     expect(metricSetDifferences(metrics.render())).toEqual([]);
   });
@@ -232,7 +233,8 @@ describe("the reference's metric set (§6.2)", () => {
     cert.watch({ limiters: limiters(), health: () => clockedStore().store.snapshot(), certificateTtlSeconds: () => 3600 });
     expect(samples(cert.render()).get("openbao_kms_certificate_ttl_seconds")).toBe(3600);
 
-    const odd = samples(new ProviderMetrics({ build, authMethod: "approle", certificateSource: "/etc/x.pem" }).render());
+    expect(samples(new ProviderMetrics({ build, authMethod: "approle" }).render()).get('openbao_kms_auth_method_info{method="approle"}')).toBe(1);
+    const odd = samples(new ProviderMetrics({ build, authMethod: "kubernetes", certificateSource: "/etc/x.pem" }).render());
     expect(odd.get('openbao_kms_auth_method_info{method="unknown"}')).toBe(1);
     expect(odd.get('openbao_kms_certificate_source_info{source="unknown"}')).toBe(1);
   });
