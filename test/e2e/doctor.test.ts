@@ -312,3 +312,38 @@ describe("verify-key", () => {
     }
   });
 });
+
+describe("other auth methods", () => {
+  test("AppRole: approle.local replaces jwt.local, the login works, no [fail]", async () => {
+    const secretIdFile = join(work, "secret-id");
+    writeFileSync(secretIdFile, emu.issueSecretId() + "\n", { mode: 0o600 });
+    const path = variant(
+      "approle",
+      replace(/\[auth\][\s\S]*?(?=\n\[(?!auth))/, `[auth]\nmethod = "approle"\n\n[auth.approle]\nmount_path = "${emu.approle.mount}"\nrole_id = "${emu.approle.roleId}"\nsecret_id_file = "${secretIdFile}"\n`),
+    );
+    const r = await doctor(path);
+    const ids = r.lines.map(([, id]) => id);
+    expect(ids).toContain("approle.local");
+    expect(ids).not.toContain("jwt.local");
+    expect(failed(r.lines)).toEqual([]);
+    expect(r.lines.find(([, id]) => id === "openbao.auth")?.[0]).toBe("pass");
+    expect(r.code).toBe(0);
+  });
+
+  test("AppRole: a world-readable secret_id_file → config.validate names it, OpenBao never asked", async () => {
+    const secretIdFile = join(work, "secret-id-open");
+    writeFileSync(secretIdFile, emu.issueSecretId() + "\n", { mode: 0o644 });
+    chmodSync(secretIdFile, 0o644);
+    const path = variant(
+      "approle-open",
+      replace(/\[auth\][\s\S]*?(?=\n\[(?!auth))/, `[auth]\nmethod = "approle"\n\n[auth.approle]\nmount_path = "${emu.approle.mount}"\nrole_id = "${emu.approle.roleId}"\nsecret_id_file = "${secretIdFile}"\n`),
+    );
+    const before = emu.count({ pathPrefix: "/v1/auth/" });
+    const r = await doctor(path);
+    expect(failed(r.lines)).toEqual(["config.validate"]);
+    expect(r.stdout).toContain("auth.approle.secret_id_file");
+    expect(r.lines.find(([, id]) => id === "openbao.auth")?.[0]).toBe("skip");
+    expect(emu.count({ pathPrefix: "/v1/auth/" })).toBe(before);
+    expect(r.code).not.toBe(0);
+  });
+});
