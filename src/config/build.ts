@@ -40,6 +40,13 @@ export function buildConfig(f: FileConfig): Config {
       },
     },
     status: { probeIntervalMs: st.probe_interval, deepProbeIntervalMs: st.deep_probe_interval, maxStalenessMs: st.max_staleness },
+    state: { path: f.state.path },
+    rotation: {
+      mode: f.rotation.mode,
+      activationDelayMs: f.rotation.activation_delay,
+      requireStableObservationCount: f.rotation.require_stable_observation_count,
+      rejectVersionRollback: f.rotation.reject_version_rollback,
+    },
     logging: { level: l.level, format: l.format },
   });
 }

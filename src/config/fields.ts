@@ -60,6 +60,9 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(options: T
   return v.picklist(options, (issue) => (typeof issue.input === "string" ? text : `${text}, got ${describeType(issue.input)}`));
 };
 
+/** A TOML boolean. */
+export const bool = () => v.boolean((issue) => `must be true or false, got ${describeType(issue.input)}`);
+
 /** A whole number in [min, max]. */
 export const intInRange = (min: number, max: number) =>
   v.pipe(

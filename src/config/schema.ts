@@ -2,6 +2,7 @@
 // camelCase Config type the program reads. Unknown keys are errors at every depth.
 import * as v from "valibot";
 import {
+  bool,
   convertedString,
   durationMs,
   intInRange,
@@ -76,6 +77,25 @@ const statusSchema = optionalTable({
   max_staleness: statusDuration("2m"),
 });
 
+/** Default registry state file (design.md host layout). */
+export const defaultStatePath = "/var/lib/openbao-kms/state/key-registry.json";
+
+const stateSchema = optionalTable({
+  path: v.optional(convertedString(rule.cleanPath, undefined, rule.absolutePath), defaultStatePath),
+});
+
+/** rotation.activation_delay bounds (ms): above 0 and at most 30 days. */
+export const activationDelayBoundsMs = { min: 1, max: 30 * 86_400_000 } as const;
+/** rotation.require_stable_observation_count bounds (inclusive). */
+export const stableObservationBounds = { min: 1, max: 1000 } as const;
+
+const rotationSchema = optionalTable({
+  mode: v.optional(oneOf(["observed"], 'only "observed" is supported'), "observed"),
+  activation_delay: v.optional(durationMs(activationDelayBoundsMs.min, activationDelayBoundsMs.max), "2m"),
+  require_stable_observation_count: v.optional(intInRange(stableObservationBounds.min, stableObservationBounds.max), 3),
+  reject_version_rollback: v.optional(bool(), true),
+});
+
 const loggingSchema = optionalTable({
   level: v.optional(oneOf(["debug", "info", "warn", "error"]), "info"),
   format: v.optional(oneOf(["json", "text"]), "json"),
@@ -90,6 +110,8 @@ export const fileSchema = table({
   transit: transitSchema,
   bootstrap: bootstrapSchema,
   status: statusSchema,
+  state: stateSchema,
+  rotation: rotationSchema,
   logging: loggingSchema,
 });
 
@@ -147,6 +169,19 @@ export interface Config {
     readonly deepProbeIntervalMs: number;
     /** Status is unhealthy once the last metadata probe is older than this, ms. */
     readonly maxStalenessMs: number;
+  };
+  readonly state: {
+    /** Cleaned absolute path of key-registry.json; `.checkpoint` and `.lock` sit beside it. */
+    readonly path: string;
+  };
+  readonly rotation: {
+    readonly mode: "observed";
+    /** A stable new version is promoted this long after it became stable (and after start-up), ms. */
+    readonly activationDelayMs: number;
+    /** Metadata probes that must see the same new version before it counts as stable. */
+    readonly requireStableObservationCount: number;
+    /** A latest_version below the active one fails the probe (true) or is ignored (false). */
+    readonly rejectVersionRollback: boolean;
   };
   readonly logging: { readonly level: LogLevel; readonly format: "json" | "text" };
 }

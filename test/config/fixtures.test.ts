@@ -57,6 +57,8 @@ describe("valid fixtures", () => {
         },
       },
       status: { probeIntervalMs: 10_000, deepProbeIntervalMs: 60_000, maxStalenessMs: 45_000 },
+      state: { path: "/var/lib/openbao-kms/state/key-registry.json" },
+      rotation: { mode: "observed", activationDelayMs: 600_000, requireStableObservationCount: 5, rejectVersionRollback: false },
       logging: { level: "warn", format: "text" },
     });
   });
@@ -95,6 +97,8 @@ describe("valid fixtures", () => {
     expect(cfg.bootstrap).toEqual({ graceTimeoutMs: 60_000, retryIntervalMs: 5_000 });
     expect(cfg.logging).toEqual({ level: "info", format: "json" });
     expect(cfg.status).toEqual({ probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, maxStalenessMs: 120_000 });
+    expect(cfg.state).toEqual({ path: "/var/lib/openbao-kms/state/key-registry.json" });
+    expect(cfg.rotation).toEqual({ mode: "observed", activationDelayMs: 120_000, requireStableObservationCount: 3, rejectVersionRollback: true });
   });
 
   test("the Config is frozen all the way down", async () => {
@@ -135,6 +139,16 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
   ],
   ["bad-bare-number-duration.toml", [["openbao.timeout", bareNumber]]],
   ["bad-status-bare-number.toml", [["status.deep_probe_interval", bareNumber]]],
+  [
+    "bad-rotation.toml",
+    [
+      ["state.path", "must be an absolute path"],
+      ["rotation.mode", 'only "observed" is supported'],
+      ["rotation.activation_delay", "must be greater than 0s"],
+      ["rotation.require_stable_observation_count", "must be between 1 and 1000"],
+      ["rotation.reject_version_rollback", "must be true or false, got a string"],
+    ],
+  ],
   ["bad-status-probe-not-shorter.toml", [["status.probe_interval", "must be shorter than status.max_staleness"]]],
   ["bad-duration-unit.toml", [["openbao.timeout", 'has an unknown unit; use h, m, s or ms (e.g. "1m30s")']]],
   ["bad-negative-duration.toml", [["openbao.timeout", "must not be negative"]]],

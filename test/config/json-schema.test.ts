@@ -16,7 +16,7 @@ const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith(".toml") && f 
 const rejectedBySchema = [
   "bad-bare-number-duration.toml", "bad-concurrency-too-big.toml", "bad-concurrency-zero.toml", "bad-duration-unit.toml",
   "bad-listen-address-unbracketed-ipv6.toml", "bad-many-problems.toml", "bad-method-approle.toml", "bad-missing-config-version.toml",
-  "bad-missing-required.toml", "bad-negative-duration.toml", "bad-socket-mode-integer.toml", "bad-source-oauth2.toml",
+  "bad-missing-required.toml", "bad-negative-duration.toml", "bad-rotation.toml", "bad-socket-mode-integer.toml", "bad-source-oauth2.toml",
   "bad-status-bare-number.toml", "bad-unknown-nested-key.toml", "bad-unknown-top-level-key.toml", "bad-wrong-config-version.toml",
   "bad-wrong-type.toml",
 ];
