@@ -1,0 +1,272 @@
+// The observed-rotation state machine (reference core-behaviour §2.9, §4.6): given the persisted
+// records and one Transit metadata observation, decide the next records. Pure: no I/O, time is
+// passed in. A new latest version becomes pending, is promoted only after enough stable
+// observations plus the activation delay, and nothing decryptable is ever dropped here.
+
+import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
+import { deriveKeyId } from "../kms/key-id.ts";
+import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
+import type { KeyMetadata } from "../openbao/transit-client.ts";
+import { aadModeRequired, type SnapshotRecord } from "../registry/types.ts";
+
+export interface RotationPolicy {
+  readonly requireStableObservationCount: number;
+  readonly activationDelayMs: number;
+  readonly rejectVersionRollback: boolean;
+}
+
+/** Why an observation fails closed; each is a Status-unhealthy reason. */
+export type RotationFailure = "profile_invalid" | "version_rollback" | "creation_time_drift" | "version_unavailable";
+
+export class RotationError extends Error {
+  override readonly name = "RotationError" as const;
+  constructor(
+    readonly reason: RotationFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bootstrap refused: state must be restored by the operator (message says what to restore). */
+export class BootstrapDeniedError extends Error {
+  override readonly name = "BootstrapDeniedError" as const;
+}
+
+export interface ObserveInput {
+  readonly records: readonly SnapshotRecord[];
+  readonly activeKeyId: string;
+  readonly meta: KeyMetadata;
+  readonly scope: KeyScope;
+  readonly nowMs: number;
+  readonly policy: RotationPolicy;
+  /**
+   * No promotion before this instant: the first validated observation of this process plus the
+   * activation delay, so a restart waits the full delay again (§2.9 rule 43).
+   */
+  readonly promotionHoldUntilMs: number;
+  /**
+   * "observe" is the metadata probe. "discover" (unknown key_id on Decrypt) records new
+   * identities as pending/retired but never counts an observation and never promotes.
+   */
+  readonly mode: "observe" | "discover";
+}
+
+export interface Observation {
+  readonly records: readonly SnapshotRecord[];
+  readonly activeKeyId: string;
+  /** True when records or activeKeyId differ from the input (a new generation is due). */
+  readonly changed: boolean;
+  /** Set when this observation promoted a pending version. */
+  readonly promoted?: { readonly from: SnapshotRecord; readonly to: SnapshotRecord };
+  /** min_encryption_version is above the active version: state advances, Status is unhealthy. */
+  readonly encryptionBlocked: boolean;
+  /** The pending candidate after this observation, if any (for reports). */
+  readonly pending?: SnapshotRecord;
+}
+
+const decryptable = (s: SnapshotState) => s === "active" || s === "pending" || s === "retired";
+
+/** Builds one record for `version` of the configured key. */
+export function makeRecord(
+  scope: KeyScope,
+  version: number,
+  createdAtUnix: number,
+  state: SnapshotState,
+  extra: Pick<SnapshotRecord, "observedAtUnix" | "stableObservationCount" | "stableAtUnix" | "promotedAtUnix"> = {},
+): SnapshotRecord {
+  return {
+    providerName: scope.providerName,
+    clusterId: scope.clusterId,
+    openbaoInstanceId: scope.openbaoInstanceId,
+    ...(scope.openbaoNamespace === "" ? {} : { openbaoNamespace: scope.openbaoNamespace }),
+    transitMountId: scope.transitMountId,
+    transitKeyLineageId: scope.keyLineageId,
+    transitVersion: version,
+    transitVersionCreatedAtUnix: createdAtUnix,
+    kubernetesKeyId: deriveKeyId(scope, version, createdAtUnix),
+    state,
+    aadMode: aadModeRequired,
+    ...positive("observedAtUnix", extra.observedAtUnix),
+    ...positive("stableObservationCount", extra.stableObservationCount),
+    ...positive("stableAtUnix", extra.stableAtUnix),
+    ...positive("promotedAtUnix", extra.promotedAtUnix),
+  };
+}
+
+function positive<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return value !== undefined && value > 0 ? ({ [key]: value } as { [P in K]?: number }) : {};
+}
+
+/**
+ * Every structural rule on the metadata itself (§2.9 rule 39): a safe profile, sane minimum
+ * versions, and well-formed version entries with creation times.
+ */
+export function validateMetadata(meta: KeyMetadata): void {
+  try {
+    checkKeyProfile(meta);
+  } catch (e) {
+    if (e instanceof KeyProfileError) throw new RotationError("profile_invalid", e.message);
+    throw e;
+  }
+  const latest = meta.latestVersion;
+  if (meta.minAvailableVersion < 0 || meta.minAvailableVersion > latest) {
+    throw new RotationError("profile_invalid", `min_available_version ${meta.minAvailableVersion} is outside 0..${latest}`);
+  }
+  if (meta.minDecryptionVersion > latest) throw new RotationError("profile_invalid", `min_decryption_version ${meta.minDecryptionVersion} is above latest_version ${latest}`);
+  for (const [version, created] of meta.createdAtUnix) {
+    if (!Number.isSafeInteger(version) || version < 1 || version > latest) throw new RotationError("profile_invalid", `Transit key lists version ${version} outside 1..${latest}`);
+    if (!Number.isSafeInteger(created) || created <= 0) throw new RotationError("profile_invalid", `Transit key version ${version} has no valid creation time`);
+  }
+  if (!meta.createdAtUnix.has(latest)) throw new RotationError("profile_invalid", `Transit key latest version ${latest} has no creation time`);
+}
+
+/**
+ * Rule 42: every decryptable record must still exist in Transit with the same creation time
+ * (to the second) and must not be excluded by min_available/min_decryption_version. Returns
+ * whether min_encryption_version blocks the active version.
+ */
+function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, meta: KeyMetadata): boolean {
+  let blocked = false;
+  for (const r of records) {
+    if (!decryptable(r.state)) continue;
+    const v = r.transitVersion;
+    if (v > meta.latestVersion) throw new RotationError("version_rollback", `Transit latest_version ${meta.latestVersion} is below registered version ${v}`);
+    const created = meta.createdAtUnix.get(v);
+    if (created === undefined) throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed`);
+    if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
+    if (meta.minAvailableVersion > v || meta.minDecryptionVersion > v) {
+      throw new RotationError("version_unavailable", `Transit min_decryption_version/min_available_version exclude registered version ${v}`);
+    }
+    if (r.kubernetesKeyId === activeKeyId && meta.minEncryptionVersion > v) blocked = true;
+  }
+  return blocked;
+}
+
+/** Advances the records by one observation (§2.9 rules 39–43). Throws RotationError to fail closed. */
+export function observe(input: ObserveInput): Observation {
+  const { meta, scope, nowMs, policy } = input;
+  validateMetadata(meta);
+  const nowUnix = Math.floor(nowMs / 1000);
+  const active = input.records.find((r) => r.kubernetesKeyId === input.activeKeyId);
+  if (active === undefined || active.state !== "active") throw new RotationError("profile_invalid", "registry has no active record");
+  const latest = meta.latestVersion;
+
+  if (latest < active.transitVersion) {
+    if (policy.rejectVersionRollback || input.mode === "discover") {
+      throw new RotationError("version_rollback", `Transit latest_version ${latest} is below the active version ${active.transitVersion}`);
+    }
+    // Rollback tolerated by config: no change, but the retained versions that still exist must be intact.
+    const encryptionBlocked = checkRetained(
+      input.records.filter((r) => r.transitVersion <= latest),
+      input.activeKeyId,
+      meta,
+    );
+    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked };
+  }
+  const encryptionBlocked = checkRetained(input.records, input.activeKeyId, meta);
+  if (latest === active.transitVersion) {
+    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked, ...pendingOf(input.records) };
+  }
+
+  // latest > active: record skipped versions as retired, the latest as the pending candidate.
+  const byVersion = new Map<number, SnapshotRecord>();
+  for (const r of input.records) if (!byVersion.has(r.transitVersion) || decryptable(r.state)) byVersion.set(r.transitVersion, r);
+  const out = [...input.records];
+  let changed = false;
+  for (let v = active.transitVersion + 1; v < latest; v++) {
+    if (byVersion.has(v)) continue; // retained, or removed/rejected (never rediscovered)
+    const created = meta.createdAtUnix.get(v);
+    if (created === undefined) throw new RotationError("profile_invalid", `skipped Transit key version ${v} has no creation time`);
+    out.push(makeRecord(scope, v, created, "retired", { observedAtUnix: nowUnix }));
+    changed = true;
+  }
+
+  const createdLatest = meta.createdAtUnix.get(latest) as number;
+  const candidateId = deriveKeyId(scope, latest, createdLatest);
+  const idx = out.findIndex((r) => r.kubernetesKeyId === candidateId);
+  let candidate: SnapshotRecord;
+  if (idx === -1) {
+    const count = input.mode === "discover" ? 0 : 1;
+    candidate = makeRecord(scope, latest, createdLatest, "pending", {
+      observedAtUnix: nowUnix,
+      stableObservationCount: count,
+      stableAtUnix: count > 0 && count >= policy.requireStableObservationCount ? nowUnix : 0,
+    });
+    out.push(candidate);
+    changed = true;
+  } else {
+    const existing = out[idx] as SnapshotRecord;
+    if (existing.state !== "pending") {
+      // Removed or rejected identities are never brought back by observation.
+      throw new RotationError("profile_invalid", `Transit latest version ${latest} is ${existing.state} in the registry`);
+    }
+    candidate = existing;
+    if (input.mode === "observe") {
+      const before = existing.stableObservationCount ?? 0;
+      // Counting stops at the threshold: once stable, a probe that sees the same thing changes nothing.
+      const count = Math.min(before + 1, policy.requireStableObservationCount);
+      const stableAt = existing.stableAtUnix ?? (count >= policy.requireStableObservationCount ? nowUnix : 0);
+      if (count !== before || stableAt !== (existing.stableAtUnix ?? 0)) {
+        candidate = withObservation(existing, { observedAtUnix: existing.observedAtUnix ?? nowUnix, stableObservationCount: count, stableAtUnix: stableAt });
+        out[idx] = candidate;
+        changed = true;
+      }
+    }
+  }
+
+  if (input.mode === "observe" && candidate.stableAtUnix !== undefined) {
+    const due = Math.max(candidate.stableAtUnix * 1000 + policy.activationDelayMs, input.promotionHoldUntilMs);
+    if (nowMs >= due) return promote(out, active, candidate, nowUnix);
+  }
+  return { records: out, activeKeyId: input.activeKeyId, changed, encryptionBlocked, pending: candidate };
+}
+
+function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: SnapshotRecord, nowUnix: number): Observation {
+  const to: SnapshotRecord = { ...candidate, state: "active", promotedAtUnix: nowUnix };
+  const next = records.map((r) => {
+    if (r.kubernetesKeyId === candidate.kubernetesKeyId) return to;
+    if (r.kubernetesKeyId === from.kubernetesKeyId) return { ...r, state: "retired" as const };
+    // Superseded candidates older than the new active one stay decryptable, as retired.
+    if (r.state === "pending" && r.transitVersion < to.transitVersion) return { ...r, state: "retired" as const };
+    return r;
+  });
+  // The new active version was just validated by checkRetained (as pending), including min_encryption.
+  return { records: next, activeKeyId: to.kubernetesKeyId, changed: true, promoted: { from, to }, encryptionBlocked: false };
+}
+
+function withObservation(r: SnapshotRecord, o: { observedAtUnix: number; stableObservationCount: number; stableAtUnix: number }): SnapshotRecord {
+  const { observedAtUnix: _a, stableObservationCount: _b, stableAtUnix: _c, ...rest } = r;
+  return {
+    ...rest,
+    ...positive("observedAtUnix", o.observedAtUnix),
+    ...positive("stableObservationCount", o.stableObservationCount),
+    ...positive("stableAtUnix", o.stableAtUnix),
+  } as SnapshotRecord;
+}
+
+function pendingOf(records: readonly SnapshotRecord[]): { pending?: SnapshotRecord } {
+  let best: SnapshotRecord | undefined;
+  for (const r of records) if (r.state === "pending" && (best === undefined || r.transitVersion > best.transitVersion)) best = r;
+  return best === undefined ? {} : { pending: best };
+}
+
+/**
+ * §4.6: with neither state nor checkpoint, only an unrotated key (latest_version 1, not
+ * excluded by the minimum versions) may start a registry: generation 1, version 1 active.
+ */
+export function bootstrapRecords(meta: KeyMetadata, scope: KeyScope, nowMs: number, statePath: string): { records: SnapshotRecord[]; activeKeyId: string } {
+  validateMetadata(meta);
+  const restore = `restore ${statePath} and ${statePath}.checkpoint from this node's backup, or copy both from another control-plane node of this cluster, then start again`;
+  if (meta.latestVersion !== 1) {
+    throw new BootstrapDeniedError(
+      `no key registry state at ${statePath}, and Transit key has been rotated (latest_version ${meta.latestVersion}): the provider cannot tell which versions this cluster has used; ${restore}`,
+    );
+  }
+  if (meta.minAvailableVersion > 1 || meta.minDecryptionVersion > 1) {
+    throw new BootstrapDeniedError(`no key registry state at ${statePath}, and Transit min versions exclude version 1; ${restore}`);
+  }
+  const nowUnix = Math.floor(nowMs / 1000);
+  const record = makeRecord(scope, 1, meta.createdAtUnix.get(1) as number, "active", { observedAtUnix: nowUnix, promotedAtUnix: nowUnix });
+  return { records: [record], activeKeyId: record.kubernetesKeyId };
+}
