@@ -6,7 +6,7 @@ import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { KeyProfileError, snapshotsFromMetadata, staticKeySet } from "../keys/from-metadata.ts";
+import { KeyProfileError } from "../keys/from-metadata.ts";
 import { createHandlers } from "../kms/grpc/handlers.ts";
 import { startKmsServer } from "../kms/grpc/server.ts";
 import { ConcurrencyLimiter } from "../kms/limiter.ts";
@@ -20,12 +20,16 @@ import { ProviderMetrics } from "../observability/provider-metrics.ts";
 import { createOpenBaoHttp } from "../openbao/http.ts";
 import { authFailureClass } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
-import { createTransitClient } from "../openbao/transit-client.ts";
+import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { createLogger, type Logger } from "../platform/log.ts";
 import { startMemoryTrim } from "../platform/memory.ts";
 import { prepareSocketPath } from "../platform/unix-socket.ts";
+import { createFileRegistryStore } from "../registry/file-store.ts";
+import { acquireStateLock } from "../registry/lock.ts";
+import { validateScope } from "../registry/validate.ts";
 import { StatusController } from "../status/controller.ts";
+import { LiveRegistry } from "../status/live-registry.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { retryBootstrap } from "./bootstrap.ts";
@@ -134,45 +138,74 @@ async function start(config: Config, log: Logger) {
     openbaoInstanceId: config.openbao.instanceId,
     openbaoNamespace: config.openbao.namespace,
   };
-  // First login and probe, retried every bootstrap.retry_interval until bootstrap.grace_timeout.
-  const { controller, store, keys } = await retryBootstrap(
-    async () => {
-      // Both reads at once (one shared login); they also serve as the first metadata probe.
-      const [upsertDisabled, meta] = await Promise.all([
-        transit.readDisableUpsert(AbortSignal.timeout(config.openbao.timeoutMs)),
-        transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs)),
-      ]);
-      const snapshots = snapshotsFromMetadata(scope, meta);
-      const keys = staticKeySet(snapshots);
-      const active = keys.current().active;
-      if (active === undefined) throw new Error("no active key version");
-      const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
-      const controller = new StatusController({
-        transit,
-        store,
-        active,
-        nowMs: Date.now,
-        log,
-        probeIntervalMs: config.status.probeIntervalMs,
-        deepProbeIntervalMs: config.status.deepProbeIntervalMs,
-        timeoutMs: config.openbao.timeoutMs,
-      });
-      // Fail closed: no socket until a metadata probe and a deep probe have both passed.
-      const metadata = controller.publishInitialMetadata(meta, upsertDisabled);
-      const probed = metadata.ok ? await controller.deepProbeOnce() : metadata;
-      if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
-      return { controller, store, keys };
-    },
-    {
-      graceTimeoutMs: config.bootstrap.graceTimeoutMs,
-      retryIntervalMs: config.bootstrap.retryIntervalMs,
-      onRetry: (attempt, error, waitMs) => {
-        tokens.retryNow();
-        log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: authFailureClass(error), duration_ms: waitMs });
+  // The registry: locked for the life of the process (a second serve or retire-versions --apply
+  // on the same state refuses), loaded and checked strictly before anything is served.
+  const lock = await acquireStateLock(config.state.path);
+  let started = false;
+  try {
+    const persistence = createFileRegistryStore(config.state.path);
+    const registry = new LiveRegistry(scope);
+    const loaded = await persistence.load();
+    if (loaded.kind === "loaded") {
+      validateScope(loaded.state, scope);
+      registry.publish(loaded.state);
+    }
+    log.info("serve.bootstrap", { outcome: loaded.kind === "loaded" ? "state_loaded" : "state_missing", generation: loaded.kind === "loaded" ? loaded.state.generation : 0 });
+    const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
+    const controller = new StatusController({
+      transit,
+      store,
+      registry,
+      persistence,
+      scope,
+      policy: config.rotation,
+      statePath: config.state.path,
+      nowMs: Date.now,
+      log,
+      probeIntervalMs: config.status.probeIntervalMs,
+      deepProbeIntervalMs: config.status.deepProbeIntervalMs,
+      timeoutMs: config.openbao.timeoutMs,
+    });
+    // First login and probes, retried every bootstrap.retry_interval until bootstrap.grace_timeout.
+    // Fail closed: no socket until a metadata probe (which creates generation 1 for an unrotated
+    // key with no state) and a deep probe of the active version have both passed.
+    await retryBootstrap(
+      async () => {
+        const metadata = await controller.probeOnce({ startup: true });
+        const probed = metadata.ok ? await controller.deepProbeOnce({ startup: true }) : metadata;
+        if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
       },
-    },
-  );
+      {
+        graceTimeoutMs: config.bootstrap.graceTimeoutMs,
+        retryIntervalMs: config.bootstrap.retryIntervalMs,
+        onRetry: (attempt, error, waitMs) => {
+          tokens.retryNow();
+          log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: authFailureClass(error), duration_ms: waitMs });
+        },
+      },
+    );
+    const served = await serveKms(config, log, { metrics, transit, store, controller, registry });
+    started = true;
+    return {
+      ...served,
+      stop(graceMs: number) {
+        return served.stop(graceMs).finally(() => lock.release());
+      },
+    };
+  } finally {
+    if (!started) lock.release();
+  }
+}
 
+interface Running {
+  readonly metrics: ProviderMetrics;
+  readonly transit: TransitClient;
+  readonly store: ObservedStatusStore;
+  readonly controller: StatusController;
+  readonly registry: LiveRegistry;
+}
+
+async function serveKms(config: Config, log: Logger, { metrics, transit, store, controller, registry }: Running) {
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) {
     metrics.staleSocketRemoved();
@@ -180,7 +213,7 @@ async function start(config: Config, log: Logger) {
   }
 
   const memory = startMemoryTrim(memoryTrimIntervalMs);
-  const service = new KmsService({ transit, keys, status: store, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
+  const service = new KmsService({ transit, keys: registry, status: store, discovery: controller, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
   const limiters = {
     Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
     Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
@@ -198,7 +231,7 @@ async function start(config: Config, log: Logger) {
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
   // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
-  metrics.watch({ limiters, health: () => store.snapshot() });
+  metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store) });
   let listeners;
   try {
     listeners = startObservabilityListeners({
@@ -220,6 +253,13 @@ async function start(config: Config, log: Logger) {
       return server.stop(graceMs).finally(() => listeners.stop());
     },
   };
+}
+
+/** openbao_kms_rotation_state and _persistence_degraded, from the registry and the last probe. */
+function rotationGauge(registry: LiveRegistry, store: ObservedStatusStore) {
+  const state = registry.state;
+  const rotation = state === undefined ? "unknown" : state.snapshots.some((r) => r.state === "pending") ? "pending" : "active";
+  return { state: rotation, persistenceDegraded: store.snapshot().reasons.includes("state_save_failed") } as const;
 }
 
 function startupReasonMessage(reason: string, config: Config): string {

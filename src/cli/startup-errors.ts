@@ -6,6 +6,8 @@ import { TransitError } from "../kms/errors.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { SocketError } from "../platform/unix-socket.ts";
+import { RegistryError } from "../registry/types.ts";
+import { BootstrapDeniedError, RotationError } from "../status/rotation.ts";
 import { BootstrapTimeoutError } from "./bootstrap.ts";
 
 export function describeStartupFailure(error: unknown, config: Config): string {
@@ -13,7 +15,9 @@ export function describeStartupFailure(error: unknown, config: Config): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `OpenBao at ${config.openbao.address} did not answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
   }
-  if (error instanceof SocketError || error instanceof KeyProfileError) return error.message;
+  if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError) return error.message;
+  if (error instanceof RegistryError) return `key registry ${config.state.path}: ${error.message}`;
+  if (error instanceof RotationError) return `Transit key ${config.transit.mountPath}/keys/${config.transit.keyName}: ${error.message}`;
   if (error instanceof TransitError) {
     const http = error.status === undefined ? "" : ` (HTTP ${error.status})`;
     const where = `${config.openbao.address}`;

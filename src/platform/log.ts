@@ -36,6 +36,8 @@ export const allowedLogFields = new Set([
   // key.promoted / status.probe (the status controller)
   "transit_key_version",
   "previous_key_id_hash",
+  "previous_transit_version",
+  "generation",
   // serve.ready: where the health and metrics listeners really listen (port 0 = picked by the kernel)
   "metrics_address",
   "health_address",

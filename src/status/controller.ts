@@ -1,52 +1,73 @@
-// Background probes that keep the status cache honest (reference §2.8): a metadata probe
-// every status.probe_interval (upsert disabled, key profile safe, the active version still
-// usable and unchanged), a deep probe every status.deep_probe_interval and whenever the active
-// key has none yet. One probe at a time; a circuit breaker per kind.
+// Background probes that keep the registry and the status cache honest (reference §2.8–2.9):
+// a metadata probe every status.probe_interval (upsert disabled, key profile safe, rotation
+// state machine advanced), a deep probe every status.deep_probe_interval and whenever the
+// active key has none yet, and rate-limited discovery for unknown key_ids on Decrypt. One
+// probe at a time; a circuit breaker per kind; every state change is saved before it is
+// published.
 
-import { KeyProfileError, checkKeyProfile } from "../keys/from-metadata.ts";
 import { TransitError } from "../kms/errors.ts";
-import type { KeySnapshot } from "../kms/snapshot.ts";
+import { hashValue as hashForLog } from "../kms/hash.ts";
+import type { KeyDiscovery } from "../kms/ports.ts";
+import type { KeyScope } from "../kms/snapshot.ts";
 import type { KeyMetadata, TransitClient } from "../openbao/transit-client.ts";
 import type { Logger } from "../platform/log.ts";
+import { nextState } from "../registry/build.ts";
+import { RegistryError, type RegistryState, type RegistryStore } from "../registry/types.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { deepProbe } from "./deep-probe.ts";
+import type { LiveRegistry } from "./live-registry.ts";
+import { BootstrapDeniedError, bootstrapRecords, observe, type Observation, RotationError, type RotationPolicy } from "./rotation.ts";
 import type { ProbeOutcome, ReadinessReason, StatusStore } from "./store.ts";
 
 export interface StatusControllerOptions {
   readonly transit: Pick<TransitClient, "readKey" | "readDisableUpsert" | "encrypt" | "decrypt">;
   readonly store: StatusStore;
-  /** The active key (fixed for the process until the key registry arrives). */
-  readonly active: KeySnapshot;
+  /** What Decrypt and Status read; published only after `persistence.save`. */
+  readonly registry: LiveRegistry;
+  readonly persistence: RegistryStore;
+  readonly scope: KeyScope;
+  readonly policy: RotationPolicy;
+  /** state.path, for operator messages only. */
+  readonly statePath: string;
   readonly nowMs: () => number;
   readonly log: Logger;
   readonly probeIntervalMs: number;
   readonly deepProbeIntervalMs: number;
   /** Deadline of each OpenBao call in a probe. */
   readonly timeoutMs: number;
+  /** Called after a promotion is saved and published (metrics). */
+  readonly onPromoted?: (from: number, to: number) => void;
 }
 
 /** A probe's result plus the cause, for the caller's logs and start-up message (never published). */
 export type ProbeResult = ProbeOutcome & { readonly cause?: unknown };
 
-export class StatusController {
+export class StatusController implements KeyDiscovery {
   private readonly metaBreaker: CircuitBreaker;
   private readonly deepBreaker: CircuitBreaker;
   private gate: Promise<unknown> = Promise.resolve();
   private timers: Array<ReturnType<typeof setInterval>> = [];
+  /** First validated observation of this process: promotions wait activation_delay after it. */
+  private validatedSinceMs: number | undefined;
+  private discovery: { readonly startedAtMs: number; readonly done: Promise<void> } | undefined;
 
   constructor(private readonly o: StatusControllerOptions) {
     this.metaBreaker = new CircuitBreaker(o.nowMs);
     this.deepBreaker = new CircuitBreaker(o.nowMs);
   }
 
-  /** Runs one metadata probe (after any probe in progress) and publishes it. */
-  probeOnce(): Promise<ProbeResult> {
-    return this.exclusive(() => this.metadataProbe());
+  /**
+   * Runs one metadata probe (after any probe in progress) and publishes it. `startup` lets the
+   * bootstrap retries through an open breaker: before the socket exists nothing else calls
+   * OpenBao, and the retry interval already paces them.
+   */
+  probeOnce(opts: { readonly startup?: boolean } = {}): Promise<ProbeResult> {
+    return this.exclusive(() => this.metadataProbe(opts.startup === true));
   }
 
   /** Runs one deep probe (after any probe in progress) and publishes it. */
-  deepProbeOnce(): Promise<ProbeResult> {
-    return this.exclusive(() => this.deep());
+  deepProbeOnce(opts: { readonly startup?: boolean } = {}): Promise<ProbeResult> {
+    return this.exclusive(() => this.deep(opts.startup === true));
   }
 
   /** Starts the periodic probes. Call once, after the start-up probes passed. */
@@ -64,58 +85,127 @@ export class StatusController {
     this.timers = [];
   }
 
+  /**
+   * Unknown key_id on Decrypt (§2.5 rule 23, §5 item 11): at most one attempt per probe
+   * interval per process, failures included; concurrent and later callers in the window share
+   * its outcome. The attempt runs under its own deadline, so one caller giving up does not
+   * fail the others; this caller stops waiting when its own signal fires.
+   */
+  refreshForDecrypt(_keyId: string, signal: AbortSignal): Promise<void> {
+    const now = this.o.nowMs();
+    if (this.discovery === undefined || now - this.discovery.startedAtMs >= this.o.probeIntervalMs) {
+      const done = this.exclusive(() => this.discover());
+      done.catch(() => undefined);
+      this.discovery = { startedAtMs: now, done };
+    }
+    return raceSignal(this.discovery.done, signal);
+  }
+
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
     const next = this.gate.then(run, run);
     this.gate = next.catch(() => undefined);
     return next;
   }
 
-  private async metadataProbe(): Promise<ProbeResult> {
-    const result = await this.runMetadata();
-    this.o.store.publishMetadata(result, this.o.active);
+  private async metadataProbe(startup: boolean): Promise<ProbeResult> {
+    const result = await this.runMetadata(startup);
+    this.o.store.publishMetadata(result, this.o.registry.active);
     this.report("metadata", result);
     return result;
   }
 
-  private async runMetadata(): Promise<ProbeResult> {
-    if (this.metaBreaker.isOpen()) return fail("circuit_breaker_open");
+  private async readBoth(): Promise<{ upsertDisabled: boolean; meta: KeyMetadata } | ProbeResult> {
     const signal = () => AbortSignal.timeout(this.o.timeoutMs);
     let upsertDisabled: boolean;
     try {
       upsertDisabled = await this.o.transit.readDisableUpsert(signal());
     } catch (cause) {
-      this.metaBreaker.recordFailure();
       return fail("upsert_check_failed", cause);
     }
-    let meta;
     try {
-      meta = await this.o.transit.readKey(signal());
+      return { upsertDisabled, meta: await this.o.transit.readKey(signal()) };
     } catch (cause) {
-      this.metaBreaker.recordFailure();
       return fail("metadata_read_failed", cause);
     }
+  }
+
+  private async runMetadata(startup: boolean): Promise<ProbeResult> {
+    if (!startup && this.metaBreaker.isOpen()) return fail("circuit_breaker_open");
+    const read = await this.readBoth();
+    if ("ok" in read) {
+      this.metaBreaker.recordFailure();
+      return read;
+    }
     this.metaBreaker.recordSuccess();
-    return evaluateMetadata(meta, upsertDisabled, this.o.active);
+    // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
+    if (!read.upsertDisabled) return fail("upsert_allowed");
+    try {
+      const obs = await this.advance(read.meta, "observe");
+      return obs.encryptionBlocked ? fail("encryption_blocked") : { ok: true };
+    } catch (cause) {
+      return failFromRegistry(cause);
+    }
   }
 
-  /**
-   * Publishes a metadata probe whose two reads the caller already made (start-up reads them
-   * once, to build the key set, instead of twice).
-   */
-  publishInitialMetadata(meta: KeyMetadata, upsertDisabled: boolean): ProbeResult {
-    const result = evaluateMetadata(meta, upsertDisabled, this.o.active);
-    this.o.store.publishMetadata(result, this.o.active);
-    this.report("metadata", result);
-    return result;
+  /** Bootstraps (no state yet) or observes, then saves and publishes any change. */
+  private async advance(meta: KeyMetadata, mode: "observe" | "discover"): Promise<Observation> {
+    const now = this.o.nowMs();
+    let state = this.o.registry.state;
+    if (state === undefined) {
+      if (mode === "discover") throw new BootstrapDeniedError("no key registry state loaded");
+      const first = bootstrapRecords(meta, this.o.scope, now, this.o.statePath);
+      state = await this.commit(undefined, first.records, first.activeKeyId);
+      this.o.log.info("key.promoted", { key_id_hash: hashForLog(first.activeKeyId), transit_version: 1, generation: state.generation, outcome: "bootstrapped" });
+    }
+    this.validatedSinceMs ??= now;
+    const obs = observe({
+      records: state.snapshots,
+      activeKeyId: state.activeKeyId,
+      meta,
+      scope: this.o.scope,
+      nowMs: now,
+      policy: this.o.policy,
+      promotionHoldUntilMs: this.validatedSinceMs + this.o.policy.activationDelayMs,
+      mode,
+    });
+    if (obs.changed) {
+      const saved = await this.commit(state, obs.records, obs.activeKeyId);
+      if (obs.promoted) {
+        this.o.log.info("key.promoted", {
+          key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),
+          previous_key_id_hash: hashForLog(obs.promoted.from.kubernetesKeyId),
+          transit_version: obs.promoted.to.transitVersion,
+          previous_transit_version: obs.promoted.from.transitVersion,
+          generation: saved.generation,
+        });
+        this.o.onPromoted?.(obs.promoted.from.transitVersion, obs.promoted.to.transitVersion);
+      }
+    }
+    return obs;
   }
 
-  private async deep(): Promise<ProbeResult> {
-    const keyId = this.o.active.keyId;
+  /** Persist, then publish. */
+  private async commit(prev: RegistryState | undefined, records: Observation["records"], activeKeyId: string): Promise<RegistryState> {
+    const next = nextState(prev, records, activeKeyId);
+    await this.o.persistence.save(next);
+    this.o.registry.publish(next);
+    return next;
+  }
+
+  private async discover(): Promise<void> {
+    const meta = await this.o.transit.readKey(AbortSignal.timeout(this.o.timeoutMs));
+    const obs = await this.advance(meta, "discover");
+    this.o.log.debug("status.probe", { probe_kind: "discovery", status: "ok", outcome: obs.changed ? "recorded" : "unchanged" });
+  }
+
+  private async deep(startup: boolean): Promise<ProbeResult> {
+    const active = this.o.registry.active;
     let result: ProbeResult;
-    if (this.deepBreaker.isOpen()) result = fail("circuit_breaker_open");
+    if (active === undefined) result = fail("state_unavailable");
+    else if (!startup && this.deepBreaker.isOpen()) result = fail("circuit_breaker_open");
     else {
       try {
-        await deepProbe(this.o.transit, this.o.active.transitVersion, this.o.timeoutMs);
+        await deepProbe(this.o.transit, active.transitVersion, this.o.timeoutMs);
         this.deepBreaker.recordSuccess();
         result = { ok: true };
       } catch (cause) {
@@ -123,7 +213,7 @@ export class StatusController {
         result = fail("deep_probe_failed", cause);
       }
     }
-    this.o.store.publishDeep(keyId, result);
+    if (active !== undefined) this.o.store.publishDeep(active.keyId, result);
     this.report("deep", result);
     return result;
   }
@@ -135,27 +225,32 @@ export class StatusController {
   }
 }
 
-/** Judges one metadata observation against the active key (pure). */
-export function evaluateMetadata(meta: KeyMetadata, upsertDisabled: boolean, active: KeySnapshot): ProbeResult {
-  // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
-  if (!upsertDisabled) return fail("upsert_allowed");
-  try {
-    checkKeyProfile(meta);
-  } catch (cause) {
-    return fail("profile_invalid", cause);
-  }
-  const v = active.transitVersion;
-  if (meta.createdAtUnix.get(v) !== active.createdAtUnix) {
-    return fail("profile_invalid", new KeyProfileError(`Transit key version ${v} creation time changed`));
-  }
-  if (meta.minDecryptionVersion > v || meta.minAvailableVersion > v) {
-    return fail("profile_invalid", new KeyProfileError(`Transit key version ${v} is no longer decryptable`));
-  }
-  if (meta.minEncryptionVersion > v) return fail("encryption_blocked");
-  return { ok: true };
+function failFromRegistry(cause: unknown): ProbeResult {
+  if (cause instanceof RotationError) return fail(cause.reason, cause);
+  if (cause instanceof BootstrapDeniedError) return fail("state_unavailable", cause);
+  if (cause instanceof RegistryError) return fail("state_save_failed", cause);
+  return fail("probe_failed", cause);
 }
 
 function fail(reason: ReadinessReason, cause?: unknown): ProbeResult {
   const errorClass = cause instanceof TransitError ? cause.kind : cause instanceof DOMException && cause.name === "TimeoutError" ? "timeout" : undefined;
   return { ok: false, reason, ...(errorClass ? { errorClass } : {}), ...(cause === undefined ? {} : { cause }) };
+}
+
+function raceSignal(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 }

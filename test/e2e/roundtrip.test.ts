@@ -93,8 +93,18 @@ describe("bad input never reaches OpenBao", () => {
     expect(transitCalls()).toBe(0);
   });
 
+  test("unknown key_id → NOT_FOUND after at most one shared discovery read per probe interval, never an encrypt/decrypt", async () => {
+    emu.resetCounts();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => client.decrypt({ ...first, key_id: "obk2.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" })),
+    );
+    for (const r of results) expect(r).toMatchObject({ ok: false, code: "NOT_FOUND", details: "key_id unknown" });
+    expect(emu.count({ pathPrefix: "/v1/transit/decrypt/" }) + emu.count({ pathPrefix: "/v1/transit/encrypt/" })).toBe(0);
+    // The background probe may also read the key in this window; discovery adds at most one read.
+    expect(emu.count({ pathPrefix: "/v1/transit/keys/" })).toBeLessThanOrEqual(2);
+  });
+
   test.each([
-    ["unknown key_id", "obk2.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "NOT_FOUND", "key_id unknown"],
     ["malformed key_id", "obk2.short", "INVALID_ARGUMENT", "key_id malformed"],
     ["empty key_id", "", "INVALID_ARGUMENT", "key_id malformed"],
   ])("%s → %s with 0 Transit calls", async (_n, keyId, code, details) => {

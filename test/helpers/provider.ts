@@ -40,6 +40,7 @@ export interface ProviderFiles {
   readonly configPath: string;
   readonly socketPath: string;
   readonly jwtFile: string;
+  readonly statePath: string;
   cleanup(): void;
 }
 
@@ -60,6 +61,8 @@ export function writeProviderFiles(
     auth?: (jwtFile: string) => string;
     /** server.tls_server_name override (default: the emulator's). */
     tlsServerName?: string;
+    /** state.path (default: <dir>/state/key-registry.json, the directory created 0750). */
+    statePath?: string;
   } = {},
 ): ProviderFiles {
   const dir = mkdtempSync("/tmp/bkp-e2e-");
@@ -69,6 +72,8 @@ export function writeProviderFiles(
   const jwt = emu.mintJwt();
   registerSecret(jwt);
   writeFileSync(jwtFile, jwt + "\n", { mode: 0o600 });
+  mkdirSync(join(dir, "state"), { mode: 0o750 });
+  const statePath = opts.statePath ?? join(dir, "state", "key-registry.json");
   const gid = process.getegid?.() ?? 0;
   const toml = `config_version = "v1"
 
@@ -107,6 +112,9 @@ cluster_id = "e2e-cluster"
 transit_mount_id = "${emu.mountUuid("transit")}"
 key_lineage_id = "0123456789abcdef0123456789abcdef"
 
+[state]
+path = "${statePath}"
+
 [logging]
 level = "${opts.logLevel ?? "debug"}"
 format = "json"
@@ -119,6 +127,7 @@ ${opts.extraToml ?? ""}
     configPath,
     socketPath,
     jwtFile,
+    statePath,
     cleanup: () => {
       rmSync(dir, { recursive: true, force: true });
       rmSync(socketDir, { recursive: true, force: true });

@@ -8,6 +8,10 @@ import { createLogger } from "../../src/platform/log.ts";
 import { CircuitBreaker } from "../../src/status/circuit-breaker.ts";
 import { StatusController } from "../../src/status/controller.ts";
 import { StatusStore } from "../../src/status/store.ts";
+import { nextState } from "../../src/registry/build.ts";
+import { RegistryError, type RegistryState, type RegistryStore } from "../../src/registry/types.ts";
+import { LiveRegistry } from "../../src/status/live-registry.ts";
+import { makeRecord } from "../../src/status/rotation.ts";
 
 const scope = { providerName: "p", clusterId: "c", openbaoInstanceId: "i", openbaoNamespace: "", transitMountId: "m", keyLineageId: "l" };
 const active = { scope, transitVersion: 2, createdAtUnix: 1002, keyId: deriveKeyId(scope, 2, 1002), state: "active" as const };
@@ -31,13 +35,18 @@ function setup() {
   const transit = {
     async readDisableUpsert() { await enter(); if (state.upsert instanceof Error) throw state.upsert; return state.upsert; },
     async readKey() { await enter(); if (state.meta instanceof Error) throw state.meta; return state.meta; },
-    async encrypt(r: { plaintext: Uint8Array }) { await enter(); if (state.deepFail) throw state.deepFail; stored = r.plaintext; return { ciphertext: "vault:v2:x", keyVersion: 2 }; },
+    async encrypt(r: { plaintext: Uint8Array; keyVersion: number }) { await enter(); if (state.deepFail) throw state.deepFail; stored = r.plaintext; return { ciphertext: `vault:v${r.keyVersion}:x`, keyVersion: r.keyVersion }; },
     async decrypt() { await enter(); return stored.slice(); },
   };
   const lines: string[] = [];
   const store = new StatusStore(() => now, 120_000);
-  const controller = new StatusController({ transit, store, active, nowMs: () => now, log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000 });
-  return { state, store, controller, lines, advance: (ms: number) => (now += ms) };
+  const registry = new LiveRegistry(scope);
+  const saved: RegistryState[] = [];
+  const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async (s) => void saved.push(s) };
+  registry.publish(nextState(undefined, [makeRecord(scope, 2, 1002, "active", { observedAtUnix: 1 })], active.keyId));
+  const policy = { requireStableObservationCount: 3, activationDelayMs: 120_000, rejectVersionRollback: true };
+  const controller = new StatusController({ transit, store, registry, persistence, scope, policy, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000 });
+  return { state, store, controller, registry, saved, lines, advance: (ms: number) => (now += ms) };
 }
 
 describe("metadata probe", () => {
@@ -54,8 +63,9 @@ describe("metadata probe", () => {
     ["config/keys unreadable", (s) => (s.upsert = new TransitError("permission_denied", "transit.read_config_keys", 403)), "upsert_check_failed"],
     ["key unreadable (sealed)", (s) => (s.meta = new TransitError("sealed", "transit.read_key", 503)), "metadata_read_failed"],
     ["exportable key", (s) => (s.meta = { ...goodMeta(), exportable: true }), "profile_invalid"],
-    ["creation time of the active version changed", (s) => (s.meta = { ...goodMeta(), createdAtUnix: new Map([[1, 1001], [2, 9999]]) }), "profile_invalid"],
-    ["active version below min_decryption_version", (s) => (s.meta = { ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[2, 1002], [3, 1003]]), minDecryptionVersion: 3 }), "profile_invalid"],
+    ["creation time of the active version changed", (s) => (s.meta = { ...goodMeta(), createdAtUnix: new Map([[1, 1001], [2, 9999]]) }), "creation_time_drift"],
+    ["active version below min_decryption_version", (s) => (s.meta = { ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[2, 1002], [3, 1003]]), minDecryptionVersion: 3 }), "version_unavailable"],
+    ["latest version below the active one", (s) => (s.meta = { ...goodMeta(), latestVersion: 1, createdAtUnix: new Map([[1, 1001]]) }), "version_rollback"],
     ["active version below min_encryption_version", (s) => (s.meta = { ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[2, 1002], [3, 1003]]), minEncryptionVersion: 3 }), "encryption_blocked"],
   ];
   test.each(cases)("%s → unhealthy with reason %s", async (_n, breakIt, reason) => {
@@ -127,4 +137,107 @@ test("circuit breaker: opens after 3, half-opens after the window, resets on suc
   b.recordFailure();
   b.recordFailure();
   expect(b.isOpen()).toBe(false);
+});
+
+describe("registry: persist, then publish", () => {
+  const meta3 = (): KeyMetadata => ({ ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[1, 1001], [2, 1002], [3, 1003]]) });
+
+  test("a rotation is saved before it is published, promoted after count + delay, and the deep probe is required again", async () => {
+    const { controller, store, state, registry, saved, advance, lines } = setup();
+    await controller.probeOnce();
+    await controller.deepProbeOnce();
+    state.meta = meta3();
+    const keyIds: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      advance(30_000);
+      await controller.probeOnce();
+      if (store.deepProbeRequired()) await controller.deepProbeOnce();
+      keyIds.push(store.current().keyId);
+      // What is published is always exactly the last saved generation.
+      expect(registry.state).toBe(saved.at(-1)!);
+    }
+    const v3 = deriveKeyId(scope, 3, 1003);
+    // seen at 30/60/90 s (stable at 90 s) → promoted at the first probe ≥ 90 s + 120 s = 210 s.
+    expect(keyIds).toEqual([active.keyId, active.keyId, active.keyId, active.keyId, active.keyId, active.keyId, v3, v3, v3]);
+    expect(saved.map((s) => s.generation)).toEqual([2, 3, 4, 5]);
+    expect(registry.lookup(active.keyId)?.state).toBe("retired");
+    const promoted = lines.map((l) => JSON.parse(l)).find((l) => l.message === "key.promoted");
+    expect(promoted).toMatchObject({ transit_version: 3, previous_transit_version: 2, generation: 5 });
+    expect(JSON.stringify(promoted)).not.toContain("obk2.");
+  });
+
+  test("a failed save publishes nothing and makes Status unhealthy (state_save_failed)", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    await s.controller.deepProbeOnce();
+    const before = s.registry.state;
+    (s.controller as unknown as { o: { persistence: RegistryStore } }).o.persistence.save = async () => {
+      throw new RegistryError("io", "disk full");
+    };
+    s.state.meta = meta3();
+    expect(await s.controller.probeOnce()).toMatchObject({ ok: false, reason: "state_save_failed" });
+    expect(s.registry.state).toBe(before);
+    expect(s.store.current().healthz).toBe("unhealthy");
+  });
+
+  test("discovery: one attempt per probe interval shared by all callers, records pending, never promotes", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    s.state.meta = meta3();
+    const calls = s.state.calls;
+    const signal = new AbortController().signal;
+    await Promise.all(Array.from({ length: 20 }, () => s.controller.refreshForDecrypt("obk2.x", signal)));
+    expect(s.state.calls).toBe(calls + 1);
+    const v3 = deriveKeyId(scope, 3, 1003);
+    expect(s.registry.lookup(v3)?.state).toBe("pending");
+    expect(s.registry.state?.activeKeyId).toBe(active.keyId);
+    await s.controller.refreshForDecrypt("obk2.y", signal);
+    expect(s.state.calls).toBe(calls + 1);
+    // A failure is cached for the window too.
+    s.advance(30_000);
+    s.state.meta = new TransitError("unavailable", "transit.read_key", 500);
+    await expect(s.controller.refreshForDecrypt("obk2.z", signal)).rejects.toBeInstanceOf(TransitError);
+    await expect(s.controller.refreshForDecrypt("obk2.z", signal)).rejects.toBeInstanceOf(TransitError);
+    expect(s.state.calls).toBe(calls + 2);
+  });
+
+  test("a caller that gives up does not cancel the shared attempt", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    s.state.meta = meta3();
+    const gone = new AbortController();
+    const first = s.controller.refreshForDecrypt("obk2.x", gone.signal);
+    const second = s.controller.refreshForDecrypt("obk2.x", new AbortController().signal);
+    gone.abort(new DOMException("bye", "AbortError"));
+    await expect(first).rejects.toBeDefined();
+    await second;
+    expect(s.registry.lookup(deriveKeyId(scope, 3, 1003))?.state).toBe("pending");
+  });
+
+  test("no state: an unrotated key bootstraps generation 1; a rotated one is refused (state_unavailable)", async () => {
+    for (const [m, ok] of [[{ ...goodMeta(), latestVersion: 1, createdAtUnix: new Map([[1, 1001]]) }, true], [goodMeta(), false]] as const) {
+      let now = 5_000_000;
+      const registry = new LiveRegistry(scope);
+      const saved: RegistryState[] = [];
+      const store = new StatusStore(() => now, 120_000);
+      const transit = { readDisableUpsert: async () => true, readKey: async () => m, encrypt: async () => ({ ciphertext: "vault:v1:x", keyVersion: 1 }), decrypt: async () => new Uint8Array() };
+      const controller = new StatusController({
+        transit, store, registry, scope, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "error", format: "json", write: () => {} }),
+        persistence: { load: async () => ({ kind: "missing" }), save: async (x) => void saved.push(x) },
+        policy: { requireStableObservationCount: 3, activationDelayMs: 1, rejectVersionRollback: true }, probeIntervalMs: 1000, deepProbeIntervalMs: 1000, timeoutMs: 1000,
+      });
+      const r = await controller.probeOnce();
+      if (ok) {
+        expect(r.ok).toBe(true);
+        expect(saved).toHaveLength(1);
+        expect(saved[0]).toMatchObject({ generation: 1, activeKeyId: deriveKeyId(scope, 1, 1001) });
+        expect(saved[0]?.previousHash).toBeUndefined();
+      } else {
+        expect(r).toMatchObject({ ok: false, reason: "state_unavailable" });
+        expect(String((r as { cause: Error }).cause.message)).toContain("/s/key-registry.json.checkpoint");
+        expect(saved).toHaveLength(0);
+        expect(store.snapshot().reasons).toContain("state_unavailable");
+      }
+    }
+  });
 });

@@ -1,0 +1,52 @@
+// The in-memory registry the KMS core reads: the last *persisted* state, indexed by key_id.
+// Only the status controller publishes to it, and only after the state is durably saved
+// (persist, then publish). Decrypt looks identities up here; it never calls OpenBao for that.
+
+import type { KeyLookup } from "../kms/ports.ts";
+import { isDecryptable, type KeyScope, type KeySnapshot } from "../kms/snapshot.ts";
+import type { RegistryState, SnapshotRecord } from "../registry/types.ts";
+
+export class LiveRegistry implements KeyLookup {
+  private current: RegistryState | undefined;
+  private byId = new Map<string, KeySnapshot>();
+  private activeSnapshot: KeySnapshot | undefined;
+
+  constructor(private readonly scope: KeyScope) {}
+
+  /** Replaces the view with a state that has already been saved. */
+  publish(state: RegistryState): void {
+    const byId = new Map<string, KeySnapshot>();
+    let active: KeySnapshot | undefined;
+    for (const r of state.snapshots) {
+      const s = toSnapshot(this.scope, r);
+      if (isDecryptable(s.state)) byId.set(s.keyId, s);
+      if (r.kubernetesKeyId === state.activeKeyId && r.state === "active") active = s;
+    }
+    this.current = state;
+    this.byId = byId;
+    this.activeSnapshot = active;
+  }
+
+  get state(): RegistryState | undefined {
+    return this.current;
+  }
+
+  get active(): KeySnapshot | undefined {
+    return this.activeSnapshot;
+  }
+
+  /** Active, pending and retired identities only; removed and rejected ones are unknown. */
+  lookup(keyId: string): KeySnapshot | undefined {
+    return this.byId.get(keyId);
+  }
+
+  /** Transit versions of every decryptable identity, highest first (metrics, reports). */
+  decryptableVersions(): number[] {
+    return [...this.byId.values()].map((s) => s.transitVersion).sort((a, b) => b - a);
+  }
+}
+
+/** A record as the KMS core sees it. The scope is the configured one (load checks they match). */
+export function toSnapshot(scope: KeyScope, r: SnapshotRecord): KeySnapshot {
+  return { scope, transitVersion: r.transitVersion, createdAtUnix: r.transitVersionCreatedAtUnix, keyId: r.kubernetesKeyId, state: r.state };
+}
