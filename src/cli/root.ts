@@ -9,17 +9,21 @@ export const rootHelp = `bao-kms-provider — Kubernetes KMS v2 provider backed 
 Usage: bao-kms-provider <command> [flags]
 
 Commands:
-  serve       run the provider on the KMS socket
-  probe       act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
-  doctor      preflight checks on a node: config, files, auth, TLS, Transit, EncryptionConfiguration
-  verify-key  check that the Transit key and mount are suitable (no encrypt or decrypt)
-  config      config check | show | schema
-  init        generate config, EncryptionConfigurations, OpenBao policy and setup script
-  policy      policy openbao: print the least-privilege OpenBao policy for the configured key
-  benchmark   Transit (and with --socket, KMS RPC) latency
-  version     print version, commit, build date and Bun version
-  install     install systemd: write the unit, users, directories and example config from this binary
-  help        show help for a command
+  serve             run the provider on the KMS socket
+  probe             act like kube-apiserver against a running socket (Status, Encrypt, Decrypt)
+  doctor            preflight checks on a node: config, files, auth, TLS, Transit, EncryptionConfiguration
+  verify-key        check that the Transit key and mount are suitable (no encrypt or decrypt)
+  rotation-plan     report this node's key registry against live Transit metadata
+  verify-rotation   check that a rotation is complete on this node
+  retire-versions   plan or apply removing old retired versions from decrypt lookup
+  restore-versions  plan or apply making removed versions decryptable again
+  config            config check | show | schema
+  init              generate config, EncryptionConfigurations, OpenBao policy and setup script
+  policy            policy openbao: print the least-privilege OpenBao policy for the configured key
+  benchmark         Transit (and with --socket, KMS RPC) latency
+  version           print version, commit, build date and Bun version
+  install           install systemd: write the unit, users, directories and example config from this binary
+  help              show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
 Exit codes: 0 ok, 1 error, 2 usage, 3 config, 4 check failed, 5 serve runtime failure.
@@ -43,6 +47,10 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   doctor: async (argv, io) => (await import("./doctor.ts")).runDoctor(argv, io),
   "verify-key": async (argv, io) => (await import("./doctor.ts")).runVerifyKey(argv, io),
   init: async (argv, io) => (await import("./init.ts")).runInit(argv, io),
+  "rotation-plan": async (argv, io) => (await import("./rotation.ts")).runRotationPlan(argv, io),
+  "verify-rotation": async (argv, io) => (await import("./rotation.ts")).runVerifyRotation(argv, io),
+  "retire-versions": async (argv, io) => (await import("./rotation.ts")).runRetireVersions(argv, io),
+  "restore-versions": async (argv, io) => (await import("./rotation.ts")).runRestoreVersions(argv, io),
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
   policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
 };

@@ -1,0 +1,477 @@
+// Key and rotation operations on one node's registry: `rotation-plan` and `verify-rotation`
+// (read-only reports: local state against live Transit metadata), `retire-versions` and
+// `restore-versions` (a plan by default; `--apply --expected-state-hash H` takes the state
+// lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
+
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../config/errors.ts";
+import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import { TransitError } from "../kms/errors.ts";
+import { hashValue } from "../kms/hash.ts";
+import type { KeyScope } from "../kms/snapshot.ts";
+import { AuthError } from "../openbao/auth/errors.ts";
+import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
+import { createOpenBaoHttp } from "../openbao/http.ts";
+import { createTransitClient, type KeyMetadata } from "../openbao/transit-client.ts";
+import { createFileRegistryStore } from "../registry/file-store.ts";
+import { acquireStateLock } from "../registry/lock.ts";
+import { restoreVersions, retireVersions } from "../registry/transitions.ts";
+import { RegistryError, type LoadResult, type RegistryState, type SnapshotRecord } from "../registry/types.ts";
+import { validateScope } from "../registry/validate.ts";
+import { observe, RotationError, validateMetadata } from "../status/rotation.ts";
+import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
+import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
+import type { Io } from "./root.ts";
+
+const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
+const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;
+const reportFlags = { config: configFlag, output: outputFlag } as const;
+const applyFlags = {
+  apply: { type: "boolean", description: "save the change (default: print the plan only)" },
+  "expected-state-hash": { type: "string", value: "HASH", description: "stateHash of the reviewed plan (krs1.…); required with --apply" },
+} as const;
+const retireFlags = {
+  config: configFlag,
+  "before-version": { type: "string", value: "N", description: "remove retired versions below N from decrypt lookup (2 ≤ N ≤ active version)" },
+  ...applyFlags,
+  output: outputFlag,
+} as const;
+const restoreFlags = {
+  config: configFlag,
+  versions: { type: "string", value: "LIST", description: "comma-separated removed versions to make decryptable again, e.g. 1,2" },
+  ...applyFlags,
+  output: outputFlag,
+} as const;
+
+/** What local state cannot prove; printed by verify-rotation, retire-versions and restore-versions. */
+export const rotationLimitations = [
+  "local state cannot prove that every Secret in etcd was rewritten under the active key (run a storage migration: kubectl get secrets -A -o json | kubectl replace -f -)",
+  "local state cannot see etcd backups or other clusters' data encrypted under older versions",
+  "each control-plane node has its own registry: run the same command on every node",
+] as const;
+
+export const rotationPlanHelp = `Usage: bao-kms-provider rotation-plan [--config PATH] [--output text|json]
+
+Read-only report of this node's key registry (state.path) against live Transit metadata:
+state generation and hash, checkpoint status (current|behind|missing|absent), the active and
+latest Transit versions, any pending version with its stable observation count and the time
+it can be promoted (promotesAfter; a restart waits rotation.activation_delay again), and what
+the next metadata probe would conclude. key_ids are shown as hashes. Nothing is written.
+Exit codes: 0 report printed, 2 usage, 3 config invalid, 4 state unreadable, OpenBao metadata
+unreadable (auth, TLS, permission), or no state and the key is already rotated.
+
+Flags:
+${formatFlags(reportFlags)}
+`;
+
+export const verifyRotationHelp = `Usage: bao-kms-provider verify-rotation [--config PATH] [--output text|json]
+
+The rotation-plan view plus a verdict: the rotation is complete on this node when the state
+loads, live metadata validates it, nothing is pending, and the active version is Transit's
+latest. Confidence is limited: local state cannot prove every object or backup was rewritten
+(the limitations are listed). Nothing is written.
+Exit codes: 0 complete, 2 usage, 3 config invalid, 4 not complete or not verifiable.
+
+Flags:
+${formatFlags(reportFlags)}
+`;
+
+export const retireVersionsHelp = `Usage: bao-kms-provider retire-versions --before-version N [--apply --expected-state-hash H] [--config PATH] [--output text|json]
+
+Plans (default) or applies the removal of retired Transit versions below N from this node's
+decrypt lookup: ciphertext under those versions then fails with NOT_FOUND. OpenBao is not
+changed. Refused while a rotation is pending, when N is outside 2..active version, or when the
+active version is not Transit's latest. --apply needs the stateHash printed by the plan you
+reviewed, takes the state lock (stop serve on this node first), checks live metadata again
+and saves a new generation. Run it on every control-plane node; restore-versions undoes it.
+Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
+
+Flags:
+${formatFlags(retireFlags)}
+`;
+
+export const restoreVersionsHelp = `Usage: bao-kms-provider restore-versions --versions a,b [--apply --expected-state-hash H] [--config PATH] [--output text|json]
+
+Plans (default) or applies making removed versions decryptable again (removed → retired) on
+this node. The active key does not change. Each version must be removed in the registry and
+still present in Transit with the same creation time and not excluded by
+min_decryption_version. --apply needs the reviewed stateHash and the state lock (stop serve
+on this node first).
+Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
+
+Flags:
+${formatFlags(restoreFlags)}
+`;
+
+// ---------------------------------------------------------------- shared plumbing
+
+type Format = "text" | "json";
+
+async function loadConfig(flag: string | undefined, io: Io): Promise<Config> {
+  try {
+    return await loadConfigFile(resolveConfigPath(flag, io.env), { env: io.env });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
+}
+
+function scopeOf(config: Config): KeyScope {
+  return { ...config.transit.keyIdScope, openbaoInstanceId: config.openbao.instanceId, openbaoNamespace: config.openbao.namespace };
+}
+
+/** Reads the key metadata once (login included); failures become a class, never OpenBao's text. */
+async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { error: string }> {
+  let caPem: string;
+  try {
+    caPem = readFileSync(config.openbao.caCertFile, "utf8");
+  } catch {
+    return { error: "ca_cert_unreadable" };
+  }
+  const http = createOpenBaoHttp({
+    address: config.openbao.address,
+    caPem,
+    tlsServerName: config.openbao.tlsServerName,
+    namespace: config.openbao.namespace,
+    timeoutMs: config.openbao.timeoutMs,
+  });
+  const tokens = createAuthFromConfig(config, http);
+  const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
+  try {
+    return { meta: await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs * 3)) };
+  } catch (e) {
+    if (e instanceof AuthError) return { error: `auth_${e.authClass}` };
+    if (e instanceof TransitError) return { error: e.kind };
+    if (e instanceof DOMException && e.name === "TimeoutError") return { error: "timeout" };
+    return { error: "failed" };
+  }
+}
+
+type Loaded = LoadResult | { readonly kind: "error"; readonly error: RegistryError };
+
+async function loadState(config: Config): Promise<Loaded> {
+  try {
+    const loaded = await createFileRegistryStore(config.state.path).load();
+    if (loaded.kind === "loaded") validateScope(loaded.state, scopeOf(config));
+    return loaded;
+  } catch (e) {
+    if (e instanceof RegistryError) return { kind: "error", error: e };
+    throw e;
+  }
+}
+
+const activeOf = (s: RegistryState) => s.snapshots.find((r) => r.kubernetesKeyId === s.activeKeyId) as SnapshotRecord;
+const pendingOf = (s: RegistryState) =>
+  s.snapshots.filter((r) => r.state === "pending").sort((a, b) => b.transitVersion - a.transitVersion)[0];
+const rfc3339 = (unix: number) => new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+
+function render(view: Record<string, unknown>, format: Format): string {
+  if (format === "json") return `${JSON.stringify(view, null, 2)}\n`;
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(view)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      lines.push(`${k}:`);
+      for (const item of v) lines.push(`  - ${typeof item === "object" && item !== null ? Object.entries(item).map(([a, b]) => `${a}=${String(b)}`).join(" ") : String(item)}`);
+    } else lines.push(`${k}: ${v === null ? "-" : String(v)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+// ---------------------------------------------------------------- rotation-plan / verify-rotation
+
+interface RotationView extends Record<string, unknown> {
+  transitMetadataStatus: "ok" | "failed";
+  transitMetadataError?: string;
+  stateLoaded: boolean;
+  stateError?: string;
+  stateGeneration: number | null;
+  stateHash: string | null;
+  checkpointStatus: "current" | "behind" | "missing" | "absent";
+  rotationState: "stable" | "pending" | "blocked" | "uninitialized" | "unknown";
+  activeKeyIdHash: string | null;
+  activeTransitVersion: number | null;
+  latestTransitVersion: number | null;
+  pendingKeyIdHash: string | null;
+  pendingTransitVersion: number | null;
+  pendingStableObservationCount: number | null;
+  pendingPromotesAfter: string | null;
+  nextProbe: string;
+  decryptableVersions: number[];
+  removedVersions: number[];
+}
+
+async function rotationView(config: Config): Promise<{ view: RotationView; problem?: string }> {
+  const [loaded, read] = await Promise.all([loadState(config), readMetadata(config)]);
+  const meta = "meta" in read ? read.meta : undefined;
+  const state = loaded.kind === "loaded" ? loaded.state : undefined;
+  const active = state ? activeOf(state) : undefined;
+  const pending = state ? pendingOf(state) : undefined;
+  const view: RotationView = {
+    transitMetadataStatus: meta ? "ok" : "failed",
+    ...("error" in read ? { transitMetadataError: read.error } : {}),
+    stateLoaded: state !== undefined,
+    ...(loaded.kind === "error" ? { stateError: `${loaded.error.kind}: ${loaded.error.message}` } : {}),
+    stateGeneration: state?.generation ?? null,
+    stateHash: state?.currentHash ?? null,
+    checkpointStatus: loaded.kind === "loaded" ? (loaded.checkpoint === "absent" ? "missing" : loaded.checkpoint) : "absent",
+    rotationState: "unknown",
+    activeKeyIdHash: active ? hashValue(active.kubernetesKeyId) : null,
+    activeTransitVersion: active?.transitVersion ?? null,
+    latestTransitVersion: meta?.latestVersion ?? null,
+    pendingKeyIdHash: pending ? hashValue(pending.kubernetesKeyId) : null,
+    pendingTransitVersion: pending?.transitVersion ?? null,
+    pendingStableObservationCount: pending ? (pending.stableObservationCount ?? 0) : null,
+    pendingPromotesAfter: pending?.stableAtUnix ? rfc3339(pending.stableAtUnix + Math.ceil(config.rotation.activationDelayMs / 1000)) : null,
+    nextProbe: "unknown",
+    decryptableVersions: state ? state.snapshots.filter((r) => r.state !== "removed" && r.state !== "rejected").map((r) => r.transitVersion) : [],
+    removedVersions: state ? state.snapshots.filter((r) => r.state === "removed").map((r) => r.transitVersion) : [],
+  };
+  if (loaded.kind === "error") return { view, problem: `key registry ${config.state.path}: ${loaded.error.message}` };
+  if (meta === undefined) return { view, problem: `cannot read Transit key metadata (${view.transitMetadataError}): run 'bao-kms-provider doctor'` };
+  if (state === undefined) {
+    view.rotationState = "uninitialized";
+    try {
+      validateMetadata(meta);
+    } catch (e) {
+      view.nextProbe = e instanceof RotationError ? `${e.reason}: ${e.message}` : "failed";
+      return { view, problem: view.nextProbe };
+    }
+    if (meta.latestVersion === 1) {
+      view.nextProbe = "bootstrap: serve will create generation 1 with version 1 active";
+      return { view };
+    }
+    view.nextProbe = "bootstrap refused: the key has been rotated";
+    return {
+      view,
+      problem: `no key registry state at ${config.state.path} and Transit latest_version is ${meta.latestVersion}: restore ${config.state.path} and ${config.state.path}.checkpoint from a backup or another control-plane node`,
+    };
+  }
+  try {
+    const obs = observe({
+      records: state.snapshots,
+      activeKeyId: state.activeKeyId,
+      meta,
+      scope: scopeOf(config),
+      nowMs: Date.now(),
+      policy: config.rotation,
+      promotionHoldUntilMs: 0,
+      mode: "observe",
+    });
+    view.rotationState = pending !== undefined || meta.latestVersion > (active?.transitVersion ?? 0) ? "pending" : "stable";
+    view.nextProbe = obs.promoted
+      ? `would promote version ${obs.promoted.to.transitVersion} (after the activation delay following a restart)`
+      : obs.changed
+        ? `would record version ${meta.latestVersion} as pending or count an observation`
+        : obs.encryptionBlocked
+          ? "encryption_blocked: min_encryption_version is above the active version"
+          : "no change";
+  } catch (e) {
+    view.rotationState = "blocked";
+    view.nextProbe = e instanceof RotationError ? `${e.reason}: ${e.message}` : "failed";
+    return { view, problem: `live Transit metadata does not validate the registry: ${view.nextProbe}` };
+  }
+  return { view };
+}
+
+export async function runRotationPlan(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, reportFlags);
+  if (f.help) {
+    io.out(rotationPlanHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const config = await loadConfig(f.config, io);
+  const { view, problem } = await rotationView(config);
+  io.out(render({ command: "rotation-plan", ...view }, format));
+  // A blocked rotation is what this report is for; only an unreadable input is a failure.
+  if (problem !== undefined && view.rotationState !== "blocked") {
+    io.err(`bao-kms-provider rotation-plan: ${problem}\n`);
+    return exitCodes.checkFailed;
+  }
+  return exitCodes.ok;
+}
+
+export async function runVerifyRotation(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, reportFlags);
+  if (f.help) {
+    io.out(verifyRotationHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const config = await loadConfig(f.config, io);
+  const { view, problem } = await rotationView(config);
+  const reasons: string[] = [];
+  if (problem !== undefined) reasons.push(problem);
+  else if (view.rotationState !== "stable") reasons.push(`rotation state is ${view.rotationState}`);
+  if (view.pendingTransitVersion !== null) reasons.push(`version ${view.pendingTransitVersion} is pending`);
+  if (view.activeTransitVersion !== null && view.latestTransitVersion !== null && view.activeTransitVersion !== view.latestTransitVersion) {
+    reasons.push(`active version ${view.activeTransitVersion} is not Transit's latest (${view.latestTransitVersion})`);
+  }
+  const complete = reasons.length === 0;
+  io.out(render({ command: "verify-rotation", complete, ...view, confidence: "limited", limitations: [...rotationLimitations], ...(complete ? {} : { incomplete: reasons }) }, format));
+  return complete ? exitCodes.ok : exitCodes.checkFailed;
+}
+
+// ---------------------------------------------------------------- retire-versions / restore-versions
+
+function parseExpectedHash(f: { apply: boolean; "expected-state-hash": string | undefined }): string | undefined {
+  const h = f["expected-state-hash"];
+  if (f.apply && (h === undefined || h === "")) throw usageError("--apply requires --expected-state-hash (the stateHash of the plan you reviewed)");
+  if (!f.apply && h !== undefined) throw usageError("--expected-state-hash is only used with --apply");
+  if (h !== undefined && !/^krs1\.[A-Za-z0-9_-]{43}$/.test(h)) throw usageError("--expected-state-hash must be a state hash (krs1. followed by 43 characters)");
+  return h;
+}
+
+interface Change {
+  readonly operation: "retire" | "restore";
+  readonly config: Config;
+  readonly format: Format;
+  readonly apply: boolean;
+  readonly expectedHash: string | undefined;
+  readonly extra: Record<string, unknown>;
+  /** Plans the change on `state`; throws RegistryError when refused. */
+  plan(state: RegistryState, meta: KeyMetadata): { next: RegistryState; changed: boolean; records: readonly SnapshotRecord[] };
+}
+
+/** Refusals that do not depend on the operation: live metadata must validate every retained version. */
+function checkLive(state: RegistryState, meta: KeyMetadata, config: Config): void {
+  try {
+    observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+  } catch (e) {
+    if (e instanceof RotationError) throw new RegistryError("progress", `live Transit metadata does not validate the registry (${e.reason}): ${e.message}`);
+    throw e;
+  }
+}
+
+async function runChange(c: Change, io: Io): Promise<ExitCode> {
+  const refuse = (message: string): ExitCode => {
+    io.err(`bao-kms-provider ${c.operation === "retire" ? "retire-versions" : "restore-versions"}: ${message}\n`);
+    return exitCodes.checkFailed;
+  };
+  const read = await readMetadata(c.config);
+  if ("error" in read) return refuse(`cannot read Transit key metadata (${read.error}): run 'bao-kms-provider doctor'`);
+  // --apply: lock first, so the state cannot change between the check and the save.
+  let lock: { release(): void } | undefined;
+  try {
+    if (c.apply) lock = await acquireStateLock(c.config.state.path);
+    const loaded = await loadState(c.config);
+    if (loaded.kind === "error") return refuse(`key registry ${c.config.state.path}: ${loaded.error.message}`);
+    if (loaded.kind === "missing") return refuse(`no key registry state at ${c.config.state.path}`);
+    const state = loaded.state;
+    let planned;
+    try {
+      checkLive(state, read.meta, c.config);
+      planned = c.plan(state, read.meta);
+    } catch (e) {
+      if (e instanceof RegistryError) return refuse(e.message);
+      throw e;
+    }
+    const view = {
+      operation: c.operation,
+      applied: false,
+      ...c.extra,
+      stateHash: state.currentHash,
+      nextStateHash: planned.changed ? planned.next.currentHash : state.currentHash,
+      nextGeneration: planned.changed ? planned.next.generation : state.generation,
+      activeKeyIdHash: hashValue(state.activeKeyId),
+      [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId) })),
+      limitations: [...rotationLimitations],
+    };
+    if (c.apply) {
+      if (state.currentHash !== c.expectedHash) {
+        io.out(render(view, c.format));
+        return refuse(`state hash differs from reviewed plan (now ${state.currentHash}): review the new plan and run again`);
+      }
+      if (planned.changed) {
+        try {
+          await createFileRegistryStore(c.config.state.path).save(planned.next);
+        } catch (e) {
+          if (e instanceof RegistryError) return refuse(`saving ${c.config.state.path} failed: ${e.message}`);
+          throw e;
+        }
+      }
+      view.applied = planned.changed;
+    }
+    io.out(render(view, c.format));
+    return exitCodes.ok;
+  } catch (e) {
+    if (e instanceof RegistryError) return refuse(e.message);
+    throw e;
+  } finally {
+    lock?.release();
+  }
+}
+
+export async function runRetireVersions(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, retireFlags);
+  if (f.help) {
+    io.out(retireVersionsHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const raw = f["before-version"];
+  if (raw === undefined) throw usageError("--before-version is required");
+  if (!/^[0-9]{1,9}$/.test(raw)) throw usageError("--before-version must be a whole number");
+  const before = Number(raw);
+  if (before <= 1) throw usageError("--before-version must be greater than 1 (version 1 has nothing below it)");
+  const expectedHash = parseExpectedHash(f);
+  const config = await loadConfig(f.config, io);
+  return runChange(
+    {
+      operation: "retire",
+      config,
+      format,
+      apply: f.apply,
+      expectedHash,
+      extra: { beforeVersion: before },
+      plan: (state, meta) => {
+        const active = activeOf(state);
+        if (meta.latestVersion !== active.transitVersion) {
+          throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
+        }
+        return retireVersions(state, before);
+      },
+    },
+    io,
+  );
+}
+
+export async function runRestoreVersions(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const f = parseFlags(argv, restoreFlags);
+  if (f.help) {
+    io.out(restoreVersionsHelp);
+    return exitCodes.ok;
+  }
+  const format = parseOutputFormat(f.output);
+  const raw = f.versions;
+  if (raw === undefined || raw.trim() === "") throw usageError("--versions is required (e.g. --versions 1,2)");
+  const parts = raw.split(",").map((s) => s.trim());
+  if (parts.length > 1000 || parts.some((p) => !/^[0-9]{1,9}$/.test(p) || Number(p) < 1)) throw usageError("--versions must be a comma-separated list of positive whole numbers");
+  const versions = [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  const expectedHash = parseExpectedHash(f);
+  const config = await loadConfig(f.config, io);
+  return runChange(
+    {
+      operation: "restore",
+      config,
+      format,
+      apply: f.apply,
+      expectedHash,
+      extra: { versions },
+      plan: (state, meta) => {
+        for (const v of versions) {
+          const r = state.snapshots.find((x) => x.transitVersion === v && x.state === "removed");
+          if (r === undefined) continue; // transitions report it
+          const created = meta.createdAtUnix.get(v);
+          if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v}: it cannot be decrypted again`);
+          if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
+          if (meta.minDecryptionVersion > v || meta.minAvailableVersion > v) throw new RegistryError("progress", `Transit min_decryption_version/min_available_version exclude version ${v}: lower it in OpenBao first`);
+        }
+        return restoreVersions(state, versions);
+      },
+    },
+    io,
+  );
+}
