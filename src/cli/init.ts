@@ -237,7 +237,7 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
         ]
       : [
           `Every control-plane node: copy config.toml to ${defaultConfigPath} (readable by uid ${staticPodUid}), the OpenBao CA to ${cfg.openbao.caCertFile} and the identity JWT to ${jwtOf(cfg).jwtFile}`,
-          `Every control-plane node: create ${socketDir} owned by ${staticPodUid}:${g.socketGid} mode 2750 (and a tmpfiles.d entry so it survives reboots), run kube-apiserver with supplemental group ${g.socketGid}, then place bao-kms-provider.yaml in the kubelet's staticPodPath`,
+          `Every control-plane node: create ${socketDir} owned by ${staticPodUid}:${g.socketGid} mode 2750 (and a tmpfiles.d entry so it survives reboots) and ${cfg.state.path.slice(0, cfg.state.path.lastIndexOf("/"))} owned by ${staticPodUid}:${staticPodUid} mode 0750 (the key registry; back it up), run kube-apiserver with supplemental group ${g.socketGid}, then place bao-kms-provider.yaml in the kubelet's staticPodPath`,
         ]),
     "Every control-plane node: run 'bao-kms-provider doctor --encryption-config encryption-config-readers.yaml' until it reports no [fail]",
     "Phase 1: install encryption-config-readers.yaml as kube-apiserver's --encryption-provider-config on ALL API servers and restart them",

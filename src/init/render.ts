@@ -115,6 +115,8 @@ export function renderStaticPod({ cfg, image, socketGid, configPath }: StaticPod
   const mounts: Array<{ name: string; path: string; readOnly: boolean; type: string }> = [
     { name: "config", path: configPath, readOnly: true, type: "File" },
     { name: "run", path: dir(cfg.server.socketPath), readOnly: false, type: "Directory" },
+    // The key registry (state, checkpoint, lock): the only other writable path.
+    { name: "state", path: dir(cfg.state.path), readOnly: false, type: "Directory" },
   ];
   const add = (name: string, path: string) => {
     if (!mounts.some((m) => path === m.path || path.startsWith(m.path + "/"))) mounts.push({ name, path, readOnly: true, type: "Directory" });

@@ -174,12 +174,14 @@ describe("defaults filled from the reference", () => {
     expect(volumes).toEqual({
       config: { path: "/etc/openbao-kms/config.toml", type: "File" },
       run: { path: files.socketPath.slice(0, files.socketPath.lastIndexOf("/")), type: "Directory" },
+      state: { path: files.statePath.slice(0, files.statePath.lastIndexOf("/")), type: "Directory" },
       tls: { path: "/etc/openbao-kms/tls", type: "Directory" },
       credentials: { path: "/var/lib/openbao-kms/credentials", type: "Directory" },
     });
     const mounts = pod.spec.containers[0].volumeMounts;
     expect(mounts.map((m: any) => [m.name, m.mountPath, m.readOnly])).toEqual(
-      pod.spec.volumes.map((v: any) => [v.name, v.hostPath.path, v.name !== "run"]),
+      // Only the socket directory and the key registry are writable.
+      pod.spec.volumes.map((v: any) => [v.name, v.hostPath.path, v.name !== "run" && v.name !== "state"]),
     );
     expect(pod.spec.containers[0].args).toEqual(["serve", "--config=/etc/openbao-kms/config.toml"]);
   });
