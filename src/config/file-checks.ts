@@ -64,6 +64,35 @@ export function socketPathProblems(socketPath: string, lstat: Lstat = defaultLst
 }
 
 /**
+ * Key registry directory (reference §4.5, §4.7): exists, a real directory, not group/world-
+ * writable. The state file itself may be absent (first start); when present it must be a
+ * regular file without the bits 0o137. Ownership is checked by serve itself (the lock), since
+ * `config check` and `doctor` usually run as root, not as the service user.
+ */
+export function statePathProblems(statePath: string, lstat: Lstat = defaultLstat): ConfigProblem[] {
+  const parent = dirname(statePath);
+  let st: Stats | undefined;
+  try {
+    st = lstat(parent);
+  } catch {
+    st = undefined;
+  }
+  if (st === undefined) return [{ path: "state.path", message: `directory ${parent} must exist` }];
+  if (st.isSymbolicLink()) return [{ path: "state.path", message: `directory ${parent} must not be a symlink` }];
+  if (!st.isDirectory()) return [{ path: "state.path", message: `${parent} must be a directory` }];
+  if ((st.mode & 0o022) !== 0) return [{ path: "state.path", message: `directory ${parent} must not be group- or world-writable` }];
+  let target: Stats | undefined;
+  try {
+    target = lstat(statePath);
+  } catch {
+    return [{ path: "state.path", message: "cannot inspect the state file" }];
+  }
+  if (target === undefined) return [];
+  const p = regularFileProblem(statePath, 0o137, lstat);
+  return p === undefined ? [] : [{ path: "state.path", message: p }];
+}
+
+/**
  * Every filesystem problem of a loaded config. `configPath` is the file it came from ("" when it
  * came from text, then the config file itself is not checked).
  */
@@ -95,5 +124,6 @@ export function configFileProblems(
     file("auth.approle.secret_id_file", approle.secretIdFile, fileModeMasks.secretIdFile);
   }
   problems.push(...socketPathProblems(cfg.server.socketPath, lstat));
+  problems.push(...statePathProblems(cfg.state.path, lstat));
   return problems.map((p) => (p.path === "" ? { path: "", message: `config file ${p.message}` } : p));
 }
