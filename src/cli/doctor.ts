@@ -28,8 +28,10 @@ skip (a skip is not a pass):
   openbao.tls, openbao.auth, transit.capabilities (sys/capabilities-self: fail on any key
   management capability or a missing hot-path one), transit.metadata, transit.mount_id,
   transit.profile, transit.disable_upsert, transit.probe (round trip with AAD
-  openbao-kubernetes-kms/doctor-probe/v1), key_id.deterministic, kms.status_encrypt
-  (in-process KMS Status, Encrypt, Decrypt).
+  openbao-kubernetes-kms/doctor-probe/v1), key_id.deterministic, state.registry (the key
+  registry at state.path loads, matches the scope and live metadata; warn when it does not
+  exist yet and serve would create it), kms.status_encrypt (in-process KMS Status, Encrypt,
+  Decrypt with the registry's active version).
 Text lines: [pass|warn|fail|skip] id: title - message. JSON: see docs/cli.md.
 Exit codes: 0 no failure, 2 usage, 3 config could not be loaded or validated, 4 a check failed.
 

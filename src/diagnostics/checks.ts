@@ -17,6 +17,10 @@ import type { KeyScope } from "../kms/snapshot.ts";
 import { createOpenBaoHttp, type OpenBaoHttp } from "../openbao/http.ts";
 import { readCapabilities, readHealth, readMountUuid } from "../openbao/sys-reads.ts";
 import type { TokenSource } from "../openbao/token-source.ts";
+import { createFileRegistryStore } from "../registry/file-store.ts";
+import { RegistryError, type RegistryState } from "../registry/types.ts";
+import { validateScope } from "../registry/validate.ts";
+import { observe, RotationError } from "../status/rotation.ts";
 import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { authDiagnosticsFor, type AuthDiagnostics } from "./auth.ts";
@@ -48,6 +52,8 @@ export interface DiagContext {
   token?: string;
   transit?: TransitClient;
   meta?: KeyMetadata;
+  /** The node's key registry, when it loaded (kms.status_encrypt uses its active version). */
+  state?: RegistryState;
 }
 
 const cfg = (c: DiagContext): Config => c.config as Config;
@@ -376,13 +382,52 @@ const keyIdDeterministic: CheckDef<DiagContext> = {
   },
 };
 
+const stateRegistry: CheckDef<DiagContext> = {
+  id: "state.registry",
+  title: "key registry (state.path) loads and matches live metadata",
+  needs: ["config.validate", "transit.profile", "transit.mount_id"],
+  async run(c) {
+    const config = cfg(c);
+    const meta = c.meta as KeyMetadata;
+    const path = config.state.path;
+    let loaded;
+    try {
+      loaded = await createFileRegistryStore(path).load();
+      if (loaded.kind === "loaded") validateScope(loaded.state, scopeOf(config));
+    } catch (e) {
+      if (e instanceof RegistryError) return fail(`${path}: ${e.message}`);
+      throw e;
+    }
+    if (loaded.kind === "missing") {
+      if (meta.latestVersion === 1) return warn(`no state yet at ${path}: serve will create generation 1 with version 1 active`);
+      return fail(`no state at ${path} and the key is rotated (latest_version ${meta.latestVersion}): restore ${path} and ${path}.checkpoint from a backup or another control-plane node`);
+    }
+    const state = loaded.state;
+    try {
+      observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+    } catch (e) {
+      if (e instanceof RotationError) return fail(`live metadata does not validate the registry (${e.reason}): ${e.message}`);
+      throw e;
+    }
+    c.state = state;
+    const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
+    const pending = state.snapshots.filter((r) => r.state === "pending").map((r) => r.transitVersion);
+    const checkpoint = loaded.checkpoint === "current" ? "" : `; checkpoint ${loaded.checkpoint === "absent" ? "missing" : "behind"}`;
+    const message = `generation ${state.generation}, active version ${active?.transitVersion}, H(key_id)=${hashValue(state.activeKeyId)}${pending.length > 0 ? `, pending ${pending.join(",")}` : ""}${checkpoint}`;
+    return loaded.checkpoint === "current" ? pass(message) : warn(message);
+  },
+};
+
 const kmsStatusEncrypt: CheckDef<DiagContext> = {
   id: "kms.status_encrypt",
   title: "in-process KMS Status, Encrypt, Decrypt",
   needs: ["transit.probe", "key_id.deterministic"],
   async run(c) {
     const config = cfg(c);
-    const keys = staticKeySet(snapshotsFromMetadata(scopeOf(config), c.meta as KeyMetadata));
+    // The registry's active version when the node has state, else what a first start would use.
+    const all = snapshotsFromMetadata(scopeOf(config), c.meta as KeyMetadata);
+    const activeKeyId = c.state?.activeKeyId;
+    const keys = staticKeySet(activeKeyId === undefined ? all : all.map((s) => ({ ...s, state: s.keyId === activeKeyId ? ("active" as const) : ("retired" as const) })));
     const kms = new KmsService({ transit: c.transit as TransitClient, keys, status: keys, pluginVersion: diagnosticPluginVersion, requestTimeoutMs: config.openbao.timeoutMs });
     const status = kms.status();
     if (status.healthz !== "ok" || !isWellFormedKeyId(status.keyId)) return fail(`Status is ${status.healthz}`);
@@ -405,7 +450,7 @@ const kmsStatusEncrypt: CheckDef<DiagContext> = {
 export function doctorChecks(): CheckDef<DiagContext>[] {
   return [
     configLoad, configValidate, socketGroup, authLocal, encryptionConfig, openbaoTls, openbaoAuth,
-    transitCapabilities, transitMetadata, transitMountId, transitProfile, disableUpsert, transitProbe, keyIdDeterministic, kmsStatusEncrypt,
+    transitCapabilities, transitMetadata, transitMountId, transitProfile, disableUpsert, transitProbe, keyIdDeterministic, stateRegistry, kmsStatusEncrypt,
   ];
 }
 

@@ -8,7 +8,7 @@ import { renderEncryptionConfig } from "../../src/init/render.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { makeTestPki } from "../support/tls.ts";
-import { writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
+import { startProvider, writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
 import { reportLines, runBinary } from "../helpers/cli.ts";
 
 let emu: Emulator;
@@ -20,7 +20,7 @@ let goodPolicy: string;
 const doctorIds = [
   "config.load", "config.validate", "socket.group", "jwt.local", "kubernetes.encryption_config", "openbao.tls", "openbao.auth",
   "transit.capabilities", "transit.metadata", "transit.mount_id", "transit.profile", "transit.disable_upsert", "transit.probe",
-  "key_id.deterministic", "kms.status_encrypt",
+  "key_id.deterministic", "state.registry", "kms.status_encrypt",
 ];
 
 /** Writes a config variant (mode 0640) and returns its path. */
@@ -79,8 +79,22 @@ describe("healthy node", () => {
     const r = await doctor(variant("base"), ["--encryption-config", ec]);
     expect(r.stdout.split("\n")[0]).toBe("doctor");
     expect(r.lines.map(([, id]) => id)).toEqual(doctorIds);
-    expect(r.lines.filter(([s]) => s !== "pass")).toEqual([]);
+    // No provider has run on this node yet: serve would create the registry (a warn, not a fail).
+    expect(r.lines.filter(([s]) => s !== "pass")).toEqual([["warn", "state.registry"]]);
+    expect(r.stdout).toContain("serve will create generation 1");
     expect(r.code).toBe(0);
+  });
+
+  test("after serve created the key registry, every check passes; a config naming another (empty) state path warns again", async () => {
+    const p = await startProvider(files);
+    await p.stop();
+    const ec = encryptionConfig((y) => y.replace("      - identity: {}\n", ""));
+    const r = await doctor(variant("base"), ["--encryption-config", ec]);
+    expect(r.lines.filter(([s]) => s !== "pass")).toEqual([]);
+    expect(r.stdout).toMatch(/\[pass\] state\.registry: .*generation 1, active version 1/);
+    const other = await doctor(variant("other-state", replace(/path = "[^"]*key-registry.json"/, `path = "${work}/key-registry.json"`)));
+    expect(other.lines.find(([, id]) => id === "state.registry")?.[0]).toBe("warn");
+    rmSync(`${work}/key-registry.json`, { force: true });
   });
 
   test("identity fallback in the EncryptionConfiguration is a warn, not a fail (exit 0)", async () => {
