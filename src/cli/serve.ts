@@ -1,10 +1,10 @@
 // `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
 // path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
 
-import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
+import { readFailureReason, readFileCapped } from "../config/read-file.ts";
 import type { Config } from "../config/schema.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
 import { createHandlers } from "../kms/grpc/handlers.ts";
@@ -34,7 +34,7 @@ import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { retryBootstrap } from "./bootstrap.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
-import { describeStartupFailure } from "./startup-errors.ts";
+import { describeStartupFailure, StartupError } from "./startup-errors.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
@@ -120,7 +120,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
 }
 
 async function start(config: Config, log: Logger) {
-  const caPem = readBoundedText(config.openbao.caCertFile, 1024 * 1024);
+  const caPem = await readCaBundle(config.openbao.caCertFile);
   const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
   const http = createOpenBaoHttp({
     address: config.openbao.address,
@@ -269,9 +269,19 @@ function startupReasonMessage(reason: string, config: Config): string {
   return `start-up probe failed: ${reason}`;
 }
 
-function readBoundedText(path: string, limit: number): string {
-  if (statSync(path).size > limit) throw new Error(`${path} is larger than ${limit} bytes`);
-  return readFileSync(path, "utf8");
+/** CA bundles larger than this are refused (a bundle of a few hundred certificates fits). */
+export const maxCaBundleBytes = 1024 * 1024;
+
+/** The CA bundle: one open, a regular file (no FIFO can block start-up), at most maxCaBundleBytes. */
+async function readCaBundle(path: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFileCapped(path, maxCaBundleBytes);
+  } catch (e) {
+    throw new StartupError(`openbao.ca_cert_file ${path}: ${readFailureReason(e)}`);
+  }
+  if (bytes.length > maxCaBundleBytes) throw new StartupError(`openbao.ca_cert_file ${path} is larger than ${maxCaBundleBytes} bytes`);
+  return new TextDecoder().decode(bytes);
 }
 
 function waitForSignal(io: ServeIo, log: Logger): Promise<string> {

@@ -10,12 +10,17 @@ import { RegistryError } from "../registry/types.ts";
 import { BootstrapDeniedError, RotationError } from "../status/rotation.ts";
 import { BootstrapTimeoutError } from "./bootstrap.ts";
 
+/** A start-up failure whose message is already the operator sentence (no secret, no OpenBao text). */
+export class StartupError extends Error {
+  override readonly name = "StartupError" as const;
+}
+
 export function describeStartupFailure(error: unknown, config: Config): string {
   if (error instanceof BootstrapTimeoutError) return `${error.message}: ${describeStartupFailure(error.cause, config)}`;
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `OpenBao at ${config.openbao.address} did not answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
   }
-  if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError) return error.message;
+  if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError || error instanceof StartupError) return error.message;
   if (error instanceof RegistryError) return `key registry ${config.state.path}: ${error.message}`;
   if (error instanceof RotationError) return `Transit key ${config.transit.mountPath}/keys/${config.transit.keyName}: ${error.message}`;
   if (error instanceof TransitError) {

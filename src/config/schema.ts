@@ -67,8 +67,11 @@ const transitSchema = optionalTable({
   key_id_scope: keyIdScopeSchema,
 });
 
-/** status.* duration bounds (ms): above 0 and at most 24h. */
-export const statusIntervalBoundsMs = { min: 1, max: 86_400_000 } as const;
+/**
+ * status.* duration bounds (ms): at least 100ms (a smaller probe interval would poll OpenBao
+ * hundreds of times a second per node) and at most 24h.
+ */
+export const statusIntervalBoundsMs = { min: 100, max: 86_400_000 } as const;
 const statusDuration = (fallback: string) => v.optional(durationMs(statusIntervalBoundsMs.min, statusIntervalBoundsMs.max), fallback);
 
 const statusSchema = optionalTable({

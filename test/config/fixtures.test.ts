@@ -149,6 +149,13 @@ const battery: Array<[file: string, problems: Array<[path: string, message: stri
       ["rotation.reject_version_rollback", "must be true or false, got a string"],
     ],
   ],
+  [
+    "bad-status-too-fast.toml",
+    [
+      ["status.probe_interval", "must be at least 100ms"],
+      ["status.deep_probe_interval", "must be at least 100ms"],
+    ],
+  ],
   ["bad-status-probe-not-shorter.toml", [["status.probe_interval", "must be shorter than status.max_staleness"]]],
   ["bad-duration-unit.toml", [["openbao.timeout", 'has an unknown unit; use h, m, s or ms (e.g. "1m30s")']]],
   ["bad-negative-duration.toml", [["openbao.timeout", "must not be negative"]]],

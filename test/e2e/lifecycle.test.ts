@@ -87,6 +87,8 @@ test("SIGTERM with calls in flight: they complete, the socket is removed, exit 0
     provider.signal("SIGTERM");
     const results = (await burst).results;
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
+    // Wait for the exit: stop() would send a second SIGTERM if the drain were still closing up.
+    expect(await provider.proc.exited).toBe(0);
     expect(await provider.stop()).toBe(0);
     expect(existsSync(files.socketPath)).toBe(false);
     expect(provider.output.some((l) => l.includes('"serve.shutdown"') && l.includes('"drained"'))).toBe(true);
