@@ -257,9 +257,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
 
 /** openbao_kms_rotation_state and _persistence_degraded, from the registry and the last probe. */
 function rotationGauge(registry: LiveRegistry, store: ObservedStatusStore) {
-  const state = registry.state;
-  const rotation = state === undefined ? "unknown" : state.snapshots.some((r) => r.state === "pending") ? "pending" : "active";
-  return { state: rotation, persistenceDegraded: store.snapshot().reasons.includes("state_save_failed") } as const;
+  return { state: registry.rotationState(), persistenceDegraded: store.snapshot().reasons.includes("state_save_failed") } as const;
 }
 
 function startupReasonMessage(reason: string, config: Config): string {

@@ -40,6 +40,12 @@ export class LiveRegistry implements KeyLookup {
     return this.byId.get(keyId);
   }
 
+  /** For openbao_kms_rotation_state: no state → unknown; a pending version → pending; else active. */
+  rotationState(): "active" | "pending" | "unknown" {
+    if (this.current === undefined) return "unknown";
+    return this.current.snapshots.some((r) => r.state === "pending") ? "pending" : "active";
+  }
+
   /** Transit versions of every decryptable identity, highest first (metrics, reports). */
   decryptableVersions(): number[] {
     return [...this.byId.values()].map((s) => s.transitVersion).sort((a, b) => b - a);
