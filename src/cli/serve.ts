@@ -45,11 +45,16 @@ const flags = {
 
 export const serveHelp = `Usage: bao-kms-provider serve [--config PATH] [--log-level LEVEL] [--metrics-address HOST:PORT] [--health-address HOST:PORT]
 
-Runs the KMS v2 provider on server.socket_path. Before binding the socket it logs in to
-OpenBao, reads the Transit key and round-trips 32 random bytes, retrying every
+Runs the KMS v2 provider on server.socket_path. It first takes the key registry lock
+(state.path + ".lock"; a second provider on the same state exits 5) and loads the registry
+strictly. Before binding the socket it logs in to OpenBao, reads the Transit key (creating
+generation 1 of the registry only for an unrotated key) and round-trips 32 random bytes, retrying every
 bootstrap.retry_interval until bootstrap.grace_timeout; if that never succeeds it exits 5,
 naming the cause, without exposing a socket. The OpenBao token is renewed ahead of expiry and
-replaced by a fresh login (re-reading the credential file) when needed. SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
+replaced by a fresh login (re-reading the credential file) when needed. A new Transit
+version is promoted only after rotation.require_stable_observation_count probes and
+rotation.activation_delay, and is saved before Status reports it.
+SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
 remove the socket, exit 0. A second signal exits at once.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
