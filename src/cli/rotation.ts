@@ -17,7 +17,7 @@ import { createTransitClient, type KeyMetadata } from "../openbao/transit-client
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { acquireStateLock } from "../registry/lock.ts";
 import { restoreVersions, retireVersions } from "../registry/transitions.ts";
-import { RegistryError, type LoadResult, type RegistryState, type SnapshotRecord } from "../registry/types.ts";
+import { RegistryError, type LoadResult, type RegistryState, type RegistryStore, type SnapshotRecord } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { observe, RotationError, validateMetadata } from "../status/rotation.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
@@ -150,9 +150,9 @@ async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { e
 
 type Loaded = LoadResult | { readonly kind: "error"; readonly error: RegistryError };
 
-async function loadState(config: Config): Promise<Loaded> {
+async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path)): Promise<Loaded> {
   try {
-    const loaded = await createFileRegistryStore(config.state.path).load();
+    const loaded = await store.load();
     if (loaded.kind === "loaded") validateScope(loaded.state, scopeOf(config));
     return loaded;
   } catch (e) {
@@ -356,7 +356,8 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
   let lock: { release(): void } | undefined;
   try {
     if (c.apply) lock = await acquireStateLock(c.config.state.path);
-    const loaded = await loadState(c.config);
+    const store = createFileRegistryStore(c.config.state.path);
+    const loaded = await loadState(c.config, store);
     if (loaded.kind === "error") return refuse(`key registry ${c.config.state.path}: ${loaded.error.message}`);
     if (loaded.kind === "missing") return refuse(`no key registry state at ${c.config.state.path}`);
     const state = loaded.state;
@@ -386,7 +387,7 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
       }
       if (planned.changed) {
         try {
-          await createFileRegistryStore(c.config.state.path).save(planned.next);
+          await store.saveTransition(planned.next, c.operation);
         } catch (e) {
           if (e instanceof RegistryError) return refuse(`saving ${c.config.state.path} failed: ${e.message}`);
           throw e;

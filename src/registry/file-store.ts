@@ -1,26 +1,171 @@
-// PLACEHOLDER until the registry persistence branch lands (it replaces this file): plain
-// JSON read/write with an atomic rename, no strict validation.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, constants } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import type { LoadResult, RegistryState, RegistryStore } from "./types.ts";
+// The registry on disk (reference §4.5–4.6): `key-registry.json` and its `.checkpoint`, loaded
+// with the file and directory checks, strict decoding, content validation and rollback
+// detection; saved atomically (temp file O_EXCL, write, fsync, rename, fsync of the directory),
+// state first, then checkpoint, so a crash at any point leaves a pair that loads (the state is
+// then at most one generation ahead of its checkpoint, which is accepted as "behind").
 
-export function createFileRegistryStore(statePath: string): RegistryStore {
-  const write = (path: string, text: string) => {
-    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-    const fd = openSync(tmp, constants.O_CREAT | constants.O_WRONLY | constants.O_TRUNC, 0o640);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, fchmodSync, lstatSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "./codec.ts";
+import { type Transition, validateProgress, validateState } from "./validate.ts";
+import { type Checkpoint, checkpointSchemaVersion, type LoadResult, RegistryError, type RegistryState, type RegistryStore } from "./types.ts";
+
+/** A state file larger than this is refused (thousands of rotations fit in far less). */
+export const maxStateFileBytes = 4 * 1024 * 1024;
+/** Bits a state or checkpoint file must not have: group write, and any execute or world bit. */
+export const stateFileForbiddenBits = 0o137;
+const fileMode = 0o640;
+
+export interface FileRegistryStore extends RegistryStore {
+  /** Saves a generation made by retire-versions or restore-versions (only they may drop or revive identities). */
+  saveTransition(next: RegistryState, transition: Transition): Promise<void>;
+}
+
+export function createFileRegistryStore(statePath: string): FileRegistryStore {
+  const dir = dirname(statePath);
+  const checkpointPath = `${statePath}.checkpoint`;
+  /** The last state loaded or saved: every save must be a valid progression from it. */
+  let last: RegistryState | undefined;
+
+  const save = async (next: RegistryState, transition: Transition) => {
+    validateState(next);
+    if (last !== undefined) validateProgress(last, next, transition);
+    checkDirectory(dir);
+    writeAtomically(statePath, encodeState(next));
+    const checkpoint: Checkpoint = { schemaVersion: checkpointSchemaVersion, generation: next.generation, currentHash: next.currentHash };
+    writeAtomically(checkpointPath, encodeCheckpoint(checkpoint));
+    last = next;
   };
+
   return {
     async load(): Promise<LoadResult> {
-      if (!existsSync(statePath)) return { kind: "missing" };
-      return { kind: "loaded", state: JSON.parse(readFileSync(statePath, "utf8")) as RegistryState, checkpoint: "current" };
+      checkDirectory(dir);
+      const stateText = readPrivateFile(statePath, "state file");
+      const checkpointText = readPrivateFile(checkpointPath, "checkpoint file");
+      if (stateText === undefined) {
+        if (checkpointText === undefined) return { kind: "missing" };
+        throw new RegistryError(
+          "checkpoint_without_state",
+          `${checkpointPath} exists but ${statePath} does not: restore the state file from a backup or another control-plane node (never delete the checkpoint to get past this)`,
+        );
+      }
+      const state = decodeState(stateText);
+      validateState(state);
+      let checkpoint: "current" | "behind" | "absent" = "absent";
+      if (checkpointText !== undefined) {
+        const cp = decodeCheckpoint(checkpointText);
+        if (state.generation < cp.generation) {
+          throw new RegistryError("rollback", `state generation ${state.generation} is older than its checkpoint (generation ${cp.generation}): the state file was rolled back; restore the newest state`);
+        }
+        if (state.generation === cp.generation && state.currentHash !== cp.currentHash) {
+          throw new RegistryError("rollback", `state generation ${state.generation} does not match its checkpoint's hash: the state file was replaced`);
+        }
+        checkpoint = state.generation === cp.generation ? "current" : "behind";
+      }
+      last = state;
+      return { kind: "loaded", state, checkpoint };
     },
-    async save(next: RegistryState): Promise<void> {
-      write(statePath, JSON.stringify(next, null, 2) + "\n");
-      write(`${statePath}.checkpoint`, JSON.stringify({ schemaVersion: "keyregistry.openbao-kms/checkpoint/v1alpha1", generation: next.generation, currentHash: next.currentHash }, null, 2) + "\n");
-    },
+    save: (next) => save(next, "observe"),
+    saveTransition: (next, transition) => save(next, transition),
   };
+}
+
+function checkDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new RegistryError("io", `state directory ${dir} does not exist`);
+    if (code === "ELOOP" || code === "ENOTDIR") throw new RegistryError("permission", `state directory ${dir} is a symlink or not a directory`);
+    throw new RegistryError("permission", `cannot open state directory ${dir} (${code ?? "error"})`);
+  }
+  try {
+    if ((fstatSync(fd).mode & 0o022) !== 0) throw new RegistryError("permission", `state directory ${dir} must not be group- or world-writable`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a state/checkpoint file, or undefined when it does not exist. Refuses symlinks, FIFOs, unsafe modes, huge files. */
+function readPrivateFile(path: string, what: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new RegistryError("permission", `${what} ${path} is a symlink`);
+    throw new RegistryError("permission", `cannot open ${what} ${path} (${code ?? "error"})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new RegistryError("permission", `${what} ${path} is not a regular file`);
+    if ((st.mode & stateFileForbiddenBits) !== 0) {
+      throw new RegistryError("permission", `${what} ${path} has mode 0${(st.mode & 0o777).toString(8)}: it must not be group-writable, executable or world-accessible (0640)`);
+    }
+    if (st.size > maxStateFileBytes) throw new RegistryError("corrupt", `${what} ${path} is larger than ${maxStateFileBytes} bytes`);
+    const buf = Buffer.alloc(maxStateFileBytes + 1);
+    let filled = 0;
+    for (;;) {
+      const n = readSync(fd, buf, filled, buf.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+      if (filled > maxStateFileBytes) throw new RegistryError("corrupt", `${what} ${path} is larger than ${maxStateFileBytes} bytes`);
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, filled));
+    } catch {
+      throw new RegistryError("corrupt", `${what} ${path} is not valid UTF-8`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** temp file (O_EXCL, 0640) → write → fsync → close → rename over `path` → fsync the directory. */
+function writeAtomically(path: string, text: string): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.tmp`);
+  // A temp file left by a crash mid-write is garbage: the rename never happened.
+  try {
+    if (lstatSync(tmp).isDirectory()) throw new RegistryError("io", `${tmp} is a directory`);
+    unlinkSync(tmp);
+  } catch (e) {
+    if (e instanceof RegistryError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new RegistryError("io", `cannot remove stale ${tmp}`);
+  }
+  let fd: number;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, fileMode);
+  } catch (e) {
+    throw new RegistryError("io", `cannot create ${tmp} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  try {
+    fchmodSync(fd, fileMode); // the umask must not decide the mode
+    const bytes = Buffer.from(text, "utf8");
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // best effort; the next save removes it
+    }
+    throw new RegistryError("io", `writing ${tmp} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new RegistryError("io", `renaming ${tmp} to ${path} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const dfd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
 }

@@ -1,0 +1,164 @@
+// Strict decoding and Go-compatible encoding of the state file and its checkpoint (reference
+// §4.5). Decoding rejects unknown fields, wrong types, non-integers and trailing content, and
+// names the offending field (never its content). Encoding is Go's json.Encoder with a 2-space
+// indent: field order as in types.ts, omitempty fields left out, <, > and & escaped.
+
+import { goJsonString } from "../kms/go-json.ts";
+import {
+  type Checkpoint,
+  checkpointSchemaVersion,
+  RegistryError,
+  type RegistryState,
+  type SnapshotRecord,
+  stateSchemaVersion,
+} from "./types.ts";
+
+const recordStrings = ["providerName", "clusterId", "openbaoInstanceId", "transitMountId", "transitKeyLineageId", "kubernetesKeyId", "state", "aadMode"] as const;
+const recordInts = ["transitVersion", "transitVersionCreatedAtUnix"] as const;
+const recordOptionalInts = ["observedAtUnix", "stableObservationCount", "stableAtUnix", "promotedAtUnix"] as const;
+const recordFields = new Set<string>([...recordStrings, "openbaoNamespace", ...recordInts, ...recordOptionalInts]);
+const stateFields = new Set(["schemaVersion", "generation", "previousHash", "currentHash", "activeKeyId", "snapshots"]);
+const checkpointFields = new Set(["schemaVersion", "generation", "currentHash"]);
+
+const corrupt = (what: string, message: string) => new RegistryError("corrupt", `${what}: ${message}`);
+
+function parseObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    // JSON.parse also refuses trailing content after the object (whitespace is allowed, as in Go).
+    value = JSON.parse(text);
+  } catch {
+    throw corrupt(what, "not valid JSON (truncated or trailing content?)");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw corrupt(what, "not a JSON object");
+  return value as Record<string, unknown>;
+}
+
+function onlyKnown(obj: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
+  for (const k of Object.keys(obj)) if (!known.has(k)) throw corrupt(what, `unknown field ${JSON.stringify(k).slice(0, 80)}`);
+}
+
+function str(obj: Record<string, unknown>, key: string, what: string, optional = false): string | undefined {
+  const v = obj[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "string") throw corrupt(what, `${key} must be a string`);
+  return v;
+}
+
+/** A JSON integer in 0..2^53-1 (Go's int64/uint64 fields; larger values cannot be checked exactly). */
+function int(obj: Record<string, unknown>, key: string, what: string, optional = false): number | undefined {
+  const v = obj[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw corrupt(what, `${key} must be a whole number`);
+  if (v < 0) throw corrupt(what, `${key} must not be negative`);
+  return v;
+}
+
+function decodeRecord(raw: unknown, index: number): SnapshotRecord {
+  const what = `snapshots[${index}]`;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw corrupt(what, "not a JSON object");
+  const o = raw as Record<string, unknown>;
+  onlyKnown(o, recordFields, what);
+  const s = Object.fromEntries(recordStrings.map((k) => [k, str(o, k, what) as string])) as Record<(typeof recordStrings)[number], string>;
+  const namespace = str(o, "openbaoNamespace", what, true);
+  const version = int(o, "transitVersion", what) as number;
+  const created = int(o, "transitVersionCreatedAtUnix", what) as number;
+  const optional: Record<string, number> = {};
+  // Go's omitempty: 0 and absent are the same value, and 0 is never written or hashed.
+  for (const k of recordOptionalInts) {
+    const v = int(o, k, what, true);
+    if (v !== undefined && v !== 0) optional[k] = v;
+  }
+  return {
+    providerName: s.providerName,
+    clusterId: s.clusterId,
+    openbaoInstanceId: s.openbaoInstanceId,
+    ...(namespace ? { openbaoNamespace: namespace } : {}),
+    transitMountId: s.transitMountId,
+    transitKeyLineageId: s.transitKeyLineageId,
+    transitVersion: version,
+    transitVersionCreatedAtUnix: created,
+    kubernetesKeyId: s.kubernetesKeyId,
+    state: s.state as SnapshotRecord["state"], // checked by validateState
+    aadMode: s.aadMode as SnapshotRecord["aadMode"], // checked by validateState
+    ...optional,
+  };
+}
+
+/** Decodes key-registry.json strictly. Content rules (hashes, key_ids, states) are validateState's. */
+export function decodeState(text: string): RegistryState {
+  const what = "state file";
+  const o = parseObject(text, what);
+  onlyKnown(o, stateFields, what);
+  const schemaVersion = str(o, "schemaVersion", what) as string;
+  if (schemaVersion !== stateSchemaVersion) throw corrupt(what, `schemaVersion must be ${stateSchemaVersion}`);
+  const generation = int(o, "generation", what) as number;
+  const previousHash = str(o, "previousHash", what, true);
+  const currentHash = str(o, "currentHash", what) as string;
+  const activeKeyId = str(o, "activeKeyId", what) as string;
+  if (!Array.isArray(o.snapshots)) throw corrupt(what, "snapshots must be an array");
+  if (o.snapshots.length > maxRecords) throw corrupt(what, `more than ${maxRecords} snapshots`);
+  const snapshots = o.snapshots.map(decodeRecord);
+  return { schemaVersion: stateSchemaVersion, generation, ...(previousHash ? { previousHash } : {}), currentHash, activeKeyId, snapshots };
+}
+
+/** Decodes key-registry.json.checkpoint strictly. */
+export function decodeCheckpoint(text: string): Checkpoint {
+  const what = "checkpoint file";
+  const o = parseObject(text, what);
+  onlyKnown(o, checkpointFields, what);
+  if (str(o, "schemaVersion", what) !== checkpointSchemaVersion) throw corrupt(what, `schemaVersion must be ${checkpointSchemaVersion}`);
+  const generation = int(o, "generation", what) as number;
+  const currentHash = str(o, "currentHash", what) as string;
+  return { schemaVersion: checkpointSchemaVersion, generation, currentHash };
+}
+
+/** One Transit key rotation per record; a registry this large means something is wrong. */
+export const maxRecords = 10_000;
+
+type Field = readonly [string, string | number];
+
+function recordFieldsOf(r: SnapshotRecord): Field[] {
+  const f: Field[] = [
+    ["providerName", r.providerName],
+    ["clusterId", r.clusterId],
+    ["openbaoInstanceId", r.openbaoInstanceId],
+  ];
+  if (r.openbaoNamespace) f.push(["openbaoNamespace", r.openbaoNamespace]);
+  f.push(
+    ["transitMountId", r.transitMountId],
+    ["transitKeyLineageId", r.transitKeyLineageId],
+    ["transitVersion", r.transitVersion],
+    ["transitVersionCreatedAtUnix", r.transitVersionCreatedAtUnix],
+    ["kubernetesKeyId", r.kubernetesKeyId],
+    ["state", r.state],
+    ["aadMode", r.aadMode],
+  );
+  for (const k of recordOptionalInts) {
+    const v = r[k];
+    if (v) f.push([k, v]);
+  }
+  return f;
+}
+
+const value = (v: string | number) => (typeof v === "number" ? String(v) : goJsonString(v));
+
+/** Compact Go JSON of one record (used by the hash). */
+export function recordCompact(r: SnapshotRecord): string {
+  return `{${recordFieldsOf(r).map(([k, v]) => `${goJsonString(k)}:${value(v)}`).join(",")}}`;
+}
+
+/** The state file as Go's json.Encoder with SetIndent("", "  ") writes it, newline included. */
+export function encodeState(s: RegistryState): string {
+  const top: string[] = [`  "schemaVersion": ${goJsonString(s.schemaVersion)}`, `  "generation": ${s.generation}`];
+  if (s.previousHash) top.push(`  "previousHash": ${goJsonString(s.previousHash)}`);
+  top.push(`  "currentHash": ${goJsonString(s.currentHash)}`, `  "activeKeyId": ${goJsonString(s.activeKeyId)}`);
+  const records = s.snapshots.map((r) => `    {\n${recordFieldsOf(r).map(([k, v]) => `      ${goJsonString(k)}: ${value(v)}`).join(",\n")}\n    }`);
+  top.push(records.length === 0 ? `  "snapshots": []` : `  "snapshots": [\n${records.join(",\n")}\n  ]`);
+  return `{\n${top.join(",\n")}\n}\n`;
+}
+
+/** The checkpoint file, same encoder. */
+export function encodeCheckpoint(c: Checkpoint): string {
+  return `{\n  "schemaVersion": ${goJsonString(c.schemaVersion)},\n  "generation": ${c.generation},\n  "currentHash": ${goJsonString(c.currentHash)}\n}\n`;
+}
