@@ -83,8 +83,9 @@ Plans (default) or applies the removal of retired Transit versions below N from 
 decrypt lookup: ciphertext under those versions then fails with NOT_FOUND. OpenBao is not
 changed. Refused while a rotation is pending, when N is outside 2..active version, or when the
 active version is not Transit's latest. --apply needs the stateHash printed by the plan you
-reviewed, takes the state lock (stop serve on this node first), checks live metadata again
-and saves a new generation. Run it on every control-plane node; restore-versions undoes it.
+reviewed, takes the state lock (stop serve on this node first, and run as the service user:
+runuser -u openbao-kms -- bao-kms-provider â€¦), checks live metadata again and saves a new
+generation. Run it on every control-plane node; restore-versions undoes it.
 Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
 
 Flags:
@@ -97,7 +98,7 @@ Plans (default) or applies making removed versions decryptable again (removed â†
 this node. The active key does not change. Each version must be removed in the registry and
 still present in Transit with the same creation time and not excluded by
 min_decryption_version. --apply needs the reviewed stateHash and the state lock (stop serve
-on this node first).
+on this node first, and run as the service user).
 Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
 
 Flags:
