@@ -2,7 +2,7 @@
 // the binary alone in an empty directory plus `probe`, and startup failures' exit codes.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
@@ -189,7 +189,15 @@ describe("startup failures", () => {
     const files = writeProviderFiles(emu);
     const provider = await startProvider(files);
     try {
-      const r = await run(["serve", "--config", files.configPath]);
+      // Same config: the state lock refuses it before the socket is even looked at.
+      const same = await run(["serve", "--config", files.configPath]);
+      expect(same.code).toBe(5);
+      expect(same.stderr).toContain("state is locked by another process");
+      // Its own state, same socket: the live listener is detected and left alone.
+      mkdirSync(join(files.dir, "state2"), { mode: 0o750 });
+      const other = join(files.dir, "other.toml");
+      writeFileSync(other, readFileSync(files.configPath, "utf8").replace(files.statePath, join(files.dir, "state2", "key-registry.json")), { mode: 0o640 });
+      const r = await run(["serve", "--config", other]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("in use");
       const client = new PyKmsClient(files.socketPath);
