@@ -2,10 +2,10 @@
 // the binary alone in an empty directory plus `probe`, and startup failures' exit codes.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
+import { configWithOwnState, ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
@@ -194,10 +194,7 @@ describe("startup failures", () => {
       expect(same.code).toBe(5);
       expect(same.stderr).toContain("state is locked by another process");
       // Its own state, same socket: the live listener is detected and left alone.
-      mkdirSync(join(files.dir, "state2"), { mode: 0o750 });
-      const other = join(files.dir, "other.toml");
-      writeFileSync(other, readFileSync(files.configPath, "utf8").replace(files.statePath, join(files.dir, "state2", "key-registry.json")), { mode: 0o640 });
-      const r = await run(["serve", "--config", other]);
+      const r = await run(["serve", "--config", configWithOwnState(files)]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("in use");
       const client = new PyKmsClient(files.socketPath);

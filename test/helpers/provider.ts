@@ -2,7 +2,7 @@
 // spawns `serve`, waits until the socket accepts connections, captures every log line (also
 // into the run-wide capture that the redaction checks read; stop() fails on a secret in them).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "./log-capture.ts";
@@ -133,6 +133,19 @@ ${opts.extraToml ?? ""}
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A copy of `files`' config that uses its own, empty state directory (same socket, same
+ * OpenBao): for tests of what a second instance does about the *socket*, past the state lock.
+ */
+export function configWithOwnState(files: ProviderFiles): string {
+  const dir = mkdtempSync(join(files.dir, "state-"));
+  const path = join(files.dir, `${dir.slice(dir.lastIndexOf("/") + 1)}.toml`);
+  const text = readFileSync(files.configPath, "utf8").replace(files.statePath, join(dir, "key-registry.json"));
+  if (!text.includes(dir)) throw new Error("state path not found in the config");
+  writeFileSync(path, text, { mode: 0o640 });
+  return path;
 }
 
 export interface RunningProvider {
