@@ -42,12 +42,15 @@ function checkStats(rule: CredentialFileRule, path: string, st: Stats): void {
   if (st.size > rule.maxBytes) fail(rule, path, `is larger than ${rule.maxBytes} bytes`);
 }
 
-/** Reads the whole file as UTF-8 after every check; throws AuthError("credential_file_unreadable"). */
-export function readCredentialFile(path: string, rule: CredentialFileRule): string {
+/**
+ * Reads the whole file as UTF-8 after every check; throws AuthError("credential_file_unreadable").
+ * `lstat` is replaceable only so a test can swap the file between the check and the open.
+ */
+export function readCredentialFile(path: string, rule: CredentialFileRule, lstat: (p: string) => Stats = lstatSync): string {
   if (!isAbsolute(path)) fail(rule, path, "must be an absolute path");
   let before: Stats;
   try {
-    before = lstatSync(path);
+    before = lstat(path);
   } catch (e) {
     return fail(rule, path, `cannot be read (${(e as { code?: string }).code ?? "error"})`, e);
   }

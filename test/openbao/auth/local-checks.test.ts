@@ -1,7 +1,7 @@
 // Credential-file safety and the local JWT checks, each rule on its own; error texts are
 // checked to name the file and the rule but never contain the credential.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jwtFileRule, readCredentialFile, readSingleTokenFile, secretIdFileRule } from "../../../src/openbao/auth/credential-file.ts";
 import { AuthError, type AuthFailureClass } from "../../../src/openbao/auth/errors.ts";
@@ -73,6 +73,19 @@ describe("credential file safety", () => {
   test("refuses an empty file and a file with two values", () => {
     expect(caught(() => readSingleTokenFile(file("empty", "\n"), jwtFileRule)).message).toContain("is empty");
     expect(caught(() => readSingleTokenFile(file("two", "a b"), jwtFileRule)).message).toContain("without whitespace");
+  });
+
+  test("a file replaced between the check and the open is refused (same inode before and after)", () => {
+    const p = file("swapped", "checked-value\n");
+    const swap = (path: string) => {
+      const st = lstatSync(path);
+      renameSync(file("swapped.new", "other-value\n"), path); // lands after the check, before the open
+      return st;
+    };
+    const e = caught(() => readCredentialFile(p, jwtFileRule, swap));
+    expect(e.message).toContain("changed while it was being opened");
+    expect(e.message).not.toContain("other-value");
+    expect(readCredentialFile(p, jwtFileRule)).toBe("other-value\n");
   });
 
   test("an atomic replace (rename over) is read fresh each time", () => {
