@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from "bun:test";
 import type { Artifacts } from "../../scripts/package.ts";
 import { buildPackages, removeArtifacts } from "./artifacts.ts";
 import { contentsSuite } from "./suites/contents.ts";
+import { installCliSuite } from "./suites/install-cli.ts";
 import { reproducibleSuite } from "./suites/reproducible.ts";
 
 let artifacts: Artifacts | undefined;
@@ -25,3 +26,4 @@ afterAll(() => removeArtifacts(artifacts));
 
 contentsSuite(get);
 reproducibleSuite(get);
+installCliSuite(get);
