@@ -54,11 +54,19 @@ function removeStale(): void {
   }
 }
 
-/** A fresh temp dir that removeStale() deletes once this process is gone. */
+const made: string[] = [];
+
+/** A fresh temp dir, removed by removeWorkDirs() (or by removeStale() once this process is gone). */
 export function workDir(tag: string): string {
   const dir = join(tmpdir(), `${prefix}${process.pid}-${tag}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  made.push(dir);
   return dir;
+}
+
+/** Removes every dir workDir() made in this process (the packages included). */
+export function removeWorkDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Builds amd64 and arm64 .deb/.rpm once (into a temp dir) and returns them. */

@@ -5,9 +5,10 @@
 
 import { afterAll, beforeAll } from "bun:test";
 import type { Artifacts } from "../../scripts/package.ts";
-import { buildPackages, removeArtifacts } from "./artifacts.ts";
+import { buildPackages, removeWorkDirs } from "./artifacts.ts";
 import { contentsSuite } from "./suites/contents.ts";
 import { installCliSuite } from "./suites/install-cli.ts";
+import { systemInstallSuite } from "./suites/system-install.ts";
 import { reproducibleSuite } from "./suites/reproducible.ts";
 
 let artifacts: Artifacts | undefined;
@@ -22,8 +23,9 @@ beforeAll(async () => {
   console.error(`[packaging] built amd64+arm64 .deb/.rpm in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }, 300_000);
 
-afterAll(() => removeArtifacts(artifacts));
+afterAll(() => removeWorkDirs());
 
 contentsSuite(get);
 reproducibleSuite(get);
 installCliSuite(get);
+systemInstallSuite(get);
