@@ -166,18 +166,19 @@ export function contentsSuite(get: () => Artifacts): void {
     test("lintian: nothing but the overrides in packaging/deb/lintian-overrides, and every override is used", async () => {
       const a = get();
       for (const deb of [a.debs.x64!, a.debs.arm64!]) {
-        // -I adds info tags, which is where an unused override would show; --show-overrides
-        // lists what each override silenced (O:) with its comment (N:).
-        const r = await sh(["lintian", "--fail-on", "error,warning", "-I", "--show-overrides", deb], { timeoutMs: 120_000 });
+        // -I adds info tags, which is where an unused override would show.
+        const r = await sh(["lintian", "--fail-on", "error,warning", "-I", deb], { timeoutMs: 120_000 });
         const lines = (r.stdout + r.stderr).split("\n").filter((l) => l !== "" && l !== "running with root privileges is not recommended!");
         // Bundled libraries' typos inside the Bun runtime are info-level and not ours to fix.
-        const tags = lines.filter((l) => !/^(O|N): /.test(l) && !/^I: bao-kms-provider: spelling-error-in-binary /.test(l));
-        expect(tags).toEqual([]);
+        expect(lines.filter((l) => !/^I: bao-kms-provider: spelling-error-in-binary /.test(l))).toEqual([]);
         expect(r.code).toBe(0);
-        const overridden = lines.filter((l) => l.startsWith("O: ")).map((l) => l.slice(3)).sort();
-        const declared = readFileSync(join(repoRoot, "packaging/deb/lintian-overrides"), "utf8").split("\n").filter((l) => l.startsWith("bao-kms-provider: ")).sort();
-        expect(overridden).toEqual(declared);
       }
+      // What each override silenced (O:), once: the overrides are the same file for both arches.
+      // (lintian exits 2 with --show-overrides, whatever it finds, so only its lines count here.)
+      const o = await sh(["lintian", "-I", "--show-overrides", a.debs.x64!], { timeoutMs: 120_000 });
+      const overridden = o.stdout.split("\n").filter((l) => l.startsWith("O: ")).map((l) => l.slice(3)).sort();
+      const declared = readFileSync(join(repoRoot, "packaging/deb/lintian-overrides"), "utf8").split("\n").filter((l) => l.startsWith("bao-kms-provider: ")).sort();
+      expect(overridden).toEqual(declared);
     }, 240_000);
 
     test("rpmlint: clean with packaging/rpm/rpmlint.toml and the filters in packaging/rpm/rpmlintrc (none unused)", async () => {
