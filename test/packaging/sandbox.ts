@@ -79,3 +79,28 @@ allow.load()
 os.execv(sys.argv[1], sys.argv[1:])`;
   return [python!, "-c", code];
 }
+
+/**
+ * A /bin/sh program for `unshare --mount --propagation private` that rebuilds the unit's file
+ * system view, then execs its arguments: ProtectSystem=strict (every mount read-only but /dev,
+ * /proc and /sys) with the unit's ReadWritePaths= kept writable, PrivateTmp= (a fresh /tmp) and
+ * ProtectProc=/ProcSubset= (a /proc mounted with hidepid=/subset=).
+ */
+export function unitMountScript(unitText: string): string {
+  const unit = parseUnit(unitText);
+  const first = (k: string) => unit.get(`Service.${k}`)?.[0];
+  if (first("ProtectSystem") !== "strict") throw new Error("the unit does not use ProtectSystem=strict");
+  const rw = (unit.get("Service.ReadWritePaths") ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean);
+  for (const p of rw) if (!/^\/[A-Za-z0-9._/-]+$/.test(p)) throw new Error(`unexpected ReadWritePaths entry ${p}`);
+  const procOpts = [first("ProtectProc") === "invisible" ? "hidepid=invisible" : "", first("ProcSubset") === "pid" ? "subset=pid" : ""].filter(Boolean);
+  const keep = ["/dev", "/dev/*", "/proc", "/proc/*", "/sys", "/sys/*", ...rw].join("|");
+  return [
+    "set -eu",
+    ...rw.map((p) => `mount --bind '${p}' '${p}'`),
+    "mount -o remount,bind,ro /",
+    `findmnt -rn -o TARGET | while read -r t; do case "$t" in /|${keep}) ;; *) mount -o remount,bind,ro "$t" ;; esac; done`,
+    ...(first("PrivateTmp") === "yes" ? ["mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp"] : []),
+    `mount -t proc ${procOpts.length > 0 ? `-o ${procOpts.join(",")} ` : ""}proc /proc`,
+    'exec "$@"',
+  ].join("\n");
+}

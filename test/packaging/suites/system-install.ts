@@ -16,7 +16,7 @@ import { repoRoot } from "../../../scripts/package-meta.ts";
 import { startEmulator, type Emulator } from "../../support/emulator/server.ts";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "../../helpers/log-capture.ts";
 import { must, octal, sh, workDir } from "../artifacts.ts";
-import { sandboxPrefix, unitSyscalls } from "../sandbox.ts";
+import { sandboxPrefix, unitMountScript, unitSyscalls } from "../sandbox.ts";
 import { designLayout, walk } from "./install-cli.ts";
 
 const lockFile = "/run/lock/bao-kms-provider-packaging-test.lock";
@@ -57,6 +57,45 @@ export function systemInstallSuite(get: () => Artifacts): void {
     const output: string[] = [];
     let ids: { uid: number; gid: number; socketGid: number } | undefined;
 
+    /**
+     * Starts the installed binary as the unit would: in its own mount namespace with the unit's
+     * file system view (read-only but ReadWritePaths, private /tmp, /proc hidepid), as openbao-kms
+     * with its groups, no privileges, systemd's environment for a User= service, UMask, the
+     * syscall allow-list and MDWE. Waits for serve.ready, then checks the socket and the process.
+     */
+    async function startService(): Promise<void> {
+      const unitText = readFileSync(unitPath, "utf8");
+      const allowed = await unitSyscalls(unitText);
+      const env = ["HOME=/var/lib/openbao-kms", "USER=openbao-kms", "LOGNAME=openbao-kms", "SHELL=/usr/sbin/nologin", "PATH=/usr/bin:/bin"];
+      const argv = [
+        "unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", unitMountScript(unitText), "sh",
+        ...as("openbao-kms", "openbao-kms", "init", ["/usr/bin/env", "-i", ...env, "/bin/sh", "-c", 'umask 0027 && exec "$@"', "sh", ...sandboxPrefix(allowed), bin, "serve", "--config", configPath]),
+      ];
+      const start = output.length;
+      provider = Bun.spawn(argv, { cwd: "/", stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
+      const pump = async (st: ReadableStream<Uint8Array>) => {
+        for await (const chunk of st) output.push(...new TextDecoder().decode(chunk).split("\n").filter(Boolean));
+      };
+      void pump(provider.stdout as ReadableStream<Uint8Array>);
+      void pump(provider.stderr as ReadableStream<Uint8Array>);
+      const deadline = performance.now() + 20_000;
+      while (!output.slice(start).some((l) => l.includes('"serve.ready"'))) {
+        if (provider.exitCode !== null || performance.now() > deadline) throw new Error(`the provider did not start (exit ${provider.exitCode}):\n${output.join("\n")}`);
+        await Bun.sleep(20);
+      }
+      const st = lstatSync(socketPath);
+      expect(`${st.isSocket()} ${octal(st.mode & 0o7777)} ${st.uid}:${st.gid}`).toBe(`true 0660 ${ids!.uid}:${ids!.socketGid}`);
+      const status = readFileSync(`/proc/${provider.pid}/status`, "utf8");
+      expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe(String(ids!.uid));
+      expect(/^NoNewPrivs:\s+(\d)/m.exec(status)?.[1]).toBe("1");
+      expect(/^Seccomp:\s+(\d)/m.exec(status)?.[1]).toBe("2");
+      expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000000000");
+      // It really runs read-only outside ReadWritePaths: its mount namespace says so.
+      const mounts = readFileSync(`/proc/${provider.pid}/mounts`, "utf8").split("\n").map((l) => l.split(" "));
+      expect(mounts.find((m) => m[1] === "/")?.[3]?.split(",")[0]).toBe("ro");
+      expect(mounts.find((m) => m[1] === "/run/openbao-kms")?.[3]?.split(",")[0]).toBe("rw");
+    }
+
     beforeAll(async () => {
       expect(process.getuid?.()).toBe(0); // dpkg -i needs root: CI runs as root
       mkdirSync("/run/lock", { recursive: true });
@@ -81,6 +120,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
         tryLock();
       }
       locked = true;
+      captureProviderLines(output); // the run-wide redaction check reads the provider's log too
       // Never clobber a real installation or real config on the machine.
       expect(await pkgStatus()).not.toMatch(/^[ir]/);
       expect(existsSync("/etc/openbao-kms")).toBe(false);
@@ -247,29 +287,7 @@ format = "json"
       const service = (argv: string[]) => as("openbao-kms", "openbao-kms", "init", argv);
       const check = await sh(service([bin, "config", "check", "--config", configPath]));
       expect(`${check.code} ${check.stdout}${check.stderr}`).toMatch(/^0 /);
-
-      // As the unit runs it: its user, groups and umask, no privileges, its syscall filter and MDWE.
-      const allowed = await unitSyscalls(readFileSync(unitPath, "utf8"));
-      const argv = service(["/bin/sh", "-c", 'umask 0027 && exec "$@"', "sh", ...sandboxPrefix(allowed), bin, "serve", "--config", configPath]);
-      provider = Bun.spawn(argv, { cwd: "/", stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
-      captureProviderLines(output);
-      const pump = async (s: ReadableStream<Uint8Array>) => {
-        for await (const chunk of s) output.push(...new TextDecoder().decode(chunk).split("\n").filter(Boolean));
-      };
-      void pump(provider.stdout as ReadableStream<Uint8Array>);
-      void pump(provider.stderr as ReadableStream<Uint8Array>);
-      const deadline = performance.now() + 20_000;
-      while (!existsSync(socketPath) || !output.some((l) => l.includes('"serve.ready"'))) {
-        if (provider.exitCode !== null || performance.now() > deadline) throw new Error(`the provider did not start (exit ${provider.exitCode}):\n${output.join("\n")}`);
-        await Bun.sleep(20);
-      }
-      const st = lstatSync(socketPath);
-      expect(`${st.isSocket()} ${octal(st.mode & 0o7777)} ${st.uid}:${st.gid}`).toBe(`true 0660 ${ids!.uid}:${ids!.socketGid}`);
-      const status = readFileSync(`/proc/${provider.pid}/status`, "utf8");
-      expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe(String(ids!.uid));
-      expect(/^NoNewPrivs:\s+(\d)/m.exec(status)?.[1]).toBe("1");
-      expect(/^Seccomp:\s+(\d)/m.exec(status)?.[1]).toBe("2");
-      expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000000000");
+      await startService();
       expect(findLeaks(output).map((l) => describeLeaks([l]))).toEqual([]);
     }, 60_000);
 
@@ -298,6 +316,16 @@ format = "json"
       expect(await canAccess(svc, "-w", configPath)).toBe(false);
       expect(await canAccess(svc, "-w", jwtPath)).toBe(false);
       expect(await canAccess(svc, "-w", "/etc/openbao-kms")).toBe(false);
+    }, 60_000);
+
+    test("after a crash (SIGKILL leaves the socket behind) it starts again in the same sandbox: the stale socket is removed", async () => {
+      provider!.kill("SIGKILL");
+      await provider!.exited;
+      expect(lstatSync(socketPath).isSocket()).toBe(true);
+      await startService();
+      expect(output.some((l) => l.includes('"socket.stale_removed"'))).toBe(true);
+      const ok = await sh([...as(nobody, nobody, [ids!.socketGid], []), bin, "probe", "--socket", socketPath], { timeoutMs: 30_000 });
+      expect(ok.code).toBe(0);
     }, 60_000);
 
     test("SIGTERM stops it cleanly and removes the socket", async () => {
