@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { repoRoot } from "../../scripts/package-meta.ts";
+import { defaultHealthAddress } from "../../src/config/schema.ts";
 
 type Obj = Record<string, unknown>;
 const manifestText = readFileSync(join(repoRoot, "packaging/static-pod/bao-kms-provider.yaml"), "utf8");
@@ -119,5 +120,6 @@ describe("static pod manifest", () => {
     expect(String(obj(obj(cfg.auth).jwt).jwt_file)).toMatch(/^\/var\/lib\/openbao-kms\/credentials\/[^/]+$/);
     // No listener address set: the defaults (127.0.0.1:8081/8082) are what the probes call.
     expect(obj(cfg.server).health_address).toBeUndefined();
+    expect(defaultHealthAddress).toBe("127.0.0.1:8082");
   });
 });
