@@ -122,13 +122,18 @@ export function contentsSuite(get: () => Artifacts): void {
       expect(r.stdout.trim().split("\n")).toHaveLength(6);
     });
 
-    test("control data: Architecture, Version, no Pre-Depends; the rpm's arch, license and scripts", async () => {
+    test("control data: Architecture, Version, Depends = the glibc the binary needs; the rpm's name, arch, build time and scripts", async () => {
       const a = get();
       for (const [arch, debArch, rpmArch] of [["x64", "amd64", "x86_64"], ["arm64", "arm64", "aarch64"]] as const) {
         const f = (field: string) => must(["dpkg-deb", "-f", a.debs[arch]!, field]).then((s) => s.trim());
         expect(await f("Architecture")).toBe(debArch);
         expect(await f("Version")).toBe(a.version.replace("-", "~"));
         expect(await f("Package")).toBe("bao-kms-provider");
+        expect(await f("Pre-Depends")).toBe("");
+        // Depends names the newest glibc symbol version the binary needs, no more, no less.
+        const versions = [...(await must(["readelf", "-V", a.binaries[arch]!])).matchAll(/GLIBC_([0-9]+)\.([0-9]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+        const [major, minor] = versions.sort((x, y) => x[0] - y[0] || x[1] - y[1]).at(-1)!;
+        expect(await f("Depends")).toBe(`libc6 (>= ${major}.${minor})`);
         const q = await must(["rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{BUILDTIME}\\n", a.rpms[arch]!]);
         expect(q.trim()).toBe(`bao-kms-provider ${a.version.replace("-", "~")} 1 ${rpmArch} ${a.epoch}`);
       }
