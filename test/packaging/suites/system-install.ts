@@ -48,6 +48,50 @@ const as = (uid: number | string, gid: number | string, groups: Array<number | s
 /** `test -r/-w/-x PATH` as someone: the answer only, never the file's content. */
 const canAccess = async (who: string[], flag: "-r" | "-w" | "-x", path: string) => (await sh([...who, "/bin/sh", "-c", `test ${flag} '${path}'`])).code === 0;
 
+/** What the lock file holds: its owner, and once known, the machine's state before the test. */
+interface Lock {
+  pid: number;
+  before?: Before;
+  /** The provider the run started (so a later run can end exactly that process). */
+  provider?: number;
+}
+
+function writeLock(lock: Lock, flag: "wx" | "w"): void {
+  const fd = openSync(lockFile, flag, 0o644);
+  try {
+    writeSync(fd, JSON.stringify(lock));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Purges the package whatever its state, then undoes what the purge keeps (users, groups, /run). */
+async function restore(before: Before): Promise<void> {
+  if ((await pkgStatus()) !== "") await sh(["dpkg", "--purge", "bao-kms-provider"], { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", DEBIAN_FRONTEND: "noninteractive" } });
+  rmSync("/etc/openbao-kms", { recursive: true, force: true });
+  rmSync("/var/lib/openbao-kms", { recursive: true, force: true });
+  rmSync(socketPath, { force: true });
+  if (!before.users["openbao-kms"] && (await getent("passwd", "openbao-kms"))) await sh(["userdel", "openbao-kms"]);
+  for (const g of ["openbao-kms-socket", "openbao-kms"]) if (!before.groups[g] && (await getent("group", g))) await sh(["groupdel", g]);
+  if (before.run) {
+    if (existsSync("/run/openbao-kms")) {
+      chownSync("/run/openbao-kms", before.run.uid, before.run.gid);
+      chmodSync("/run/openbao-kms", before.run.mode);
+    }
+  } else if (existsSync("/run/openbao-kms") && readdirSync("/run/openbao-kms").length === 0) {
+    rmdirSync("/run/openbao-kms");
+  }
+}
+
 export function systemInstallSuite(get: () => Artifacts): void {
   describe("dpkg -i on this machine, the service user, dpkg --remove and --purge", () => {
     let before: Before | undefined;
@@ -73,6 +117,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
       ];
       const start = output.length;
       provider = Bun.spawn(argv, { cwd: "/", stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
+      writeLock({ pid: process.pid, before, provider: provider.pid }, "w");
       const pump = async (st: ReadableStream<Uint8Array>) => {
         for await (const chunk of st) output.push(...new TextDecoder().decode(chunk).split("\n").filter(Boolean));
       };
@@ -99,34 +144,28 @@ export function systemInstallSuite(get: () => Artifacts): void {
     beforeAll(async () => {
       expect(process.getuid?.()).toBe(0); // dpkg -i needs root: CI runs as root
       mkdirSync("/run/lock", { recursive: true });
-      const tryLock = () => {
-        const fd = openSync(lockFile, "wx", 0o644);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-      };
+      let stale: Lock | undefined;
       try {
-        tryLock();
+        writeLock({ pid: process.pid }, "wx");
       } catch {
-        const holder = Number(readFileSync(lockFile, "utf8"));
-        let alive = false;
-        try {
-          process.kill(holder, 0);
-          alive = true;
-        } catch {
-          alive = false;
-        }
-        if (alive) throw new Error(`another packaging test (pid ${holder}) holds ${lockFile}`);
-        rmSync(lockFile, { force: true });
-        tryLock();
+        stale = JSON.parse(readFileSync(lockFile, "utf8")) as Lock;
+        if (alive(stale.pid)) throw new Error(`another packaging test (pid ${stale.pid}) holds ${lockFile}`);
+        writeLock({ pid: process.pid }, "w");
       }
       locked = true;
+      // A run that died mid-way (killed, timed out) left its lock with what the machine was like
+      // before it: finish its clean-up first, and keep that record as this run's.
+      if (stale?.before) {
+        if (stale.provider !== undefined && alive(stale.provider) && readFileSync(`/proc/${stale.provider}/cmdline`, "utf8").startsWith(bin)) process.kill(stale.provider, "SIGKILL");
+        await restore(stale.before);
+      }
       captureProviderLines(output); // the run-wide redaction check reads the provider's log too
       // Never clobber a real installation or real config on the machine.
       expect(await pkgStatus()).not.toMatch(/^[ir]/);
       expect(existsSync("/etc/openbao-kms")).toBe(false);
       expect(existsSync("/var/lib/openbao-kms")).toBe(false);
       const run = lstatSync("/run/openbao-kms", { throwIfNoEntry: false });
-      before = {
+      before = stale?.before ?? {
         users: { "openbao-kms": (await getent("passwd", "openbao-kms")) !== undefined },
         groups: {
           "openbao-kms": (await getent("group", "openbao-kms")) !== undefined,
@@ -134,6 +173,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
         },
         run: run ? { mode: run.mode & 0o7777, uid: run.uid, gid: run.gid } : undefined,
       };
+      writeLock({ pid: process.pid, before }, "w");
     });
 
     afterAll(async () => {
@@ -142,22 +182,8 @@ export function systemInstallSuite(get: () => Artifacts): void {
         await provider.exited;
       }
       await emu?.stop();
-      if (!locked || before === undefined) return;
-      // Purge whatever state the package is in, then undo what the purge documents it keeps.
-      if ((await pkgStatus()) !== "") await sh(["dpkg", "--purge", "bao-kms-provider"], { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", DEBIAN_FRONTEND: "noninteractive" } });
-      rmSync("/etc/openbao-kms", { recursive: true, force: true });
-      rmSync("/var/lib/openbao-kms", { recursive: true, force: true });
-      rmSync(socketPath, { force: true });
-      if (!before.users["openbao-kms"] && (await getent("passwd", "openbao-kms"))) await sh(["userdel", "openbao-kms"]);
-      for (const g of ["openbao-kms-socket", "openbao-kms"]) if (!before.groups[g] && (await getent("group", g))) await sh(["groupdel", g]);
-      if (before.run) {
-        if (existsSync("/run/openbao-kms")) {
-          chownSync("/run/openbao-kms", before.run.uid, before.run.gid);
-          chmodSync("/run/openbao-kms", before.run.mode);
-        }
-      } else if (existsSync("/run/openbao-kms") && readdirSync("/run/openbao-kms").length === 0) {
-        rmdirSync("/run/openbao-kms");
-      }
+      if (!locked) return;
+      if (before !== undefined) await restore(before);
       rmSync(lockFile, { force: true });
     });
 
