@@ -18,6 +18,7 @@ import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "
 import { must, octal, sh, workDir } from "../artifacts.ts";
 import { sandboxPrefix, unitMountScript, unitSyscalls } from "../sandbox.ts";
 import { designLayout, walk } from "./install-cli.ts";
+import { binaryPath, docDir, systemFiles } from "../../../src/install/layout.ts";
 
 const lockFile = "/run/lock/bao-kms-provider-packaging-test.lock";
 const bin = "/usr/bin/bao-kms-provider";
@@ -47,6 +48,16 @@ const as = (uid: number | string, gid: number | string, groups: Array<number | s
 ];
 /** `test -r/-w/-x PATH` as someone: the answer only, never the file's content. */
 const canAccess = async (who: string[], flag: "-r" | "-w" | "-x", path: string) => (await sh([...who, "/bin/sh", "-c", `test ${flag} '${path}'`])).code === 0;
+
+/** The installed files (binary, unit, ...) as the layout table names them, for clean-up and comparison. */
+const installedFiles = [binaryPath, ...systemFiles.map((f) => f.path)];
+
+/** "path type mode user:group sha256" for each path, owners by name (IDs may differ between installs). */
+async function snapshot(paths: readonly string[]): Promise<string[]> {
+  const out = await must(["stat", "-c", "%n %F %a %U:%G", ...paths]);
+  const sums = new Map((await must(["sha256sum", ...paths.filter((p) => lstatSync(p).isFile())])).trim().split("\n").map((l) => [l.slice(66), l.slice(0, 64)] as const));
+  return out.trim().split("\n").map((l) => `${l} ${sums.get(l.split(" ")[0]!) ?? "-"}`);
+}
 
 /** What the lock file holds: its owner, and once known, the machine's state before the test. */
 interface Lock {
@@ -80,6 +91,9 @@ async function restore(before: Before): Promise<void> {
   rmSync("/etc/openbao-kms", { recursive: true, force: true });
   rmSync("/var/lib/openbao-kms", { recursive: true, force: true });
   rmSync(socketPath, { force: true });
+  // What `install systemd` (no package manager) put there; none of it existed before the run.
+  for (const f of installedFiles) rmSync(f, { force: true });
+  rmSync(docDir, { recursive: true, force: true });
   if (!before.users["openbao-kms"] && (await getent("passwd", "openbao-kms"))) await sh(["userdel", "openbao-kms"]);
   for (const g of ["openbao-kms-socket", "openbao-kms"]) if (!before.groups[g] && (await getent("group", g))) await sh(["groupdel", g]);
   if (before.run) {
@@ -100,6 +114,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
     let provider: ReturnType<typeof Bun.spawn> | undefined;
     const output: string[] = [];
     let ids: { uid: number; gid: number; socketGid: number } | undefined;
+    let dpkgLayout: string[] = [];
 
     /**
      * Starts the installed binary as the unit would: in its own mount namespace with the unit's
@@ -162,8 +177,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
       captureProviderLines(output); // the run-wide redaction check reads the provider's log too
       // Never clobber a real installation or real config on the machine.
       expect(await pkgStatus()).not.toMatch(/^[ir]/);
-      expect(existsSync("/etc/openbao-kms")).toBe(false);
-      expect(existsSync("/var/lib/openbao-kms")).toBe(false);
+      for (const p of ["/etc/openbao-kms", "/var/lib/openbao-kms", docDir, ...installedFiles]) expect(`${p} ${existsSync(p)}`).toBe(`${p} false`);
       const run = lstatSync("/run/openbao-kms", { throwIfNoEntry: false });
       before = stale?.before ?? {
         users: { "openbao-kms": (await getent("passwd", "openbao-kms")) !== undefined },
@@ -234,6 +248,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
       expect(readFileSync(unitPath, "utf8")).toBe(readFileSync(join(repoRoot, "packaging/systemd/bao-kms-provider.service"), "utf8"));
       // No config is shipped: the operator writes it.
       expect(existsSync(configPath)).toBe(false);
+      dpkgLayout = await snapshot([...installedFiles, ...designLayout.map(([d]) => d)]);
     });
 
     test("systemd-analyze verify on the installed unit prints nothing", async () => {
@@ -382,6 +397,23 @@ format = "json"
       // Users and groups stay: their IDs may own files elsewhere (docs/packaging.md).
       expect(await getent("passwd", "openbao-kms")).toBeDefined();
       expect(await getent("group", "openbao-kms-socket")).toBeDefined();
+    }, 60_000);
+
+    test("install systemd on the host from the bare binary (users deleted first) gives what dpkg -i gave, and the config", async () => {
+      await must(["userdel", "openbao-kms"]);
+      for (const g of ["openbao-kms-socket", "openbao-kms"]) if (await getent("group", g)) await must(["groupdel", g]);
+      const bare = workDir("bare");
+      copyFileSync(get().binaries.x64!, join(bare, "bao-kms-provider"));
+      chmodSync(join(bare, "bao-kms-provider"), 0o755);
+      const r = await sh([join(bare, "bao-kms-provider"), "install", "systemd"], { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain("Owners not set");
+      expect((await must(["id", "-nG", "openbao-kms"])).trim().split(" ").sort()).toEqual(["openbao-kms", "openbao-kms-socket"]);
+      expect(await snapshot([...installedFiles, ...designLayout.map(([d]) => d)])).toEqual(dpkgLayout);
+      expect(await snapshot([configPath])).toEqual([`${configPath} regular file 640 root:openbao-kms ${(await must(["sha256sum", join(repoRoot, "packaging/examples/config.toml")])).slice(0, 64)}`]);
+      const v = await sh(["systemd-analyze", "verify", unitPath]);
+      expect(v.stdout + v.stderr).toBe("");
     }, 60_000);
   });
 }
