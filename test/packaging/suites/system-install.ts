@@ -1,11 +1,14 @@
 // Installs the amd64 .deb on this machine (root, CI) and checks the result as an operator would:
 // users and groups, the directory layout of docs/design.md, the unit (`systemd-analyze verify`
 // prints nothing), `install systemd --root` giving the same layout; then runs the installed
-// binary as openbao-kms (under the unit's syscall filter and MemoryDenyWriteExecute) against the
-// emulator with the installed paths: it serves on /run/openbao-kms/kms.sock, a member of
-// openbao-kms-socket can use it, others cannot, and nobody but the service reads the config or
-// the JWT. Then dpkg --remove keeps config and state, dpkg --purge removes them.
-// Serialised by a lock file; afterAll purges and puts back whatever it changed, even on failure.
+// binary as openbao-kms inside the unit's sandbox as far as it can be rebuilt without systemd
+// (file system view, syscall filter, MemoryDenyWriteExecute; test/packaging/sandbox.ts) against
+// the emulator with the installed paths: it serves on /run/openbao-kms/kms.sock, a member of
+// openbao-kms-socket can use it, others cannot, nobody but the service reads the config or the
+// JWT, and it restarts after a SIGKILL. Then dpkg --remove keeps config and state, dpkg --purge
+// removes them, and the bare binary's `install systemd` on the host gives dpkg's layout again.
+// Serialised by a lock file that records the machine's state before the run; afterAll (or the
+// next run, if this one was killed) purges and puts back whatever it changed.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, copyFileSync, chmodSync, chownSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
