@@ -1,10 +1,13 @@
 // Reproducibility: a second, independent amd64 build of the same commit (fresh binary, .deb and
-// .rpm in another directory) gives byte-identical artifacts. Prints both sets of hashes.
+// .rpm in another directory) gives byte-identical artifacts, and so does a binary built from a
+// copy of the checkout at another path. Prints the hashes.
 
 import { describe, expect, test } from "bun:test";
 import { basename } from "node:path";
 import { sha256, type Artifacts } from "../../../scripts/package.ts";
-import { buildPackages, removeArtifacts } from "../artifacts.ts";
+import { join } from "node:path";
+import { repoRoot } from "../../../scripts/package-meta.ts";
+import { buildPackages, must, removeArtifacts, workDir } from "../artifacts.ts";
 
 export function reproducibleSuite(get: () => Artifacts): void {
   describe("reproducible build", () => {
@@ -24,6 +27,21 @@ export function reproducibleSuite(get: () => Artifacts): void {
       } finally {
         removeArtifacts(second);
       }
+    }, 180_000);
+
+    test("a build from a copy of the checkout at another path gives the same binary", async () => {
+      const first = get();
+      // A clone of this commit with the work tree's tracked files on top (so uncommitted edits
+      // build the same) and a copy of node_modules: nothing shared with the first build's paths.
+      const dir = join(workDir("elsewhere"), "checkout");
+      await must(["git", "clone", "--quiet", "--shared", repoRoot, dir]);
+      await must(["sh", "-c", `git ls-files -z | tar --null -T - -cf - | tar -xf - -C '${dir}'`], { cwd: repoRoot });
+      await must(["cp", "-a", join(repoRoot, "node_modules"), join(dir, "node_modules")]);
+      const out = join(dir, "out");
+      await must([process.execPath, "scripts/build.ts", "--target", "x64", "--outdir", out], { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SOURCE_DATE_EPOCH: String(first.epoch) }, timeoutMs: 120_000 });
+      const elsewhere = sha256(join(out, "bao-kms-provider"));
+      console.error(`[packaging] amd64 binary built in ${dir}: ${elsewhere}`);
+      expect(elsewhere).toBe(sha256(first.binaries.x64!));
     }, 180_000);
   });
 }
