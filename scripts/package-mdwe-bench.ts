@@ -1,6 +1,6 @@
 // Measures what systemd's MemoryDenyWriteExecute= would cost the compiled provider: start-up and
-// RPC latency/CPU with the JIT as usual, under the kernel's MDWE (prctl PR_SET_MDWE, which
-// systemd uses where the kernel has it), and with the JIT switched off. A measurement, not a test.
+// RPC latency/CPU with the JIT as usual, under MDWE as systemd 252 applies it (seccomp) and as
+// newer systemd does (prctl PR_SET_MDWE), and with the JIT switched off. A measurement, not a test.
 // Usage: bun scripts/package-mdwe-bench.ts [--quick]   (numbers: docs/decisions/systemd-hardening.md)
 
 import { existsSync, readFileSync, watch } from "node:fs";
@@ -10,22 +10,19 @@ import { build } from "./build.ts";
 import { startEmulator, type Emulator } from "../test/support/emulator/server.ts";
 import { canConnect, writeProviderFiles } from "../test/helpers/provider.ts";
 import { createKmsClient } from "../src/kms/grpc/client.ts";
+import { mdwePrefix, python, rwxProbe, type MdweKind } from "./package-mdwe.ts";
 
 const quick = process.argv.includes("--quick");
 const scale = quick ? 0.2 : 1;
 
-// prctl(PR_SET_MDWE = 65, PR_MDWE_REFUSE_EXEC_GAIN = 1) survives execve: the provider then runs
-// exactly as under MemoryDenyWriteExecute=yes (no W+X mapping, no mprotect that adds X).
-const mdweExec = `import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.prctl(65, 1, 0, 0, 0) != 0: sys.exit("PR_SET_MDWE failed: errno %d" % ctypes.get_errno())
-os.execv(sys.argv[1], sys.argv[1:])`;
-
-interface Mode { name: string; prefix: string[]; env: Record<string, string> }
+// Every mode runs through the same Python launcher (scripts/package-mdwe.ts), so start-up times
+// include the same exec overhead and differ only by the restriction.
+interface Mode { name: string; kind: MdweKind; env: Record<string, string> }
 const modes: Mode[] = [
-  { name: "JIT (default)", prefix: [], env: {} },
-  { name: "MDWE (prctl)", prefix: ["/usr/bin/python3", "-c", mdweExec], env: {} },
-  { name: "BUN_JSC_useJIT=0", prefix: [], env: { BUN_JSC_useJIT: "0" } },
+  { name: "JIT (default)", kind: "none", env: {} },
+  { name: "MDWE seccomp (systemd 252)", kind: "seccomp", env: {} },
+  { name: "MDWE prctl (systemd >= 255, kernel >= 6.3)", kind: "prctl", env: {} },
+  { name: "BUN_JSC_useJIT=0", kind: "none", env: { BUN_JSC_useJIT: "0" } },
 ];
 
 const cpuTicks = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(11, 13).reduce((a, b) => a + Number(b), 0);
@@ -33,7 +30,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 const pct = (s: number[], q: number) => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 
 function spawnProvider(mode: Mode, binary: string, config: string) {
-  return Bun.spawn([...mode.prefix, binary, "serve", "--config", config], {
+  return Bun.spawn([...mdwePrefix(mode.kind), binary, "serve", "--config", config], {
     stdout: "ignore", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...mode.env },
   });
 }
@@ -57,7 +54,17 @@ async function load(spec: Record<string, unknown>) {
   return JSON.parse(out.trim().split("\n").pop()!) as { n: number; errors: number; p50: number; p99: number; rps: number };
 }
 
+/** Whether the mode's launcher really refuses a W+X mapping (else the numbers would mean nothing). */
+async function refusesWx(kind: MdweKind): Promise<boolean> {
+  const p = Bun.spawn([...mdwePrefix(kind), python, "-c", rwxProbe], { stdout: "ignore", stderr: "inherit" });
+  const code = await p.exited;
+  if (code !== 0 && code !== 3) throw new Error(`the ${kind} launcher failed (exit ${code})`);
+  return code === 0;
+}
+
 async function measure(emu: Emulator, binary: string, mode: Mode): Promise<string[]> {
+  const refused = await refusesWx(mode.kind);
+  if (refused !== (mode.kind !== "none")) throw new Error(`${mode.name}: W+X mapping ${refused ? "refused" : "allowed"}, not as intended`);
   const starts: number[] = [];
   for (let i = 0; i < Math.max(3, Math.round(10 * scale)); i++) {
     const f = writeProviderFiles(emu, { logLevel: "warn" });
@@ -70,7 +77,7 @@ async function measure(emu: Emulator, binary: string, mode: Mode): Promise<strin
   }
   const f = writeProviderFiles(emu, { logLevel: "warn" });
   const proc = spawnProvider(mode, binary, f.configPath);
-  const rows = [`${mode.name}: start-up p50 ${pct(starts, 0.5).toFixed(1)} ms, max ${Math.max(...starts).toFixed(1)} ms (${starts.length} runs)`];
+  const rows = [`${mode.name} (W+X refused: ${refused ? "yes" : "no"}): start-up p50 ${pct(starts, 0.5).toFixed(1)} ms, max ${Math.max(...starts).toFixed(1)} ms (${starts.length} runs)`];
   try {
     await waitReady(f.socketPath, proc, performance.now());
     const c = createKmsClient(f.socketPath);

@@ -15,6 +15,16 @@ APT_PACKAGES=(
   python3-grpc-tools # ... generates its protobuf code from proto/ at test time
   python3-protobuf   # ... its protobuf runtime
   prometheus         # /usr/bin/promtool lints real /metrics scrapes (the server itself is not started or used)
+  # Packaging (`bun run package`, test/packaging/): dpkg-deb comes with dpkg itself.
+  rpm                # rpmbuild builds the .rpm; `rpm -qlp --dump` lists its files and modes
+  rpm2cpio           # ... unpacks the .rpm to compare its binary with the build output
+  cpio               # ... reads rpm2cpio's archive
+  rpmlint            # lints the .rpm (filters in packaging/rpm/rpmlint.toml, each with its reason)
+  lintian            # lints the .deb (overrides in packaging/deb/lintian-overrides); brings man-db
+  qemu-user-static   # qemu-aarch64-static runs the arm64 binary's `version` on an amd64 host
+  libc6-arm64-cross  # ... with the arm64 glibc it links (qemu -L /usr/aarch64-linux-gnu); no binfmt needed
+  python3-seccomp    # test/packaging runs the installed provider under systemd 252's MemoryDenyWriteExecute filter
+  systemd            # systemd-analyze verify/security on the unit; systemd-sysusers/-tmpfiles for the postinstall
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,47 @@
+// Reproducibility: a second, independent amd64 build of the same commit (fresh binary, .deb and
+// .rpm in another directory) gives byte-identical artifacts, and so does a binary built from a
+// copy of the checkout at another path. Prints the hashes.
+
+import { describe, expect, test } from "bun:test";
+import { basename } from "node:path";
+import { sha256, type Artifacts } from "../../../scripts/package.ts";
+import { join } from "node:path";
+import { repoRoot } from "../../../scripts/package-meta.ts";
+import { buildPackages, must, removeArtifacts, workDir } from "../artifacts.ts";
+
+export function reproducibleSuite(get: () => Artifacts): void {
+  describe("reproducible build", () => {
+    test("building amd64 again gives the same binary, .deb and .rpm, byte for byte", async () => {
+      const first = get();
+      const second = await buildPackages(["x64"]);
+      try {
+        expect(second.epoch).toBe(first.epoch);
+        const rows: string[] = [];
+        for (const pick of [(a: Artifacts) => a.binaries.x64!, (a: Artifacts) => a.debs.x64!, (a: Artifacts) => a.rpms.x64!]) {
+          const a = sha256(pick(first));
+          const b = sha256(pick(second));
+          rows.push(`  ${basename(pick(first))}\n    build 1 ${a}\n    build 2 ${b}`);
+          expect(`${basename(pick(second))} ${b}`).toBe(`${basename(pick(first))} ${a}`);
+        }
+        console.error(`[packaging] SOURCE_DATE_EPOCH=${first.epoch}; two builds:\n${rows.join("\n")}`);
+      } finally {
+        removeArtifacts(second);
+      }
+    }, 180_000);
+
+    test("a build from a copy of the checkout at another path gives the same binary", async () => {
+      const first = get();
+      // A clone of this commit with the work tree's tracked files on top (so uncommitted edits
+      // build the same) and a copy of node_modules: nothing shared with the first build's paths.
+      const dir = join(workDir("elsewhere"), "checkout");
+      await must(["git", "clone", "--quiet", "--shared", repoRoot, dir]);
+      await must(["sh", "-c", `git ls-files -z | tar --null -T - -cf - | tar -xf - -C '${dir}'`], { cwd: repoRoot });
+      await must(["cp", "-a", join(repoRoot, "node_modules"), join(dir, "node_modules")]);
+      const out = join(dir, "out");
+      await must([process.execPath, "scripts/build.ts", "--target", "x64", "--outdir", out], { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SOURCE_DATE_EPOCH: String(first.epoch) }, timeoutMs: 120_000 });
+      const elsewhere = sha256(join(out, "bao-kms-provider"));
+      console.error(`[packaging] amd64 binary built in ${dir}: ${elsewhere}`);
+      expect(elsewhere).toBe(sha256(first.binaries.x64!));
+    }, 180_000);
+  });
+}
