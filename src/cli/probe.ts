@@ -60,7 +60,18 @@ export async function probeChecks(socket: string, timeoutMs: number): Promise<Ch
       ? { id: "client.identity", title: "probe identity", status: "warn", message: "running as root: this does not prove kube-apiserver's user can reach the socket" }
       : { id: "client.identity", title: "probe identity", status: "pass", message: `uid ${euid}` },
   );
-  const st = lstatSync(socket, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = lstatSync(socket, { throwIfNoEntry: false });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message =
+      code === "EACCES"
+        ? `permission denied reaching ${socket}: this user (uid ${euid}) cannot search its directory; kube-apiserver's user must be in the socket's group`
+        : `cannot inspect ${socket} (${code ?? "error"})`;
+    checks.push({ id: "socket.path", title: "socket exists", status: "fail", message });
+    return skipRest(checks, ["socket.connect", "kms.status", "kms.key_id", "kms.encrypt", "kms.decrypt"]);
+  }
   if (st === undefined || !st.isSocket()) {
     checks.push({ id: "socket.path", title: "socket exists", status: "fail", message: st === undefined ? `${socket} does not exist` : `${socket} is not a socket` });
     return skipRest(checks, ["socket.connect", "kms.status", "kms.key_id", "kms.encrypt", "kms.decrypt"]);

@@ -1,7 +1,8 @@
 // The parts of the unit's sandbox a test can rebuild without systemd as PID 1, so the installed
 // binary is run the way the unit would run it: the unit's SystemCallFilter= lines expanded with
 // `systemd-analyze syscall-filter` into an allow-list (other calls fail with EPERM, as with
-// SystemCallErrorNumber=EPERM), and MemoryDenyWriteExecute= as systemd 252 installs it (seccomp).
+// SystemCallErrorNumber=EPERM), and MemoryDenyWriteExecute= (when the unit sets it) as systemd
+// 252 installs it (seccomp).
 // Both are loaded by a small python3-seccomp launcher that then execs the command.
 
 import { mdwePrefix } from "../../scripts/package-mdwe.ts";
@@ -62,13 +63,17 @@ export async function unitSyscalls(unitText: string): Promise<string[]> {
   return [...allowed].sort();
 }
 
-/** Command prefix: MDWE (seccomp) and the allow-list, then exec (the next argv item is an absolute path). */
-export function sandboxPrefix(allowed: readonly string[]): string[] {
-  const [python, , mdwe] = mdwePrefix("seccomp");
+/**
+ * Command prefix: MDWE (seccomp, only when the unit sets MemoryDenyWriteExecute=yes) and the
+ * allow-list, then exec (the next argv item is an absolute path).
+ */
+export function sandboxPrefix(allowed: readonly string[], memoryDenyWriteExecute: boolean): string[] {
+  const [python, , mdwe] = mdwePrefix(memoryDenyWriteExecute ? "seccomp" : "none");
   // The MDWE launcher's program without its final execv; the allow-list filter is loaded last,
   // after which only the execv itself has to be allowed.
   const mdweFilter = mdwe!.replace(/\nos\.execv\(.*\)\s*$/, "");
   const code = `${mdweFilter}
+import seccomp
 allow = seccomp.SyscallFilter(defaction=seccomp.ERRNO(1))
 for name in ${JSON.stringify(allowed)}:
     try:

@@ -85,3 +85,13 @@ test("a state directory owned by another user is refused with the fix in the mes
   chownSync(d, 4242, 4242);
   await refused(join(d, "key-registry.json"), "permission", "run as the service user");
 });
+
+test("under MemoryDenyWriteExecute (no JIT) the lock cannot be taken, and that fails closed (why the unit sets MDWE=no)", async () => {
+  const { mdwePrefix } = await import("../../scripts/package-mdwe.ts");
+  const state = join(dir(), "key-registry.json");
+  const child = Bun.spawn([...mdwePrefix("prctl"), process.execPath, join(import.meta.dir, "support", "lock-holder.ts"), state], { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  expect(out).not.toContain("locked");
+  expect(code).not.toBe(0);
+  expect(err).toContain("refusing to run without the state lock");
+});
