@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
+import { configWithOwnState, ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
@@ -189,7 +189,8 @@ describe("startup failures", () => {
     const files = writeProviderFiles(emu);
     const provider = await startProvider(files);
     try {
-      const r = await run(["serve", "--config", files.configPath]);
+      // its own state directory: the same state would be refused by the registry lock first
+      const r = await run(["serve", "--config", configWithOwnState(files)]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("in use");
       const client = new PyKmsClient(files.socketPath);

@@ -11,7 +11,7 @@ import { promtoolCheck } from "../observability/promtool.ts";
 import { metricSetDifferences } from "../observability/metric-set.ts";
 import { samples } from "../observability/fixtures.ts";
 import { captureProviderLines, findLeaks } from "../helpers/log-capture.ts";
-import { ensureBinary, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { configWithOwnState, ensureBinary, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { jsonLines, runBinary } from "../helpers/run-binary.ts";
 
@@ -142,7 +142,8 @@ describe("the socket across restarts and instances", () => {
     const first = await startProvider(files);
     try {
       const before = lstatSync(files.socketPath);
-      const r = await runBinary(["serve", "--config", files.configPath]);
+      // its own state directory: the same state would be refused by the registry lock first
+      const r = await runBinary(["serve", "--config", configWithOwnState(files)]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain("is in use by a running process; refusing to start a second instance");
       expect(r.stderr).not.toContain("socket.stale_removed");

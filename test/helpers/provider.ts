@@ -2,7 +2,7 @@
 // spawns `serve`, waits until the socket accepts connections, captures every log line (also
 // into the run-wide capture that the redaction checks read; stop() fails on a secret in them).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "./log-capture.ts";
@@ -218,4 +218,18 @@ export async function listenerUrls(p: RunningProvider, timeoutMs = 5000): Promis
     if (performance.now() > deadline) throw new Error(`no serve.ready line:\n${p.output.join("\n")}`);
     await Bun.sleep(5);
   }
+}
+
+/**
+ * A copy of `files`' config with its own state directory (0750, under files.dir), so a second
+ * instance gets past the registry lock and meets whatever check the test is about (the socket).
+ */
+export function configWithOwnState(files: Pick<ProviderFiles, "dir" | "configPath" | "statePath">, name = "second"): string {
+  const stateDir = join(files.dir, `${name}-state`);
+  mkdirSync(stateDir, { mode: 0o750 });
+  const text = readFileSync(files.configPath, "utf8").replace(`path = "${files.statePath}"`, `path = "${join(stateDir, "key-registry.json")}"`);
+  if (!text.includes(stateDir)) throw new Error("state.path not found in the config");
+  const configPath = join(files.dir, `${name}.toml`);
+  writeFileSync(configPath, text, { mode: 0o640 });
+  return configPath;
 }
