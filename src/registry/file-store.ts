@@ -173,10 +173,15 @@ function writeAtomically(path: string, text: string): void {
   } catch (e) {
     throw new RegistryError("io", `renaming ${tmp} to ${path} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  const dfd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  // The rename is durable only once the directory entry is.
   try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
+    const dfd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch (e) {
+    throw new RegistryError("io", `fsync of directory ${dir} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
 }
