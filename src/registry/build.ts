@@ -1,8 +1,10 @@
 // Builds the next generation of the registry from a list of records: canonical order,
-// generation + 1, previousHash linked to the prior state, currentHash computed.
+// generation + 1, previousHash linked to the prior state, currentHash computed; and the
+// conversions between file records and the KMS core's KeySnapshot.
 
 import { computeStateHash, sortRecords } from "./state-hash.ts";
-import { type RegistryState, type SnapshotRecord, stateSchemaVersion } from "./types.ts";
+import type { KeySnapshot } from "../kms/snapshot.ts";
+import { aadModeRequired, type RegistryState, type SnapshotRecord, stateSchemaVersion } from "./types.ts";
 
 export function nextState(prev: RegistryState | undefined, records: readonly SnapshotRecord[], activeKeyId: string): RegistryState {
   const generation = prev === undefined ? 1 : prev.generation + 1;
@@ -10,4 +12,50 @@ export function nextState(prev: RegistryState | undefined, records: readonly Sna
   const snapshots = sortRecords(records);
   const currentHash = computeStateHash({ schemaVersion: stateSchemaVersion, generation, ...link, activeKeyId, snapshots });
   return { schemaVersion: stateSchemaVersion, generation, ...link, currentHash, activeKeyId, snapshots };
+}
+
+/** Observation metadata of a record (0 = not set, as in the file). */
+export interface RecordObservation {
+  readonly observedAtUnix?: number;
+  readonly stableObservationCount?: number;
+  readonly stableAtUnix?: number;
+  readonly promotedAtUnix?: number;
+}
+
+/** A file record for a KMS-core snapshot; the snapshot's state, zero observation fields left out. */
+export function recordFromSnapshot(s: KeySnapshot, observation: RecordObservation = {}): SnapshotRecord {
+  const extra: Record<string, number> = {};
+  for (const [k, v] of Object.entries(observation)) if (typeof v === "number" && v !== 0) extra[k] = v;
+  return {
+    providerName: s.scope.providerName,
+    clusterId: s.scope.clusterId,
+    openbaoInstanceId: s.scope.openbaoInstanceId,
+    ...(s.scope.openbaoNamespace !== "" ? { openbaoNamespace: s.scope.openbaoNamespace } : {}),
+    transitMountId: s.scope.transitMountId,
+    transitKeyLineageId: s.scope.keyLineageId,
+    transitVersion: s.transitVersion,
+    transitVersionCreatedAtUnix: s.createdAtUnix,
+    kubernetesKeyId: s.keyId,
+    state: s.state,
+    aadMode: aadModeRequired,
+    ...extra,
+  };
+}
+
+/** The KMS-core view of a record (scope, version, creation second, key_id, state). */
+export function snapshotFromRecord(r: SnapshotRecord): KeySnapshot {
+  return {
+    scope: {
+      providerName: r.providerName,
+      clusterId: r.clusterId,
+      openbaoInstanceId: r.openbaoInstanceId,
+      openbaoNamespace: r.openbaoNamespace ?? "",
+      transitMountId: r.transitMountId,
+      keyLineageId: r.transitKeyLineageId,
+    },
+    transitVersion: r.transitVersion,
+    createdAtUnix: r.transitVersionCreatedAtUnix,
+    keyId: r.kubernetesKeyId,
+    state: r.state,
+  };
 }

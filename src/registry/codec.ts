@@ -4,12 +4,14 @@
 // indent: field order as in types.ts, omitempty fields left out, <, > and & escaped.
 
 import { goJsonString } from "../kms/go-json.ts";
+import { isHashValue } from "../kms/hash.ts";
 import {
   type Checkpoint,
   checkpointSchemaVersion,
   RegistryError,
   type RegistryState,
   type SnapshotRecord,
+  stateHashPrefix,
   stateSchemaVersion,
 } from "./types.ts";
 
@@ -19,6 +21,11 @@ const recordOptionalInts = ["observedAtUnix", "stableObservationCount", "stableA
 const recordFields = new Set<string>([...recordStrings, "openbaoNamespace", ...recordInts, ...recordOptionalInts]);
 const stateFields = new Set(["schemaVersion", "generation", "previousHash", "currentHash", "activeKeyId", "snapshots"]);
 const checkpointFields = new Set(["schemaVersion", "generation", "currentHash"]);
+
+/** "krs1." + 43 base64url chars decoding to 32 bytes. */
+export function isStateHashText(h: string): boolean {
+  return h.startsWith(stateHashPrefix) && isHashValue(h.slice(stateHashPrefix.length));
+}
 
 const corrupt = (what: string, message: string) => new RegistryError("corrupt", `${what}: ${message}`);
 
@@ -31,7 +38,34 @@ function parseObject(text: string, what: string): Record<string, unknown> {
     throw corrupt(what, "not valid JSON (truncated or trailing content?)");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw corrupt(what, "not a JSON object");
+  if (!onlyPlainIntegers(text)) throw corrupt(what, "a number has a sign, fraction or exponent (every number field is a whole number >= 0)");
   return value as Record<string, unknown>;
+}
+
+/**
+ * JSON.parse turns 1.0 and 1e0 into 1, which Go refuses for an integer field; every number in
+ * these files is an unsigned integer, so any number literal other than 0|[1-9][0-9]* is refused.
+ * Walks the (already valid) JSON text, skipping string literals.
+ */
+function onlyPlainIntegers(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to the closing quote, honouring backslash escapes
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+      i++;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const m = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 64));
+      const lit = m?.[0] ?? "";
+      if (!/^(?:0|[1-9][0-9]*)$/.test(lit)) return false;
+      i += lit.length;
+    } else {
+      i++;
+    }
+  }
+  return true;
 }
 
 function onlyKnown(obj: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
@@ -109,7 +143,9 @@ export function decodeCheckpoint(text: string): Checkpoint {
   onlyKnown(o, checkpointFields, what);
   if (str(o, "schemaVersion", what) !== checkpointSchemaVersion) throw corrupt(what, `schemaVersion must be ${checkpointSchemaVersion}`);
   const generation = int(o, "generation", what) as number;
+  if (generation < 1) throw corrupt(what, "generation must be at least 1");
   const currentHash = str(o, "currentHash", what) as string;
+  if (!isStateHashText(currentHash)) throw corrupt(what, "currentHash is malformed");
   return { schemaVersion: checkpointSchemaVersion, generation, currentHash };
 }
 

@@ -26,10 +26,16 @@ export function createFileRegistryStore(statePath: string): FileRegistryStore {
   const checkpointPath = `${statePath}.checkpoint`;
   /** The last state loaded or saved: every save must be a valid progression from it. */
   let last: RegistryState | undefined;
+  /** Whether load() has run: saving blind could overwrite a state this store never checked. */
+  let loaded = false;
 
   const save = async (next: RegistryState, transition: Transition) => {
+    if (!loaded) throw new RegistryError("progress", "refusing to save: the state was not loaded first");
     validateState(next);
     if (last !== undefined) validateProgress(last, next, transition);
+    else if (next.generation !== 1 || next.previousHash !== undefined) {
+      throw new RegistryError("progress", `refusing to save generation ${next.generation}: with no state on disk only generation 1 (no previousHash) may be created`);
+    }
     checkDirectory(dir);
     writeAtomically(statePath, encodeState(next));
     const checkpoint: Checkpoint = { schemaVersion: checkpointSchemaVersion, generation: next.generation, currentHash: next.currentHash };
@@ -43,7 +49,11 @@ export function createFileRegistryStore(statePath: string): FileRegistryStore {
       const stateText = readPrivateFile(statePath, "state file");
       const checkpointText = readPrivateFile(checkpointPath, "checkpoint file");
       if (stateText === undefined) {
-        if (checkpointText === undefined) return { kind: "missing" };
+        if (checkpointText === undefined) {
+          loaded = true;
+          last = undefined;
+          return { kind: "missing" };
+        }
         throw new RegistryError(
           "checkpoint_without_state",
           `${checkpointPath} exists but ${statePath} does not: restore the state file from a backup or another control-plane node (never delete the checkpoint to get past this)`,
@@ -63,6 +73,7 @@ export function createFileRegistryStore(statePath: string): FileRegistryStore {
         checkpoint = state.generation === cp.generation ? "current" : "behind";
       }
       last = state;
+      loaded = true;
       return { kind: "loaded", state, checkpoint };
     },
     save: (next) => save(next, "observe"),
@@ -162,10 +173,15 @@ function writeAtomically(path: string, text: string): void {
   } catch (e) {
     throw new RegistryError("io", `renaming ${tmp} to ${path} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  const dfd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  // The rename is durable only once the directory entry is.
   try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
+    const dfd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch (e) {
+    throw new RegistryError("io", `fsync of directory ${dir} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
 }

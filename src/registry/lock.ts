@@ -1,8 +1,8 @@
 // The state lock (reference §4.7): an exclusive, non-blocking flock(2) on `<state>.lock`, held
 // by `serve` for its whole life and by `retire-versions`/`restore-versions --apply` while they
 // write. The same advisory lock the Go implementation takes, so the two also exclude each
-// other. Node has no flock, so it is called through bun:ffi on the C library (glibc on both
-// amd64 and arm64); if that is impossible the lock fails closed. The kernel drops the lock when
+// other. Node has no flock, so it is called through bun:ffi on the C library (glibc or musl, amd64 or
+// arm64, found at run time); if that is impossible the lock fails closed. The kernel drops the lock when
 // the process dies, so a crash never leaves the state locked.
 
 import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
@@ -26,7 +26,8 @@ async function loadLibc(): Promise<Libc> {
   if (libc !== undefined) return libc;
   const { dlopen, FFIType, read } = await import("bun:ffi");
   let lastError: unknown;
-  for (const name of ["libc.so.6", "libc.so"]) {
+  if (process.platform !== "linux") throw new RegistryError("io", `the state lock needs Linux flock(2) (platform ${process.platform}): refusing to run without it`);
+  for (const name of libcCandidates()) {
     try {
       const lib = dlopen(name, {
         flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
@@ -45,6 +46,12 @@ async function loadLibc(): Promise<Libc> {
     }
   }
   throw new RegistryError("io", `cannot load the C library for flock(2) (${lastError instanceof Error ? lastError.name : "unknown"}): refusing to run without the state lock`);
+}
+
+/** glibc first, then musl (whose libc is its dynamic loader), for the running architecture. */
+function libcCandidates(): string[] {
+  const arch = process.arch === "arm64" ? "aarch64" : process.arch === "x64" ? "x86_64" : process.arch;
+  return ["libc.so.6", `libc.musl-${arch}.so.1`, `/lib/ld-musl-${arch}.so.1`, "libc.so"];
 }
 
 export interface StateLock {

@@ -33,6 +33,15 @@ export function retireVersions(state: RegistryState, beforeVersion: number): Tra
 
 export function restoreVersions(state: RegistryState, versions: readonly number[]): TransitionResult {
   if (versions.length === 0) throw refuse("no versions given");
+  const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
+  if (active === undefined) throw new RegistryError("corrupt", "the state has no active snapshot");
+  const asked = new Set<number>();
+  for (const v of versions) {
+    if (!Number.isSafeInteger(v) || v < 1) throw refuse("versions must be whole numbers >= 1");
+    if (asked.has(v)) throw refuse(`version ${v} is given twice`);
+    asked.add(v);
+    if (v >= active.transitVersion) throw refuse(`version ${v} is not below the active version ${active.transitVersion}: only historical versions can be restored`);
+  }
   const restored: SnapshotRecord[] = [];
   for (const v of versions) {
     const matches = state.snapshots.filter((r) => r.transitVersion === v);

@@ -8,7 +8,7 @@ import { deriveKeyId, isWellFormedKeyId } from "../kms/key-id.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
 import { recordCompact } from "./codec.ts";
 import { computeStateHash } from "./state-hash.ts";
-import { aadModeRequired, RegistryError, type RegistryState, type SnapshotRecord, stateHashPrefix } from "./types.ts";
+import { aadModeRequired, RegistryError, type RegistryState, type SnapshotRecord, stateHashPrefix, stateSchemaVersion } from "./types.ts";
 
 const states = new Set(["active", "pending", "retired", "rejected", "removed"]);
 const decryptable = (s: string) => s === "active" || s === "pending" || s === "retired";
@@ -24,8 +24,15 @@ function validateRecord(r: SnapshotRecord, i: number): void {
   for (const k of ["providerName", "clusterId", "openbaoInstanceId", "transitMountId", "transitKeyLineageId"] as const) {
     if (r[k] === "") throw corrupt(`${at}: ${k} is empty`);
   }
+  // In-memory states (before a save) did not pass the decoder, so numbers are checked here too.
+  for (const k of ["transitVersion", "transitVersionCreatedAtUnix", ...observationFields] as const) {
+    const v = r[k];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw corrupt(`${at}: ${k} must be a whole number >= 0`);
+  }
   if (r.transitVersion < 1) throw corrupt(`${at}: transitVersion must be at least 1`);
   if (r.transitVersionCreatedAtUnix < 1) throw corrupt(`${at}: transitVersionCreatedAtUnix must be positive`);
+  const nsProblem = namespaceProblem(r.openbaoNamespace ?? "");
+  if (nsProblem !== undefined) throw corrupt(`${at}: openbaoNamespace ${nsProblem}`);
   if (!states.has(r.state)) throw corrupt(`${at}: unknown state`);
   if (r.aadMode !== aadModeRequired) throw corrupt(`${at}: aadMode must be ${aadModeRequired}`);
   if (!isWellFormedKeyId(r.kubernetesKeyId)) throw corrupt(`${at}: kubernetesKeyId is malformed`);
@@ -40,18 +47,41 @@ function validateRecord(r: SnapshotRecord, i: number): void {
   if (deriveKeyId(scope, r.transitVersion, r.transitVersionCreatedAtUnix) !== r.kubernetesKeyId) {
     throw corrupt(`${at}: kubernetesKeyId does not match the record's identity`);
   }
+  // 0 and absent are the same value (Go omitempty).
   const observed = r.observedAtUnix ?? 0;
-  if (r.stableObservationCount !== undefined && observed === 0) throw corrupt(`${at}: stableObservationCount without observedAtUnix`);
-  if (r.stableAtUnix !== undefined) {
-    if (r.stableObservationCount === undefined) throw corrupt(`${at}: stableAtUnix without stableObservationCount`);
-    if (r.stableAtUnix < observed) throw corrupt(`${at}: stableAtUnix before observedAtUnix`);
+  const count = r.stableObservationCount ?? 0;
+  const stableAt = r.stableAtUnix ?? 0;
+  const promotedAt = r.promotedAtUnix ?? 0;
+  if (count !== 0 && observed === 0) throw corrupt(`${at}: stableObservationCount without observedAtUnix`);
+  if (stableAt !== 0) {
+    if (count === 0) throw corrupt(`${at}: stableAtUnix without stableObservationCount`);
+    if (stableAt < observed) throw corrupt(`${at}: stableAtUnix before observedAtUnix`);
   }
-  if (r.promotedAtUnix !== undefined && r.promotedAtUnix < observed) throw corrupt(`${at}: promotedAtUnix before observedAtUnix`);
+  if (promotedAt !== 0 && promotedAt < observed) throw corrupt(`${at}: promotedAtUnix before observedAtUnix`);
+}
+
+const observationFields = ["observedAtUnix", "stableObservationCount", "stableAtUnix", "promotedAtUnix"] as const;
+
+/**
+ * Why a namespace cannot be part of a key_id (reference §4.1), or undefined when it is fine
+ * ("" = no namespace). Names the rule, never the value.
+ */
+export function namespaceProblem(ns: string): string | undefined {
+  if (ns === "") return undefined;
+  if (ns.trim() !== ns) return "has surrounding whitespace";
+  if (/[\0\r\n\t]/.test(ns)) return "contains NUL, CR, LF or TAB";
+  if (ns.startsWith("/")) return "starts with /";
+  if (ns.includes("%")) return "contains %";
+  if (ns.split("/").some((seg) => seg === "" || seg === "." || seg === "..")) return "has an empty, . or .. segment";
+  return undefined;
 }
 
 /** Every content rule of a loaded (or about to be saved) state. */
 export function validateState(s: RegistryState): void {
+  if (s.schemaVersion !== stateSchemaVersion) throw corrupt(`schemaVersion must be ${stateSchemaVersion}`);
+  if (!Number.isSafeInteger(s.generation)) throw corrupt("generation must be a whole number");
   if (s.generation < 1) throw corrupt("generation must be at least 1");
+  if (s.generation === 1 && s.previousHash !== undefined) throw corrupt("previousHash is set on generation 1");
   if (s.previousHash !== undefined && !isStateHash(s.previousHash)) throw corrupt("previousHash is malformed");
   if (s.generation > 1 && s.previousHash === undefined) throw corrupt("previousHash is missing (generation > 1)");
   if (!isStateHash(s.currentHash)) throw corrupt("currentHash is malformed");

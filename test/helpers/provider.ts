@@ -135,19 +135,6 @@ ${opts.extraToml ?? ""}
   };
 }
 
-/**
- * A copy of `files`' config that uses its own, empty state directory (same socket, same
- * OpenBao): for tests of what a second instance does about the *socket*, past the state lock.
- */
-export function configWithOwnState(files: ProviderFiles): string {
-  const dir = mkdtempSync(join(files.dir, "state-"));
-  const path = join(files.dir, `${dir.slice(dir.lastIndexOf("/") + 1)}.toml`);
-  const text = readFileSync(files.configPath, "utf8").replace(files.statePath, join(dir, "key-registry.json"));
-  if (!text.includes(dir)) throw new Error("state path not found in the config");
-  writeFileSync(path, text, { mode: 0o640 });
-  return path;
-}
-
 export interface RunningProvider {
   readonly proc: ReturnType<typeof Bun.spawn>;
   /** Every stderr/stdout line so far. */
@@ -231,4 +218,18 @@ export async function listenerUrls(p: RunningProvider, timeoutMs = 5000): Promis
     if (performance.now() > deadline) throw new Error(`no serve.ready line:\n${p.output.join("\n")}`);
     await Bun.sleep(5);
   }
+}
+
+/**
+ * A copy of `files`' config with its own state directory (0750, under files.dir), so a second
+ * instance gets past the registry lock and meets whatever check the test is about (the socket).
+ */
+export function configWithOwnState(files: Pick<ProviderFiles, "dir" | "configPath" | "statePath">, name = "second"): string {
+  const stateDir = join(files.dir, `${name}-state`);
+  mkdirSync(stateDir, { mode: 0o750 });
+  const text = readFileSync(files.configPath, "utf8").replace(`path = "${files.statePath}"`, `path = "${join(stateDir, "key-registry.json")}"`);
+  if (!text.includes(stateDir)) throw new Error("state.path not found in the config");
+  const configPath = join(files.dir, `${name}.toml`);
+  writeFileSync(configPath, text, { mode: 0o640 });
+  return configPath;
 }
