@@ -150,11 +150,16 @@ async function start(config: Config, log: Logger) {
   try {
     const persistence = createFileRegistryStore(config.state.path);
     const registry = new LiveRegistry(scope);
-    const loaded = await persistence.load();
-    if (loaded.kind === "loaded") {
-      validateScope(loaded.state, scope);
-      registry.publish(loaded.state);
-    }
+    /** Loads the state if it is there (strictly; a bad one throws). Re-run by every start-up attempt while missing. */
+    const loadIfPresent = async () => {
+      const loaded = await persistence.load();
+      if (loaded.kind === "loaded") {
+        validateScope(loaded.state, scope);
+        registry.publish(loaded.state);
+      }
+      return loaded;
+    };
+    const loaded = await loadIfPresent();
     log.info("serve.bootstrap", { outcome: loaded.kind === "loaded" ? "state_loaded" : "state_missing", generation: loaded.kind === "loaded" ? loaded.state.generation : 0 });
     const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
     const controller = new StatusController({
@@ -176,6 +181,8 @@ async function start(config: Config, log: Logger) {
     // key with no state) and a deep probe of the active version have both passed.
     await retryBootstrap(
       async () => {
+        // An operator may be restoring the state files while we retry: look again (we hold the lock).
+        if (registry.state === undefined) await loadIfPresent();
         const metadata = await controller.probeOnce({ startup: true });
         const probed = metadata.ok ? await controller.deepProbeOnce({ startup: true }) : metadata;
         if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
@@ -194,7 +201,11 @@ async function start(config: Config, log: Logger) {
     return {
       ...served,
       stop(graceMs: number) {
-        return served.stop(graceMs).finally(() => lock.release());
+        // The lock goes only after any probe or discovery in progress has finished its save.
+        return served.stop(graceMs).finally(async () => {
+          await controller.stop();
+          lock.release();
+        });
       },
     };
   } finally {
@@ -254,7 +265,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
     listeners,
     stop(graceMs: number) {
       listeners.draining();
-      controller.stop();
+      void controller.stop();
       return server.stop(graceMs).finally(() => listeners.stop());
     },
   };

@@ -404,7 +404,11 @@ const stateRegistry: CheckDef<DiagContext> = {
     }
     const state = loaded.state;
     try {
-      observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+      const obs = observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+      const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
+      if (obs.encryptionBlocked) {
+        return fail(`min_encryption_version ${meta.minEncryptionVersion} is above the registry's active version ${active?.transitVersion}: Status would be unhealthy and Encrypt refused; lower it, or let the newer version be promoted first`);
+      }
     } catch (e) {
       if (e instanceof RotationError) return fail(`live metadata does not validate the registry (${e.reason}): ${e.message}`);
       throw e;

@@ -1,6 +1,7 @@
 // Per-probe-kind circuit breaker (reference §2.8 rule 37): after `threshold` consecutive
 // failures it opens for `openMs`, during which probes are skipped and count as failures;
-// the first probe after that is let through, and a success closes it.
+// the first probe after that is let through (half-open): a success closes it, a failure opens
+// it again at once for another `openMs`.
 
 export class CircuitBreaker {
   private failures = 0;
@@ -29,9 +30,7 @@ export class CircuitBreaker {
 
   recordFailure(): void {
     this.failures++;
-    if (this.failures >= this.threshold) {
-      this.openUntilMs = this.nowMs() + this.openMs;
-      this.failures = 0;
-    }
+    // The count is not reset on opening: after the window, one more failure re-opens it.
+    if (this.failures >= this.threshold) this.openUntilMs = this.nowMs() + this.openMs;
   }
 }

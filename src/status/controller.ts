@@ -50,6 +50,8 @@ export class StatusController implements KeyDiscovery {
   /** First validated observation of this process: promotions wait activation_delay after it. */
   private validatedSinceMs: number | undefined;
   private discovery: { readonly startedAtMs: number; readonly done: Promise<void> } | undefined;
+  /** The last metadata probe found min_encryption_version above the active version. */
+  private encryptionBlocked = false;
 
   constructor(private readonly o: StatusControllerOptions) {
     this.metaBreaker = new CircuitBreaker(o.nowMs);
@@ -70,19 +72,34 @@ export class StatusController implements KeyDiscovery {
     return this.exclusive(() => this.deep(opts.startup === true));
   }
 
-  /** Starts the periodic probes. Call once, after the start-up probes passed. */
+  /**
+   * Starts the periodic probes. Call once, after the start-up probes passed. A tick that comes
+   * while its previous run is still going is dropped (like Go's ticker), so a slow OpenBao
+   * never builds a queue of probes in front of discovery.
+   */
   start(): void {
-    const tick = async () => {
+    const every = (ms: number, run: () => Promise<unknown>) => {
+      let running = false;
+      const t = setInterval(() => {
+        if (running) return;
+        running = true;
+        void run().finally(() => (running = false));
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.o.probeIntervalMs, async () => {
       await this.probeOnce();
       if (this.o.store.deepProbeRequired()) await this.deepProbeOnce();
-    };
-    this.timers.push(setInterval(() => void tick(), this.o.probeIntervalMs), setInterval(() => void this.deepProbeOnce(), this.o.deepProbeIntervalMs));
-    for (const t of this.timers) t.unref();
+    });
+    every(this.o.deepProbeIntervalMs, () => this.deepProbeOnce());
   }
 
-  stop(): void {
+  /** Stops the timers; resolves once the probe or discovery in progress (and its save) is over. */
+  stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    return this.gate.then(() => undefined);
   }
 
   /**
@@ -91,7 +108,10 @@ export class StatusController implements KeyDiscovery {
    * its outcome. The attempt runs under its own deadline, so one caller giving up does not
    * fail the others; this caller stops waiting when its own signal fires.
    */
-  refreshForDecrypt(_keyId: string, signal: AbortSignal): Promise<void> {
+  refreshForDecrypt(keyId: string, signal: AbortSignal): Promise<void> {
+    // Known now (a probe recorded it meanwhile), or persisted as removed/rejected (never
+    // rediscovered): nothing to ask OpenBao, and the rate-limit slot stays free for a real peer key.
+    if (this.o.registry.hasRecord(keyId)) return Promise.resolve();
     const now = this.o.nowMs();
     if (this.discovery === undefined || now - this.discovery.startedAtMs >= this.o.probeIntervalMs) {
       const done = this.exclusive(() => this.discover());
@@ -130,6 +150,7 @@ export class StatusController implements KeyDiscovery {
   }
 
   private async runMetadata(startup: boolean): Promise<ProbeResult> {
+    this.encryptionBlocked = false;
     if (!startup && this.metaBreaker.isOpen()) return fail("circuit_breaker_open");
     const read = await this.readBoth();
     if ("ok" in read) {
@@ -141,6 +162,7 @@ export class StatusController implements KeyDiscovery {
     if (!read.upsertDisabled) return fail("upsert_allowed");
     try {
       const obs = await this.advance(read.meta, "observe");
+      this.encryptionBlocked = obs.encryptionBlocked;
       return obs.encryptionBlocked ? fail("encryption_blocked") : { ok: true };
     } catch (cause) {
       return failFromRegistry(cause);
@@ -157,7 +179,9 @@ export class StatusController implements KeyDiscovery {
       state = await this.commit(undefined, first.records, first.activeKeyId);
       this.o.log.info("key.promoted", { key_id_hash: hashForLog(first.activeKeyId), transit_version: 1, generation: state.generation, outcome: "bootstrapped" });
     }
-    this.validatedSinceMs ??= now;
+    // A restart waits the activation delay again, counted from the first observation that
+    // validates (a failing one does not start the clock; discovery never does).
+    const holdFromMs = this.validatedSinceMs ?? now;
     const obs = observe({
       records: state.snapshots,
       activeKeyId: state.activeKeyId,
@@ -165,9 +189,10 @@ export class StatusController implements KeyDiscovery {
       scope: this.o.scope,
       nowMs: now,
       policy: this.o.policy,
-      promotionHoldUntilMs: this.validatedSinceMs + this.o.policy.activationDelayMs,
+      promotionHoldUntilMs: holdFromMs + this.o.policy.activationDelayMs,
       mode,
     });
+    if (mode === "observe") this.validatedSinceMs ??= now;
     if (obs.changed) {
       const saved = await this.commit(state, obs.records, obs.activeKeyId);
       if (obs.promoted) {
@@ -192,9 +217,17 @@ export class StatusController implements KeyDiscovery {
     return next;
   }
 
+  /** The same reads and checks as a metadata probe (breaker, upsert, profile), without counting or promoting. */
   private async discover(): Promise<void> {
-    const meta = await this.o.transit.readKey(AbortSignal.timeout(this.o.timeoutMs));
-    const obs = await this.advance(meta, "discover");
+    if (this.metaBreaker.isOpen()) throw new TransitError("unavailable", "discovery");
+    const read = await this.readBoth();
+    if ("ok" in read) {
+      this.metaBreaker.recordFailure();
+      throw read.cause ?? new TransitError("unavailable", "discovery");
+    }
+    this.metaBreaker.recordSuccess();
+    if (!read.upsertDisabled) throw new TransitError("invalid_response", "discovery");
+    const obs = await this.advance(read.meta, "discover");
     this.o.log.debug("status.probe", { probe_kind: "discovery", status: "ok", outcome: obs.changed ? "recorded" : "unchanged" });
   }
 
@@ -202,6 +235,9 @@ export class StatusController implements KeyDiscovery {
     const active = this.o.registry.active;
     let result: ProbeResult;
     if (active === undefined) result = fail("state_unavailable");
+    // A known restriction (min_encryption_version above the active version) is not an outage:
+    // no Transit call, and it does not count toward the breaker (rule 36).
+    else if (this.encryptionBlocked) result = fail("encryption_blocked");
     else if (!startup && this.deepBreaker.isOpen()) result = fail("circuit_breaker_open");
     else {
       try {

@@ -35,6 +35,11 @@ export class LiveRegistry implements KeyLookup {
     return this.activeSnapshot;
   }
 
+  /** True when any persisted record (removed and rejected included) has this key_id. */
+  hasRecord(keyId: string): boolean {
+    return this.current?.snapshots.some((r) => r.kubernetesKeyId === keyId) ?? false;
+  }
+
   /** Active, pending and retired identities only; removed and rejected ones are unknown. */
   lookup(keyId: string): KeySnapshot | undefined {
     return this.byId.get(keyId);

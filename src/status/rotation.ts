@@ -156,12 +156,14 @@ export function observe(input: ObserveInput): Observation {
     if (policy.rejectVersionRollback || input.mode === "discover") {
       throw new RotationError("version_rollback", `Transit latest_version ${latest} is below the active version ${active.transitVersion}`);
     }
-    // Rollback tolerated by config: no change, but the retained versions that still exist must be intact.
-    const encryptionBlocked = checkRetained(
-      input.records.filter((r) => r.transitVersion <= latest),
-      input.activeKeyId,
-      meta,
-    );
+    // Rollback tolerated by config: no change, but every retained identity must still have valid
+    // metadata, so a decryptable version Transit no longer lists (the active one included) fails.
+    for (const r of input.records) {
+      if (decryptable(r.state) && r.transitVersion > latest) {
+        throw new RotationError("version_unavailable", `Transit key version ${r.transitVersion} is no longer listed (latest_version ${latest})`);
+      }
+    }
+    const encryptionBlocked = checkRetained(input.records, input.activeKeyId, meta);
     return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked };
   }
   const encryptionBlocked = checkRetained(input.records, input.activeKeyId, meta);
@@ -206,7 +208,8 @@ export function observe(input: ObserveInput): Observation {
       const before = existing.stableObservationCount ?? 0;
       // Counting stops at the threshold: once stable, a probe that sees the same thing changes nothing.
       const count = Math.min(before + 1, policy.requireStableObservationCount);
-      const stableAt = existing.stableAtUnix ?? (count >= policy.requireStableObservationCount ? nowUnix : 0);
+      // Below the threshold (e.g. it was raised across a restart) a candidate is not stable.
+      const stableAt = count >= policy.requireStableObservationCount ? (existing.stableAtUnix ?? nowUnix) : 0;
       if (count !== before || stableAt !== (existing.stableAtUnix ?? 0)) {
         candidate = withObservation(existing, { observedAtUnix: existing.observedAtUnix ?? nowUnix, stableObservationCount: count, stableAtUnix: stableAt });
         out[idx] = candidate;

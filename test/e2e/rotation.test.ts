@@ -184,10 +184,15 @@ describe("multi-node and operations", () => {
   }, 30_000);
 
   test("a node that has not promoted yet decrypts a peer's newer ciphertext through discovery (pending, never promoted)", async () => {
-    // B waits much longer before promoting than A does.
+    // C probes once a minute (so only discovery can tell it about v4 during this test) and
+    // would wait an hour before promoting anything.
     await providerB.stop();
     await clientB.close();
-    const slow = fast.replace(`activation_delay = "${delayMs / 1000}s"`, 'activation_delay = "1h"');
+    const slow = fast
+      .replace(`activation_delay = "${delayMs / 1000}s"`, 'activation_delay = "1h"')
+      .replace('probe_interval = "150ms"', 'probe_interval = "1m"')
+      .replace('max_staleness = "2s"', 'max_staleness = "2m"');
+    expect(slow).toContain('probe_interval = "1m"');
     const c = writeProviderFiles(emu, { extraToml: slow, logLevel: "info" });
     copyFileSync(b.statePath, c.statePath);
     copyFileSync(`${b.statePath}.checkpoint`, `${c.statePath}.checkpoint`);
@@ -202,7 +207,11 @@ describe("multi-node and operations", () => {
     expect(back.ok).toBe(true);
     expect((await clientC.status()).key_id).toBe(keyIdOf(3));
     const state = JSON.parse(readFileSync(c.statePath, "utf8"));
-    expect(state.snapshots.find((r: { transitVersion: number }) => r.transitVersion === 4)?.state).toBe("pending");
+    const v4 = state.snapshots.find((r: { transitVersion: number }) => r.transitVersion === 4);
+    expect(v4?.state).toBe("pending");
+    // Recorded by discovery, not by a metadata probe: no observation was counted.
+    expect(v4?.stableObservationCount).toBeUndefined();
+    expect(v4?.observedAtUnix).toBeGreaterThan(0);
   }, 30_000);
 
   test("Status is served from the cache with 0 OpenBao requests", async () => {

@@ -187,18 +187,68 @@ describe("registry: persist, then publish", () => {
     const calls = s.state.calls;
     const signal = new AbortController().signal;
     await Promise.all(Array.from({ length: 20 }, () => s.controller.refreshForDecrypt("obk2.x", signal)));
-    expect(s.state.calls).toBe(calls + 1);
+    // One attempt: the upsert check and the key read, like a metadata probe.
+    expect(s.state.calls).toBe(calls + 2);
     const v3 = deriveKeyId(scope, 3, 1003);
     expect(s.registry.lookup(v3)?.state).toBe("pending");
     expect(s.registry.state?.activeKeyId).toBe(active.keyId);
     await s.controller.refreshForDecrypt("obk2.y", signal);
-    expect(s.state.calls).toBe(calls + 1);
+    expect(s.state.calls).toBe(calls + 2);
     // A failure is cached for the window too.
     s.advance(30_000);
     s.state.meta = new TransitError("unavailable", "transit.read_key", 500);
     await expect(s.controller.refreshForDecrypt("obk2.z", signal)).rejects.toBeInstanceOf(TransitError);
     await expect(s.controller.refreshForDecrypt("obk2.z", signal)).rejects.toBeInstanceOf(TransitError);
+    expect(s.state.calls).toBe(calls + 4);
+  });
+
+  test("a key_id the registry already has (even removed) costs no OpenBao call and leaves the discovery slot free", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    const v1 = makeRecord(scope, 1, 1001, "removed");
+    s.registry.publish(nextState(s.registry.state, [...s.registry.state!.snapshots, v1], active.keyId));
+    const calls = s.state.calls;
+    const signal = new AbortController().signal;
+    await s.controller.refreshForDecrypt(v1.kubernetesKeyId, signal);
+    await s.controller.refreshForDecrypt(active.keyId, signal);
+    expect(s.state.calls).toBe(calls);
+    // The slot was not used: a real unknown key_id right after still gets its attempt.
+    s.state.meta = meta3();
+    await s.controller.refreshForDecrypt("obk2.peer", signal);
     expect(s.state.calls).toBe(calls + 2);
+    expect(s.registry.lookup(deriveKeyId(scope, 3, 1003))?.state).toBe("pending");
+    expect(s.registry.lookup(v1.kubernetesKeyId)).toBeUndefined();
+  });
+
+  test("persist, then publish: while the save is pending, nothing new is visible", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    const before = s.registry.state;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    (s.controller as unknown as { o: { persistence: RegistryStore } }).o.persistence.save = async () => gate;
+    s.state.meta = meta3();
+    const probe = s.controller.probeOnce();
+    for (let i = 0; i < 20; i++) await Bun.sleep(1);
+    expect(s.registry.state).toBe(before);
+    expect(s.registry.lookup(deriveKeyId(scope, 3, 1003))).toBeUndefined();
+    release();
+    expect((await probe).ok).toBe(true);
+    expect(s.registry.lookup(deriveKeyId(scope, 3, 1003))?.state).toBe("pending");
+  });
+
+  test("min_encryption_version above the active version: deep probes make no Transit call and never open the breaker", async () => {
+    const s = setup();
+    await s.controller.probeOnce();
+    await s.controller.deepProbeOnce();
+    s.state.meta = { ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[2, 1002], [3, 1003]]), minEncryptionVersion: 3 };
+    expect(await s.controller.probeOnce()).toMatchObject({ ok: false, reason: "encryption_blocked" });
+    const calls = s.state.calls;
+    for (let i = 0; i < 5; i++) expect(await s.controller.deepProbeOnce()).toMatchObject({ ok: false, reason: "encryption_blocked" });
+    expect(s.state.calls).toBe(calls);
+    s.state.meta = goodMeta();
+    await s.controller.probeOnce();
+    expect((await s.controller.deepProbeOnce()).ok).toBe(true);
   });
 
   test("a caller that gives up does not cancel the shared attempt", async () => {
@@ -240,4 +290,18 @@ describe("registry: persist, then publish", () => {
       }
     }
   });
+});
+
+test("circuit breaker: a failed trial after the window re-opens it at once (one call, not three)", () => {
+  let now = 0;
+  const b = new CircuitBreaker(() => now, 3, 30_000);
+  for (let i = 0; i < 3; i++) b.recordFailure();
+  now += 30_000;
+  expect(b.isOpen()).toBe(false);
+  b.recordFailure();
+  expect(b.isOpen()).toBe(true);
+  now += 30_000;
+  b.recordSuccess();
+  b.recordFailure();
+  expect(b.isOpen()).toBe(false);
 });

@@ -147,10 +147,10 @@ describe("observed rotation (§2.9)", () => {
     const at3 = run([active1], id(1), meta(3), t0, 7);
     expect(at3.activeKeyId).toBe(id(3));
     expect(() => observe(input(at3.records, at3.activeKeyId, meta(2), t0 + 300_000))).toThrow(expect.objectContaining({ reason: "version_rollback" }));
-    // Rolled back *and* version 3 gone: even with the flag off, nothing changes and nothing is claimed healthy for v3.
-    const lenient = observe(input(at3.records, at3.activeKeyId, meta(2), t0 + 300_000, { policy: { ...policy, rejectVersionRollback: false } }));
-    expect(lenient.changed).toBe(false);
-    expect(lenient.activeKeyId).toBe(id(3));
+    // With the flag off the rollback itself is not the error, but every retained identity must
+    // still have valid metadata: the active version 3 is gone, so the probe still fails closed.
+    const lenient = { policy: { ...policy, rejectVersionRollback: false } };
+    expect(() => observe(input(at3.records, at3.activeKeyId, meta(2), t0 + 300_000, lenient))).toThrow(expect.objectContaining({ reason: "version_unavailable" }));
   });
 
   test("latest below a pending version (pending identity would be lost) fails closed", () => {
@@ -241,5 +241,15 @@ describe("observed rotation (§2.9)", () => {
     const ns = makeRecord({ ...scope, openbaoNamespace: "team-a" }, 1, created(1), "active");
     expect(ns.openbaoNamespace).toBe("team-a");
     expect(ns.kubernetesKeyId).not.toBe(id(1));
+  });
+
+  test("raising require_stable_observation_count (across a restart) makes a stable candidate unstable again", () => {
+    const stable = run([active1], id(1), meta(2), t0, 3, { policy: { ...policy, activationDelayMs: 3_600_000 } }).records;
+    expect(find(stable, 2)?.stableAtUnix).toBeDefined();
+    const raised = { ...policy, requireStableObservationCount: 5 };
+    const next = observe(input(stable, id(1), meta(2), t0 + 400_000, { policy: raised }));
+    expect(find(next.records, 2)).toMatchObject({ stableObservationCount: 4 });
+    expect(find(next.records, 2)?.stableAtUnix).toBeUndefined();
+    expect(next.promoted).toBeUndefined();
   });
 });
