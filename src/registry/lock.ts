@@ -14,6 +14,8 @@ const LOCK_NB = 4;
 const LOCK_UN = 8;
 const EWOULDBLOCK = 11;
 const EINTR = 4;
+/** Retries of flock(2) after EINTR before giving up as an io error. */
+const maxEintrRetries = 100;
 
 interface Libc {
   flock(fd: number, op: number): number;
@@ -25,7 +27,8 @@ let libc: Libc | undefined;
 async function loadLibc(): Promise<Libc> {
   if (libc !== undefined) return libc;
   const { dlopen, FFIType, read } = await import("bun:ffi");
-  let lastError: unknown;
+  let firstError: unknown;
+  let needsJit = false;
   if (process.platform !== "linux") throw new RegistryError("io", `the state lock needs Linux flock(2) (platform ${process.platform}): refusing to run without it`);
   for (const name of libcCandidates()) {
     try {
@@ -42,10 +45,18 @@ async function loadLibc(): Promise<Libc> {
       };
       return libc;
     } catch (e) {
-      lastError = e;
+      firstError ??= e;
+      // bun:ffi compiles its call stubs at run time; without the JIT it refuses to load anything.
+      if (e instanceof Error && /requires the JIT/i.test(e.message)) needsJit = true;
     }
   }
-  throw new RegistryError("io", `cannot load the C library for flock(2) (${lastError instanceof Error ? lastError.name : "unknown"}): refusing to run without the state lock`);
+  if (needsJit) {
+    throw new RegistryError(
+      "io",
+      "the state lock calls flock(2) through bun:ffi, which needs the JavaScript JIT: remove MemoryDenyWriteExecute=yes (or BUN_JSC_useJIT=0) from this service; refusing to run without the state lock",
+    );
+  }
+  throw new RegistryError("io", `cannot load the C library for flock(2) (${firstError instanceof Error ? firstError.name : "unknown"}): refusing to run without the state lock`);
 }
 
 /** glibc first, then musl (whose libc is its dynamic loader), for the running architecture. */
@@ -92,10 +103,11 @@ export async function acquireStateLock(statePath: string): Promise<StateLock> {
     if ((st.mode & 0o077) !== 0) throw new RegistryError("permission", `lock file ${lockPath} must have mode 0600 (no group or other bits)`);
     if (st.uid !== euid) throw new RegistryError("permission", `lock file ${lockPath} is owned by uid ${st.uid}, not by this process (uid ${euid})`);
     if (st.nlink !== 1) throw new RegistryError("permission", `lock file ${lockPath} has ${st.nlink} links (want exactly 1)`);
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       if (f.flock(fd, LOCK_EX | LOCK_NB) === 0) break;
       const errno = f.errno();
-      if (errno === EINTR) continue;
+      // A non-blocking flock is interrupted only by a signal arriving right then: retry, boundedly.
+      if (errno === EINTR && attempt < maxEintrRetries) continue;
       if (errno === EWOULDBLOCK) {
         throw new RegistryError(
           "locked",

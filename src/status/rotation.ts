@@ -234,7 +234,9 @@ function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: Sna
     if (r.state === "pending" && r.transitVersion < to.transitVersion) return { ...r, state: "retired" as const };
     return r;
   });
-  // The new active version was just validated by checkRetained (as pending), including min_encryption.
+  // The new active version was validated by checkRetained as a retained (pending) identity:
+  // listed, same creation time, not excluded by min_available/min_decryption_version. Whether
+  // min_encryption_version blocks it is judged by the next probe, where it is the active one.
   return { records: next, activeKeyId: to.kubernetesKeyId, changed: true, promoted: { from, to }, encryptionBlocked: false };
 }
 

@@ -190,4 +190,9 @@ test("under MemoryDenyWriteExecute (no JIT, so no bun:ffi) the lock cannot be ta
   await proc.exited;
   expect(out).toBe("error io\n");
   expect(existsSync(`${t.statePath}.lock`)).toBe(false);
+  // The operator is told the real cause, not "cannot load the C library".
+  const direct = Bun.spawn([...mdwePrefix("prctl"), process.execPath, "-e", `import { acquireStateLock } from ${JSON.stringify(join(import.meta.dir, "../../src/registry/lock.ts"))}; acquireStateLock(${JSON.stringify(t.statePath)}).catch((e) => { console.log(e.message); process.exit(3); });`], { stdout: "pipe", stderr: "pipe" });
+  const message = await new Response(direct.stdout).text();
+  expect(await direct.exited).toBe(3);
+  expect(message).toContain("needs the JavaScript JIT: remove MemoryDenyWriteExecute=yes");
 });
