@@ -44,6 +44,12 @@ test("12 SIGKILLs during rotation: every restart loads the state and all earlier
       const state = JSON.parse(readFileSync(files.statePath, "utf8"));
       expect(state.generation).toBeGreaterThanOrEqual(lastGeneration);
       lastGeneration = state.generation;
+      // Status reports the key the state on disk has as active (once healthy; it may promote
+      // a version it now sees as stable right after, so read the file again if they differ).
+      const st = await client.status();
+      if (st.healthz === "ok" && st.key_id !== state.activeKeyId) {
+        expect(st.key_id).toBe(JSON.parse(readFileSync(files.statePath, "utf8")).activeKeyId);
+      }
       for (const k of kept) {
         const back = await client.decrypt(k.reply);
         expect(back.ok).toBe(true);

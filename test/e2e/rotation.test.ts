@@ -214,6 +214,29 @@ describe("multi-node and operations", () => {
     expect(v4?.observedAtUnix).toBeGreaterThan(0);
   }, 30_000);
 
+  test("two nodes that each bootstrapped their own empty state observe the same rotation and converge", async () => {
+    const own = await startEmulator();
+    const n1 = writeProviderFiles(own, { extraToml: fast, logLevel: "info" });
+    const n2 = writeProviderFiles(own, { extraToml: fast, logLevel: "info" });
+    const p1 = await startProvider(n1);
+    const p2 = await startProvider(n2);
+    const c1 = new PyKmsClient(n1.socketPath);
+    const c2 = new PyKmsClient(n2.socketPath);
+    cleanups.push(() => own.stop(), () => n1.cleanup(), () => n2.cleanup(), () => p1.stop(), () => p2.stop(), () => c1.close(), () => c2.close());
+    const id = (v: number) => deriveKeyId({ ...scopeFor(own) }, v, own.keyInfo("kubernetes")!.keys[String(v)]!);
+    expect([(await c1.status()).key_id, (await c2.status()).key_id]).toEqual([id(1), id(1)]);
+    const before = await c1.encrypt(new Uint8Array(16).fill(1));
+    own.rotateKey("kubernetes");
+    await until(async () => (await c1.status()).key_id === id(2) && (await c2.status()).key_id === id(2), 15_000, "both nodes on v2");
+    const from1 = await c1.encrypt(new Uint8Array(16).fill(2));
+    const from2 = await c2.encrypt(new Uint8Array(16).fill(3));
+    expect([from1.key_id, from2.key_id]).toEqual([id(2), id(2)]);
+    for (const [c, r] of [[c2, from1], [c1, from2], [c2, before]] as const) expect((await c.decrypt(r)).ok).toBe(true);
+    // Same identities on both disks: the registries agree record for record.
+    const ids = (f: ProviderFiles) => JSON.parse(readFileSync(f.statePath, "utf8")).snapshots.map((r: { kubernetesKeyId: string; state: string }) => [r.kubernetesKeyId, r.state]);
+    expect(ids(n1)).toEqual(ids(n2));
+  }, 30_000);
+
   test("Status is served from the cache with 0 OpenBao requests", async () => {
     // Its own emulator, so the other providers' probes are not counted.
     const own = await startEmulator();

@@ -1,6 +1,6 @@
-// Reproducibility: a second, independent amd64 build of the same commit (fresh binary, .deb and
-// .rpm in another directory) gives byte-identical artifacts, and so does a binary built from a
-// copy of the checkout at another path. Prints the hashes.
+// Reproducibility: a second, independent build of the same commit for both architectures (fresh
+// binaries, .debs and .rpms in another directory) gives byte-identical artifacts, and so does a
+// binary built from a copy of the checkout at another path. Prints the hashes.
 
 import { describe, expect, test } from "bun:test";
 import { basename } from "node:path";
@@ -11,13 +11,14 @@ import { buildPackages, must, removeArtifacts, workDir } from "../artifacts.ts";
 
 export function reproducibleSuite(get: () => Artifacts): void {
   describe("reproducible build", () => {
-    test("building amd64 again gives the same binary, .deb and .rpm, byte for byte", async () => {
+    test("building amd64 and arm64 again gives the same binaries, .debs and .rpms, byte for byte", async () => {
       const first = get();
-      const second = await buildPackages(["x64"]);
+      const second = await buildPackages(["x64", "arm64"]);
       try {
         expect(second.epoch).toBe(first.epoch);
         const rows: string[] = [];
-        for (const pick of [(a: Artifacts) => a.binaries.x64!, (a: Artifacts) => a.debs.x64!, (a: Artifacts) => a.rpms.x64!]) {
+        const picks = (["x64", "arm64"] as const).flatMap((arch) => [(a: Artifacts) => a.binaries[arch]!, (a: Artifacts) => a.debs[arch]!, (a: Artifacts) => a.rpms[arch]!]);
+        for (const pick of picks) {
           const a = sha256(pick(first));
           const b = sha256(pick(second));
           rows.push(`  ${basename(pick(first))}\n    build 1 ${a}\n    build 2 ${b}`);

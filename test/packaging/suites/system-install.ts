@@ -2,7 +2,8 @@
 // users and groups, the directory layout of docs/design.md, the unit (`systemd-analyze verify`
 // prints nothing), `install systemd --root` giving the same layout; then runs the installed
 // binary as openbao-kms inside the unit's sandbox as far as it can be rebuilt without systemd
-// (file system view, syscall filter, MemoryDenyWriteExecute; test/packaging/sandbox.ts) against
+// (file system view, syscall filter, and MemoryDenyWriteExecute if the unit sets it;
+// test/packaging/sandbox.ts) against
 // the emulator with the installed paths: it serves on /run/openbao-kms/kms.sock, a member of
 // openbao-kms-socket can use it, others cannot, nobody but the service reads the config or the
 // JWT, and it restarts after a SIGKILL. Then dpkg --remove keeps config and state, dpkg --purge
