@@ -3,13 +3,13 @@
 // `restore-versions` (a plan by default; `--apply --expected-state-hash H` takes the state
 // lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
 
+import { keyScopeOf } from "../keys/scope.ts";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { TransitError } from "../kms/errors.ts";
 import { hashValue } from "../kms/hash.ts";
-import type { KeyScope } from "../kms/snapshot.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { createOpenBaoHttp } from "../openbao/http.ts";
@@ -118,10 +118,6 @@ async function loadConfig(flag: string | undefined, io: Io): Promise<Config> {
   }
 }
 
-function scopeOf(config: Config): KeyScope {
-  return { ...config.transit.keyIdScope, openbaoInstanceId: config.openbao.instanceId, openbaoNamespace: config.openbao.namespace };
-}
-
 /** Reads the key metadata once (login included); failures become a class, never OpenBao's text. */
 async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { error: string }> {
   let caPem: string;
@@ -154,7 +150,7 @@ type Loaded = LoadResult | { readonly kind: "error"; readonly error: RegistryErr
 async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path)): Promise<Loaded> {
   try {
     const loaded = await store.load();
-    if (loaded.kind === "loaded") validateScope(loaded.state, scopeOf(config));
+    if (loaded.kind === "loaded") validateScope(loaded.state, keyScopeOf(config));
     return loaded;
   } catch (e) {
     if (e instanceof RegistryError) return { kind: "error", error: e };
@@ -254,7 +250,7 @@ async function rotationView(config: Config): Promise<{ view: RotationView; probl
       records: state.snapshots,
       activeKeyId: state.activeKeyId,
       meta,
-      scope: scopeOf(config),
+      scope: keyScopeOf(config),
       nowMs: Date.now(),
       policy: config.rotation,
       promotionHoldUntilMs: 0,
@@ -339,7 +335,7 @@ interface Change {
 /** Refusals that do not depend on the operation: live metadata must validate every retained version. */
 function checkLive(state: RegistryState, meta: KeyMetadata, config: Config): void {
   try {
-    observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+    observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
   } catch (e) {
     if (e instanceof RotationError) throw new RegistryError("progress", `live Transit metadata does not validate the registry (${e.reason}): ${e.message}`);
     throw e;

@@ -1,6 +1,7 @@
 // `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
 // path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
 
+import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
@@ -11,7 +12,6 @@ import { createHandlers } from "../kms/grpc/handlers.ts";
 import { startKmsServer } from "../kms/grpc/server.ts";
 import { ConcurrencyLimiter } from "../kms/limiter.ts";
 import { KmsService } from "../kms/service.ts";
-import type { KeyScope } from "../kms/snapshot.ts";
 import { kmsRequestLogger } from "../observability/kms-request-log.ts";
 import { startObservabilityListeners } from "../observability/listeners.ts";
 import { ObservedStatusStore } from "../observability/observed-store.ts";
@@ -138,11 +138,7 @@ async function start(config: Config, log: Logger) {
   const tokens = createAuthFromConfig(config, http, { onEvent: authObserver(metrics, log) });
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
 
-  const scope: KeyScope = {
-    ...config.transit.keyIdScope,
-    openbaoInstanceId: config.openbao.instanceId,
-    openbaoNamespace: config.openbao.namespace,
-  };
+  const scope = keyScopeOf(config);
   // The registry: locked for the life of the process (a second serve or retire-versions --apply
   // on the same state refuses), loaded and checked strictly before anything is served.
   const lock = await acquireStateLock(config.state.path);

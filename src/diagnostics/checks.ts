@@ -1,5 +1,6 @@
 // The doctor and verify-key check lists (reference §2.1 order). Each check records what later
 // checks need on the shared context; a check that did not pass makes its dependants skip.
+import { keyScopeOf } from "../keys/scope.ts";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
@@ -13,7 +14,6 @@ import { TransitError } from "../kms/errors.ts";
 import { deriveKeyId, isWellFormedKeyId } from "../kms/key-id.ts";
 import { hashValue } from "../kms/hash.ts";
 import { KmsService } from "../kms/service.ts";
-import type { KeyScope } from "../kms/snapshot.ts";
 import { createOpenBaoHttp, type OpenBaoHttp } from "../openbao/http.ts";
 import { readCapabilities, readHealth, readMountUuid } from "../openbao/sys-reads.ts";
 import type { TokenSource } from "../openbao/token-source.ts";
@@ -82,10 +82,6 @@ function describe(e: unknown, c: DiagContext): string {
     }
   }
   return e instanceof Error ? e.name : "unknown error";
-}
-
-function scopeOf(config: Config): KeyScope {
-  return { ...config.transit.keyIdScope, openbaoInstanceId: config.openbao.instanceId, openbaoNamespace: config.openbao.namespace };
 }
 
 const configLoad: CheckDef<DiagContext> = {
@@ -365,7 +361,7 @@ const keyIdDeterministic: CheckDef<DiagContext> = {
   async run(c) {
     const config = cfg(c);
     const first = c.meta as KeyMetadata;
-    const scope = scopeOf(config);
+    const scope = keyScopeOf(config);
     const created = first.createdAtUnix.get(first.latestVersion);
     if (created === undefined || created <= 0) return fail(`latest version ${first.latestVersion} has no creation time`);
     let again: KeyMetadata;
@@ -393,7 +389,7 @@ const stateRegistry: CheckDef<DiagContext> = {
     let loaded;
     try {
       loaded = await createFileRegistryStore(path).load();
-      if (loaded.kind === "loaded") validateScope(loaded.state, scopeOf(config));
+      if (loaded.kind === "loaded") validateScope(loaded.state, keyScopeOf(config));
     } catch (e) {
       if (e instanceof RegistryError) return fail(`${path}: ${e.message}`);
       throw e;
@@ -404,7 +400,7 @@ const stateRegistry: CheckDef<DiagContext> = {
     }
     const state = loaded.state;
     try {
-      const obs = observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: scopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+      const obs = observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
       const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
       if (obs.encryptionBlocked) {
         return fail(`min_encryption_version ${meta.minEncryptionVersion} is above the registry's active version ${active?.transitVersion}: Status would be unhealthy and Encrypt refused; lower it, or let the newer version be promoted first`);
@@ -429,7 +425,7 @@ const kmsStatusEncrypt: CheckDef<DiagContext> = {
   async run(c) {
     const config = cfg(c);
     // The registry's active version when the node has state, else what a first start would use.
-    const all = snapshotsFromMetadata(scopeOf(config), c.meta as KeyMetadata);
+    const all = snapshotsFromMetadata(keyScopeOf(config), c.meta as KeyMetadata);
     const activeKeyId = c.state?.activeKeyId;
     const keys = staticKeySet(activeKeyId === undefined ? all : all.map((s) => ({ ...s, state: s.keyId === activeKeyId ? ("active" as const) : ("retired" as const) })));
     const kms = new KmsService({ transit: c.transit as TransitClient, keys, status: keys, pluginVersion: diagnosticPluginVersion, requestTimeoutMs: config.openbao.timeoutMs });

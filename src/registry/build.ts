@@ -3,7 +3,7 @@
 // conversions between file records and the KMS core's KeySnapshot.
 
 import { computeStateHash, sortRecords } from "./state-hash.ts";
-import type { KeySnapshot } from "../kms/snapshot.ts";
+import type { KeyScope, KeySnapshot } from "../kms/snapshot.ts";
 import { aadModeRequired, type RegistryState, type SnapshotRecord, stateSchemaVersion } from "./types.ts";
 
 export function nextState(prev: RegistryState | undefined, records: readonly SnapshotRecord[], activeKeyId: string): RegistryState {
@@ -42,17 +42,22 @@ export function recordFromSnapshot(s: KeySnapshot, observation: RecordObservatio
   };
 }
 
+/** The key_id scope a record carries (its own fields, not the config's). */
+export function recordScope(r: SnapshotRecord): KeyScope {
+  return {
+    providerName: r.providerName,
+    clusterId: r.clusterId,
+    openbaoInstanceId: r.openbaoInstanceId,
+    openbaoNamespace: r.openbaoNamespace ?? "",
+    transitMountId: r.transitMountId,
+    keyLineageId: r.transitKeyLineageId,
+  };
+}
+
 /** The KMS-core view of a record (scope, version, creation second, key_id, state). */
 export function snapshotFromRecord(r: SnapshotRecord): KeySnapshot {
   return {
-    scope: {
-      providerName: r.providerName,
-      clusterId: r.clusterId,
-      openbaoInstanceId: r.openbaoInstanceId,
-      openbaoNamespace: r.openbaoNamespace ?? "",
-      transitMountId: r.transitMountId,
-      keyLineageId: r.transitKeyLineageId,
-    },
+    scope: recordScope(r),
     transitVersion: r.transitVersion,
     createdAtUnix: r.transitVersionCreatedAtUnix,
     keyId: r.kubernetesKeyId,

@@ -3,6 +3,7 @@
 // Every failure is a RegistryError with its own message; none quotes file content beyond
 // field names and versions.
 
+import { recordScope } from "./build.ts";
 import { isHashValue } from "../kms/hash.ts";
 import { deriveKeyId, isWellFormedKeyId } from "../kms/key-id.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
@@ -36,15 +37,7 @@ function validateRecord(r: SnapshotRecord, i: number): void {
   if (!states.has(r.state)) throw corrupt(`${at}: unknown state`);
   if (r.aadMode !== aadModeRequired) throw corrupt(`${at}: aadMode must be ${aadModeRequired}`);
   if (!isWellFormedKeyId(r.kubernetesKeyId)) throw corrupt(`${at}: kubernetesKeyId is malformed`);
-  const scope: KeyScope = {
-    providerName: r.providerName,
-    clusterId: r.clusterId,
-    openbaoInstanceId: r.openbaoInstanceId,
-    openbaoNamespace: r.openbaoNamespace ?? "",
-    transitMountId: r.transitMountId,
-    keyLineageId: r.transitKeyLineageId,
-  };
-  if (deriveKeyId(scope, r.transitVersion, r.transitVersionCreatedAtUnix) !== r.kubernetesKeyId) {
+  if (deriveKeyId(recordScope(r), r.transitVersion, r.transitVersionCreatedAtUnix) !== r.kubernetesKeyId) {
     throw corrupt(`${at}: kubernetesKeyId does not match the record's identity`);
   }
   // 0 and absent are the same value (Go omitempty).
