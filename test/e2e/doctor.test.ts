@@ -1,7 +1,7 @@
 // doctor and verify-key on the compiled binary against the emulator: a healthy node passes with
 // no [fail]; each injected fault flips exactly the check that names it, with a fix in the message.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { policyStanzas, renderPolicyHcl } from "../../src/init/policy.ts";
 import { renderEncryptionConfig } from "../../src/init/render.ts";
@@ -359,5 +359,32 @@ describe("other auth methods", () => {
     expect(r.lines.find(([, id]) => id === "openbao.auth")?.[0]).toBe("skip");
     expect(emu.count({ pathPrefix: "/v1/auth/" })).toBe(before);
     expect(r.code).not.toBe(0);
+  });
+});
+
+describe("key registry", () => {
+  test("min_encryption_version above the registry's active version → state.registry fails and names it", async () => {
+    emu.createKey("blocked-key");
+    emu.setPolicy("kms-plugin", goodPolicy + "\n" + renderPolicyHcl(policyStanzas("transit", "blocked-key"), "blocked"));
+    const stateDir = join(work, "blocked-state");
+    mkdirSync(stateDir, { mode: 0o750 });
+    const path = variant(
+      "blocked",
+      (t) => replace('key_name = "kubernetes"', 'key_name = "blocked-key"')(replace(/path = "[^"]*key-registry.json"/, `path = "${stateDir}/key-registry.json"`)(t)),
+    );
+    try {
+      // A node that ran with version 1 active, then the key was rotated and version 1 closed for encryption.
+      const p = await startProvider({ configPath: path, socketPath: files.socketPath });
+      expect(await p.stop()).toBe(0);
+      emu.rotateKey("blocked-key");
+      emu.configureKey("blocked-key", { minEncryptionVersion: 2 });
+      const r = await doctor(path);
+      const line = r.stdout.split("\n").find((l) => l.includes("state.registry"));
+      expect(line).toStartWith("[fail] state.registry");
+      expect(line).toContain("min_encryption_version 2 is above the registry's active version 1");
+      expect(r.code).toBe(4);
+    } finally {
+      emu.setPolicy("kms-plugin", goodPolicy);
+    }
   });
 });
