@@ -9,21 +9,11 @@ import { nextState } from "../../src/registry/build.ts";
 import { encodeCheckpoint, encodeState } from "../../src/registry/codec.ts";
 import { createFileRegistryStore, maxStateFileBytes } from "../../src/registry/file-store.ts";
 import { retireVersions } from "../../src/registry/transitions.ts";
-import { checkpointSchemaVersion, RegistryError, type RegistryState } from "../../src/registry/types.ts";
-import { gen1, rec, rehash, rotated, type TempDir, tempDir, writeMode } from "./helpers.ts";
+import { checkpointSchemaVersion, type RegistryState } from "../../src/registry/types.ts";
+import { failure, gen1, rec, rehash, rotated, type TempDir, tempDir, writeMode } from "./helpers.ts";
 
 let t: TempDir;
 afterEach(() => t?.cleanup());
-
-async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error("expected a RegistryError");
-}
 
 /** Saves the whole rotated chain through one store; returns it. */
 async function savedChain(path: string): Promise<RegistryState[]> {

@@ -8,7 +8,7 @@ import { deriveKeyId } from "../../src/kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../../src/kms/snapshot.ts";
 import { nextState } from "../../src/registry/build.ts";
 import { computeStateHash } from "../../src/registry/state-hash.ts";
-import { aadModeRequired, type RegistryState, type SnapshotRecord } from "../../src/registry/types.ts";
+import { aadModeRequired, RegistryError, type RegistryState, type SnapshotRecord } from "../../src/registry/types.ts";
 
 export const scope: KeyScope = {
   providerName: "kube-apiserver",
@@ -73,4 +73,26 @@ export function tempDir(): TempDir {
 export function writeMode(path: string, text: string | Uint8Array, mode = 0o640): void {
   writeFileSync(path, text);
   chmodSync(path, mode);
+}
+
+/** The RegistryError `f` throws (anything else, or no throw, fails the test). */
+export function err(f: () => void): RegistryError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RegistryError) return e;
+    throw e;
+  }
+  throw new Error("expected a RegistryError");
+}
+
+/** The RegistryError `p` rejects with (anything else, or success, fails the test). */
+export async function failure(p: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RegistryError) return e;
+    throw e;
+  }
+  throw new Error("expected a RegistryError");
 }

@@ -5,8 +5,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, linkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acquireStateLock } from "../../src/registry/lock.ts";
-import { RegistryError } from "../../src/registry/types.ts";
-import { type TempDir, tempDir } from "./helpers.ts";
+import { failure, tempDir, type TempDir } from "./helpers.ts";
 
 let t: TempDir;
 afterEach(() => t?.cleanup());
@@ -39,16 +38,6 @@ function spawnHolder(statePath: string): Holder {
       }
     },
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error("expected a RegistryError");
 }
 
 describe("across processes", () => {

@@ -2,19 +2,9 @@
 
 import { describe, expect, test } from "bun:test";
 import { nextState } from "../../src/registry/build.ts";
-import { RegistryError, type RegistryState, type SnapshotRecord } from "../../src/registry/types.ts";
+import type { RegistryState, SnapshotRecord } from "../../src/registry/types.ts";
 import { type Transition, validateProgress, validateScope } from "../../src/registry/validate.ts";
-import { rec, rehash, rotated, scope } from "./helpers.ts";
-
-function err(f: () => void): RegistryError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error("expected a RegistryError");
-}
+import { err, rec, rehash, rotated, scope } from "./helpers.ts";
 
 const [g1, g2, g3] = rotated() as [RegistryState, RegistryState, RegistryState];
 const next = (prev: RegistryState, records: SnapshotRecord[]) =>

@@ -3,19 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { nextState } from "../../src/registry/build.ts";
 import { restoreVersions, retireVersions } from "../../src/registry/transitions.ts";
-import { RegistryError, type RegistryState } from "../../src/registry/types.ts";
+import type { RegistryState } from "../../src/registry/types.ts";
 import { validateProgress, validateState } from "../../src/registry/validate.ts";
-import { rec, rotated } from "./helpers.ts";
-
-function err(f: () => void): RegistryError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error("expected a RegistryError");
-}
+import { err, rec, rotated } from "./helpers.ts";
 
 /** active 5, retired 4..1 */
 function five(): RegistryState {
