@@ -6,7 +6,7 @@ import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { authDiagnosticsFor } from "../diagnostics/auth.ts";
-import { createOpenBaoHttp } from "../openbao/http.ts";
+import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
 import { createTransitClient } from "../openbao/transit-client.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
@@ -83,13 +83,14 @@ export async function runBenchmark(argv: readonly string[], io: Io): Promise<Exi
     throw e;
   }
   const results: Record<string, LatencySummary> = {};
-  const http = createOpenBaoHttp({
-    address: config.openbao.address,
-    caPem: await Bun.file(config.openbao.caCertFile).text(),
-    tlsServerName: config.openbao.tlsServerName,
-    namespace: config.openbao.namespace,
-    timeoutMs: config.openbao.timeoutMs,
-  });
+  let caPem: string;
+  try {
+    caPem = await readCaBundle(config.openbao.caCertFile);
+  } catch (e) {
+    if (e instanceof CaBundleError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
+  const http = openBaoHttpFromConfig(config, caPem);
   const tokens = authDiagnosticsFor(config).tokenSource(config, http);
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
   const signal = () => AbortSignal.timeout(config.openbao.timeoutMs);

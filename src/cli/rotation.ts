@@ -4,7 +4,6 @@
 // lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
 
 import { keyScopeOf } from "../keys/scope.ts";
-import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
@@ -12,7 +11,7 @@ import { TransitError } from "../kms/errors.ts";
 import { hashValue } from "../kms/hash.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
-import { createOpenBaoHttp } from "../openbao/http.ts";
+import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
 import { createTransitClient, type KeyMetadata } from "../openbao/transit-client.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { acquireStateLock } from "../registry/lock.ts";
@@ -122,17 +121,11 @@ async function loadConfig(flag: string | undefined, io: Io): Promise<Config> {
 async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { error: string }> {
   let caPem: string;
   try {
-    caPem = readFileSync(config.openbao.caCertFile, "utf8");
+    caPem = await readCaBundle(config.openbao.caCertFile);
   } catch {
     return { error: "ca_cert_unreadable" };
   }
-  const http = createOpenBaoHttp({
-    address: config.openbao.address,
-    caPem,
-    tlsServerName: config.openbao.tlsServerName,
-    namespace: config.openbao.namespace,
-    timeoutMs: config.openbao.timeoutMs,
-  });
+  const http = openBaoHttpFromConfig(config, caPem);
   const tokens = createAuthFromConfig(config, http);
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
   try {

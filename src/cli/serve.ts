@@ -5,7 +5,6 @@ import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
-import { readFailureReason, readFileCapped } from "../config/read-file.ts";
 import type { Config } from "../config/schema.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
 import { createHandlers } from "../kms/grpc/handlers.ts";
@@ -17,7 +16,7 @@ import { startObservabilityListeners } from "../observability/listeners.ts";
 import { ObservedStatusStore } from "../observability/observed-store.ts";
 import { authObserver, openBaoObserver } from "../observability/openbao-observer.ts";
 import { ProviderMetrics } from "../observability/provider-metrics.ts";
-import { createOpenBaoHttp } from "../openbao/http.ts";
+import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
 import { authFailureClass } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
@@ -34,7 +33,7 @@ import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { retryBootstrap } from "./bootstrap.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
-import { describeStartupFailure, StartupError } from "./startup-errors.ts";
+import { describeStartupFailure } from "./startup-errors.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
@@ -127,14 +126,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
 async function start(config: Config, log: Logger) {
   const caPem = await readCaBundle(config.openbao.caCertFile);
   const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
-  const http = createOpenBaoHttp({
-    address: config.openbao.address,
-    caPem,
-    tlsServerName: config.openbao.tlsServerName,
-    namespace: config.openbao.namespace,
-    timeoutMs: config.openbao.timeoutMs,
-    observe: openBaoObserver(metrics, log),
-  });
+  const http = openBaoHttpFromConfig(config, caPem, openBaoObserver(metrics, log));
   const tokens = createAuthFromConfig(config, http, { onEvent: authObserver(metrics, log) });
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
 
@@ -279,20 +271,6 @@ function startupReasonMessage(reason: string, config: Config): string {
   return `start-up probe failed: ${reason}`;
 }
 
-/** CA bundles larger than this are refused (a bundle of a few hundred certificates fits). */
-export const maxCaBundleBytes = 1024 * 1024;
-
-/** The CA bundle: one open, a regular file (no FIFO can block start-up), at most maxCaBundleBytes. */
-async function readCaBundle(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFileCapped(path, maxCaBundleBytes);
-  } catch (e) {
-    throw new StartupError(`openbao.ca_cert_file ${path}: ${readFailureReason(e)}`);
-  }
-  if (bytes.length > maxCaBundleBytes) throw new StartupError(`openbao.ca_cert_file ${path} is larger than ${maxCaBundleBytes} bytes`);
-  return new TextDecoder().decode(bytes);
-}
 
 function waitForSignal(io: ServeIo, log: Logger): Promise<string> {
   return new Promise((resolve) => {

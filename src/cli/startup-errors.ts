@@ -5,22 +5,18 @@ import type { Config } from "../config/schema.ts";
 import { TransitError } from "../kms/errors.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
+import { CaBundleError } from "../openbao/from-config.ts";
 import { SocketError } from "../platform/unix-socket.ts";
 import { RegistryError } from "../registry/types.ts";
 import { BootstrapDeniedError, RotationError } from "../status/rotation.ts";
 import { BootstrapTimeoutError } from "./bootstrap.ts";
-
-/** A start-up failure whose message is already the operator sentence (no secret, no OpenBao text). */
-export class StartupError extends Error {
-  override readonly name = "StartupError" as const;
-}
 
 export function describeStartupFailure(error: unknown, config: Config): string {
   if (error instanceof BootstrapTimeoutError) return `${error.message}: ${describeStartupFailure(error.cause, config)}`;
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `OpenBao at ${config.openbao.address} did not answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
   }
-  if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError || error instanceof StartupError) return error.message;
+  if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError || error instanceof CaBundleError) return error.message;
   if (error instanceof RegistryError) return `key registry ${config.state.path}: ${error.message}`;
   if (error instanceof RotationError) return `Transit key ${config.transit.mountPath}/keys/${config.transit.keyName}: ${error.message}`;
   if (error instanceof TransitError) {

@@ -14,7 +14,8 @@ import { TransitError } from "../kms/errors.ts";
 import { deriveKeyId, isWellFormedKeyId } from "../kms/key-id.ts";
 import { hashValue } from "../kms/hash.ts";
 import { KmsService } from "../kms/service.ts";
-import { createOpenBaoHttp, type OpenBaoHttp } from "../openbao/http.ts";
+import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
+import type { OpenBaoHttp } from "../openbao/http.ts";
 import { readCapabilities, readHealth, readMountUuid } from "../openbao/sys-reads.ts";
 import type { TokenSource } from "../openbao/token-source.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
@@ -191,19 +192,13 @@ const openbaoTls: CheckDef<DiagContext> = {
     const config = cfg(c);
     let caPem: string;
     try {
-      if (statSync(config.openbao.caCertFile).size > 1024 * 1024) return fail("openbao.ca_cert_file is larger than 1 MiB");
-      caPem = readFileSync(config.openbao.caCertFile, "utf8");
-    } catch {
-      return fail(`cannot read openbao.ca_cert_file ${config.openbao.caCertFile}`);
+      caPem = await readCaBundle(config.openbao.caCertFile);
+    } catch (e) {
+      if (e instanceof CaBundleError) return fail(e.message);
+      throw e;
     }
     if (!caPem.includes("-----BEGIN CERTIFICATE-----")) return fail("openbao.ca_cert_file does not contain PEM certificates");
-    c.http = createOpenBaoHttp({
-      address: config.openbao.address,
-      caPem,
-      tlsServerName: config.openbao.tlsServerName,
-      namespace: config.openbao.namespace,
-      timeoutMs: config.openbao.timeoutMs,
-    });
+    c.http = openBaoHttpFromConfig(config, caPem);
     try {
       const h = await readHealth(c.http, timeout(c));
       if (h.sealed) return fail(`${config.openbao.address} answered but is sealed (HTTP ${h.status})`);
