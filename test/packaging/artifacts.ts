@@ -37,7 +37,8 @@ export async function must(cmd: readonly string[], opts: Parameters<typeof sh>[1
 }
 
 const prefix = "bkp-pkgtest-";
-const alive = (pid: number) => {
+/** True while a process with this pid exists (signal 0 probes without sending anything). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

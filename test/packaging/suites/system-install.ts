@@ -19,7 +19,7 @@ import { debDocExtras } from "../../../scripts/package-deb.ts";
 import { repoRoot } from "../../../scripts/package-meta.ts";
 import { startEmulator, type Emulator } from "../../support/emulator/server.ts";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "../../helpers/log-capture.ts";
-import { must, octal, sh, workDir } from "../artifacts.ts";
+import { alive, must, octal, sh, workDir } from "../artifacts.ts";
 import { parseUnit, sandboxPrefix, unitMountScript, unitSyscalls } from "../sandbox.ts";
 import { designLayout, walk } from "./install-cli.ts";
 import { binaryPath, docDir, systemFiles } from "../../../src/install/layout.ts";
@@ -79,15 +79,6 @@ function writeLock(lock: Lock, flag: "wx" | "w"): void {
     closeSync(fd);
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Purges the package whatever its state, then undoes what the purge keeps (users, groups, /run). */
 async function restore(before: Before): Promise<void> {
