@@ -137,7 +137,7 @@ async function start(config: Config, log: Logger) {
   let started = false;
   try {
     const persistence = createFileRegistryStore(config.state.path);
-    const registry = new LiveRegistry(scope);
+    const registry = new LiveRegistry();
     /** Loads the state if it is there (strictly; a bad one throws). Re-run by every start-up attempt while missing. */
     const loadIfPresent = async () => {
       const loaded = await persistence.load();

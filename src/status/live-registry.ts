@@ -3,22 +3,21 @@
 // (persist, then publish). Decrypt looks identities up here; it never calls OpenBao for that.
 
 import type { KeyLookup } from "../kms/ports.ts";
-import { isDecryptable, type KeyScope, type KeySnapshot } from "../kms/snapshot.ts";
-import type { RegistryState, SnapshotRecord } from "../registry/types.ts";
+import { isDecryptable, type KeySnapshot } from "../kms/snapshot.ts";
+import { snapshotFromRecord } from "../registry/build.ts";
+import type { RegistryState } from "../registry/types.ts";
 
 export class LiveRegistry implements KeyLookup {
   private current: RegistryState | undefined;
   private byId = new Map<string, KeySnapshot>();
   private activeSnapshot: KeySnapshot | undefined;
 
-  constructor(private readonly scope: KeyScope) {}
-
-  /** Replaces the view with a state that has already been saved. */
+  /** Replaces the view with a state that has already been saved (its records carry their own scope, checked against the config on load). */
   publish(state: RegistryState): void {
     const byId = new Map<string, KeySnapshot>();
     let active: KeySnapshot | undefined;
     for (const r of state.snapshots) {
-      const s = toSnapshot(this.scope, r);
+      const s = snapshotFromRecord(r);
       if (isDecryptable(s.state)) byId.set(s.keyId, s);
       if (r.kubernetesKeyId === state.activeKeyId && r.state === "active") active = s;
     }
@@ -55,9 +54,4 @@ export class LiveRegistry implements KeyLookup {
   decryptableVersions(): number[] {
     return [...this.byId.values()].map((s) => s.transitVersion).sort((a, b) => b - a);
   }
-}
-
-/** A record as the KMS core sees it. The scope is the configured one (load checks they match). */
-export function toSnapshot(scope: KeyScope, r: SnapshotRecord): KeySnapshot {
-  return { scope, transitVersion: r.transitVersion, createdAtUnix: r.transitVersionCreatedAtUnix, keyId: r.kubernetesKeyId, state: r.state };
 }

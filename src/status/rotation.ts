@@ -7,7 +7,8 @@ import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
 import type { KeyMetadata } from "../openbao/transit-client.ts";
-import { aadModeRequired, type SnapshotRecord } from "../registry/types.ts";
+import { type RecordObservation, recordFromSnapshot } from "../registry/build.ts";
+import type { SnapshotRecord } from "../registry/types.ts";
 
 export interface RotationPolicy {
   readonly requireStableObservationCount: number;
@@ -67,31 +68,15 @@ export interface Observation {
 
 const decryptable = (s: SnapshotState) => s === "active" || s === "pending" || s === "retired";
 
-/** Builds one record for `version` of the configured key. */
+/** Builds one record for `version` of the configured key (key_id derived here). */
 export function makeRecord(
   scope: KeyScope,
   version: number,
   createdAtUnix: number,
   state: SnapshotState,
-  extra: Pick<SnapshotRecord, "observedAtUnix" | "stableObservationCount" | "stableAtUnix" | "promotedAtUnix"> = {},
+  extra: RecordObservation = {},
 ): SnapshotRecord {
-  return {
-    providerName: scope.providerName,
-    clusterId: scope.clusterId,
-    openbaoInstanceId: scope.openbaoInstanceId,
-    ...(scope.openbaoNamespace === "" ? {} : { openbaoNamespace: scope.openbaoNamespace }),
-    transitMountId: scope.transitMountId,
-    transitKeyLineageId: scope.keyLineageId,
-    transitVersion: version,
-    transitVersionCreatedAtUnix: createdAtUnix,
-    kubernetesKeyId: deriveKeyId(scope, version, createdAtUnix),
-    state,
-    aadMode: aadModeRequired,
-    ...positive("observedAtUnix", extra.observedAtUnix),
-    ...positive("stableObservationCount", extra.stableObservationCount),
-    ...positive("stableAtUnix", extra.stableAtUnix),
-    ...positive("promotedAtUnix", extra.promotedAtUnix),
-  };
+  return recordFromSnapshot({ scope, transitVersion: version, createdAtUnix, keyId: deriveKeyId(scope, version, createdAtUnix), state }, extra);
 }
 
 function positive<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {

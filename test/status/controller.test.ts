@@ -40,7 +40,7 @@ function setup() {
   };
   const lines: string[] = [];
   const store = new StatusStore(() => now, 120_000);
-  const registry = new LiveRegistry(scope);
+  const registry = new LiveRegistry();
   const saved: RegistryState[] = [];
   const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async (s) => void saved.push(s) };
   registry.publish(nextState(undefined, [makeRecord(scope, 2, 1002, "active", { observedAtUnix: 1 })], active.keyId));
@@ -267,7 +267,7 @@ describe("registry: persist, then publish", () => {
   test("no state: an unrotated key bootstraps generation 1; a rotated one is refused (state_unavailable)", async () => {
     for (const [m, ok] of [[{ ...goodMeta(), latestVersion: 1, createdAtUnix: new Map([[1, 1001]]) }, true], [goodMeta(), false]] as const) {
       let now = 5_000_000;
-      const registry = new LiveRegistry(scope);
+      const registry = new LiveRegistry();
       const saved: RegistryState[] = [];
       const store = new StatusStore(() => now, 120_000);
       const transit = { readDisableUpsert: async () => true, readKey: async () => m, encrypt: async () => ({ ciphertext: "vault:v1:x", keyVersion: 1 }), decrypt: async () => new Uint8Array() };

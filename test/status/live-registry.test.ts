@@ -9,7 +9,7 @@ const scope = { providerName: "p", clusterId: "c", openbaoInstanceId: "i", openb
 const rec = (v: number, state: Parameters<typeof makeRecord>[3]) => makeRecord(scope, v, 1000 + v, state);
 
 test("lookup knows active, pending and retired identities; removed and rejected ones are unknown", () => {
-  const r = new LiveRegistry(scope);
+  const r = new LiveRegistry();
   expect(r.rotationState()).toBe("unknown");
   expect(r.active).toBeUndefined();
   const records = [rec(5, "pending"), rec(4, "active"), rec(3, "retired"), rec(2, "removed"), rec(1, "rejected")];
