@@ -192,7 +192,7 @@ describe("uninitialized node (emulator only)", () => {
       const get = (p: string) => fetch(`${e.url}${p}`, { tls: { ca: e.caPem } });
       const h = await get("/v1/sys/health");
       expect(h.status).toBe(501);
-      const body = await h.json();
+      const body = (await h.json()) as Record<string, unknown>;
       expect(body).toMatchObject({ initialized: false, sealed: true, standby: true });
       expect(body.cluster_name).toBeUndefined();
       expect((await get("/v1/sys/health?uninitcode=299")).status).toBe(299);
