@@ -101,6 +101,7 @@ describe("standby: forwarding", () => {
     const r = await onStandby("GET", `/v1/${t.transitMount}/keys/anything?x=1`, { headers: { "X-Vault-No-Request-Forwarding": "true" } });
     expect(r.status).toBe(307);
     expect(r.text).toBe("");
+    expect(r.headers.get("cache-control")).toBe("no-store");
     const location = new URL(r.headers.get("location")!);
     expect(location.pathname + location.search).toBe(`/v1/${t.transitMount}/keys/anything?x=1`);
     if (t.emulator) expect(location.origin).toBe(new URL(t.emulator.url).origin);
@@ -170,7 +171,7 @@ describe("standby: emulator-only states", () => {
     }
   });
 
-  emulatorTest("node faults are per node: latency on the standby does not slow the active", async () => {
+  emulatorTest("node faults are per node: latency or a rate-limit quota on the standby leave the active alone", async () => {
     emuStandby!.setLatency(300, "/v1/transit/");
     try {
       const t0 = performance.now();
@@ -179,6 +180,13 @@ describe("standby: emulator-only states", () => {
       const t1 = performance.now();
       expect((await onStandby("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
       expect(performance.now() - t1).toBeGreaterThanOrEqual(290);
+      // A quota on the standby answers before anything is forwarded.
+      emuStandby!.rateLimit("/v1/transit/");
+      t.emulator!.resetCounts();
+      const limited = await onStandby("GET", "/v1/transit/keys/kubernetes");
+      expect([limited.status, limited.json]).toEqual([429, { errors: ['request path "transit/keys/kubernetes": rate limit quota exceeded'] }]);
+      expect(t.emulator!.count()).toBe(0);
+      expect((await t.call("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
     } finally {
       emuStandby!.clearFaults();
     }

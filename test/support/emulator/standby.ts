@@ -47,11 +47,11 @@ export function clusterAddressOf(url: string): string {
 }
 
 /** respondStandby: 307 to the same path and query on the active node; no body. */
-function redirectTo(activeUrl: string, url: URL): Response {
+function redirectTo(activeUrl: string, url: URL, extra: Record<string, string> = {}): Response {
   const target = new URL(activeUrl);
   target.pathname = url.pathname;
   target.search = url.search;
-  return new Response(null, { status: 307, headers: { Location: target.toString(), "Cache-Control": "no-store" } });
+  return new Response(null, { status: 307, headers: { ...extra, Location: target.toString(), "Cache-Control": "no-store" } });
 }
 
 /** Starts a standby of `opts.standbyOf`. Call `stop()` when done (the active is not stopped). */
@@ -66,7 +66,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   const inflight = new Set<AbortController>();
   let self = "";
 
-  const forward = async (req: Request, url: URL): Promise<Response> => {
+  const forward = async (req: Request, url: URL, echo: Record<string, string>): Promise<Response> => {
     const headers = new Headers();
     for (const [k, v] of req.headers) if (!hopHeaders.has(k.toLowerCase())) headers.set(k, v);
     headers.set(forwardedByHeader, self);
@@ -83,7 +83,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
       return new Response(req.method === "HEAD" ? null : await res.arrayBuffer(), { status: res.status, headers: out });
     } catch {
       // ForwardRequest failed: OpenBao falls back to redirecting (forwardRequest → respondStandby).
-      return redirectTo(link.url, url);
+      return redirectTo(link.url, url, echo);
     } finally {
       inflight.delete(ac);
     }
@@ -92,13 +92,16 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   const standby = async (req: Request, path: string): Promise<Response | "drop"> => {
     const url = new URL(req.url);
     const rel = path.slice(4);
+    // The generic handler echoes X-Vault-Namespace on every answer (internal/http/handler.go).
+    const ns = req.headers.get("x-vault-namespace") ?? "";
+    const echo: Record<string, string> = ns === "" ? {} : { "X-Vault-Namespace": ns };
     // The rate-limit quota wraps the whole handler (internal/http/util.go), so it applies here too.
-    if (faults.isRateLimited(path)) return errorResponse(429, [`request path ${goQuote(rel)}: rate limit quota exceeded`]);
+    if (faults.isRateLimited(path)) return errorResponse(429, [`request path ${goQuote(rel)}: rate limit quota exceeded`], echo);
     // core.Leader() on a sealed node: ErrSealed, which respondError turns into 503.
-    if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"]);
-    if (!link.leading()) return errorResponse(500, ["local node not active but active cluster node not found"]);
-    if (!forwarding || req.headers.get("x-vault-no-request-forwarding") !== null) return redirectTo(link.url, url);
-    return forward(req, url);
+    if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"], echo);
+    if (!link.leading()) return errorResponse(500, ["local node not active but active cluster node not found"], echo);
+    if (!forwarding || req.headers.get("x-vault-no-request-forwarding") !== null) return redirectTo(link.url, url, echo);
+    return forward(req, url, echo);
   };
 
   const deps: RouterDeps = {
