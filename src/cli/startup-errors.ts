@@ -5,6 +5,7 @@ import type { Config } from "../config/schema.ts";
 import { TransitError } from "../kms/errors.ts";
 import { KeyProfileError } from "../keys/from-metadata.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
+import { standbyRedirectMessage } from "../openbao/classify.ts";
 import { CaBundleError } from "../openbao/from-config.ts";
 import { SocketError } from "../platform/unix-socket.ts";
 import { RegistryError } from "../registry/types.ts";
@@ -32,6 +33,8 @@ export function describeStartupFailure(error: unknown, config: Config): string {
         return `cannot reach OpenBao at ${where}${http}`;
       case "sealed":
         return `OpenBao at ${where} is sealed`;
+      case "standby_redirect":
+        return standbyRedirectMessage(where, error);
       default:
         break;
     }

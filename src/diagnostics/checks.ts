@@ -16,7 +16,8 @@ import { hashValue } from "../kms/hash.ts";
 import { KmsService } from "../kms/service.ts";
 import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
 import type { OpenBaoHttp } from "../openbao/http.ts";
-import { readCapabilities, readHealth, readMountUuid } from "../openbao/sys-reads.ts";
+import { standbyRedirectMessage } from "../openbao/classify.ts";
+import { readCapabilities, readHealth, readMountUuid, type Health } from "../openbao/sys-reads.ts";
 import type { TokenSource } from "../openbao/token-source.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
@@ -74,6 +75,8 @@ function describe(e: unknown, c: DiagContext): string {
         return `cannot connect to ${cfg(c).openbao.address}`;
       case "sealed":
         return "OpenBao is sealed";
+      case "standby_redirect":
+        return standbyRedirectMessage(cfg(c).openbao.address, e);
       case "permission_denied":
         return `permission denied for ${e.operation}${http}: check the token's policy`;
       case "not_found":
@@ -184,6 +187,18 @@ const encryptionConfig: CheckDef<DiagContext> = {
   },
 };
 
+/** Why a node that answered sys/health cannot serve the provider. */
+function unusableHealth(address: string, h: Health): string {
+  switch (h.state) {
+    case "sealed":
+      return `${address} answered but is sealed (sys/health HTTP ${h.status}): unseal it`;
+    case "uninitialized":
+      return `${address} answered but is not initialized (sys/health HTTP ${h.status}): initialize and unseal it`;
+    default:
+      return `${address} answered sys/health with HTTP ${h.status}, which is neither active (200) nor standby (429): the node cannot serve requests`;
+  }
+}
+
 const openbaoTls: CheckDef<DiagContext> = {
   id: "openbao.tls",
   title: "TLS to OpenBao",
@@ -201,8 +216,9 @@ const openbaoTls: CheckDef<DiagContext> = {
     c.http = openBaoHttpFromConfig(config, caPem);
     try {
       const h = await readHealth(c.http, timeout(c));
-      if (h.sealed) return fail(`${config.openbao.address} answered but is sealed (HTTP ${h.status})`);
-      return pass(`${config.openbao.address} as ${config.openbao.tlsServerName} (sys/health HTTP ${h.status})`);
+      if (!h.usable) return fail(unusableHealth(config.openbao.address, h));
+      const role = h.state === "standby" ? ", a standby: requests must be forwarded to the active node" : "";
+      return pass(`${config.openbao.address} as ${config.openbao.tlsServerName} (sys/health HTTP ${h.status}${role})`);
     } catch (e) {
       return fail(describe(e, c));
     }

@@ -47,6 +47,8 @@ export type TransitErrorClass =
   | "dns_failed"
   | "connection_failed"
   | "invalid_response"
+  /** A 307 from a standby node (OpenBao's redirect to the active node); never followed. */
+  | "standby_redirect"
   | "unknown";
 
 /**
@@ -59,11 +61,17 @@ export class TransitError extends Error {
     readonly kind: TransitErrorClass,
     readonly operation: string,
     readonly status?: number,
-    options?: { cause?: unknown; isAuthentication?: boolean },
+    options?: { cause?: unknown; isAuthentication?: boolean; redirectOrigin?: string },
   ) {
     super(`openbao ${operation} failed: ${kind}${status === undefined ? "" : ` (HTTP ${status})`}`, options);
     this.isAuthentication = options?.isAuthentication ?? false;
+    if (options?.redirectOrigin !== undefined) this.redirectOrigin = options.redirectOrigin;
   }
   /** True when the failure happened while logging in (reference rule 32.2). */
   readonly isAuthentication: boolean;
+  /**
+   * standby_redirect only: scheme://host[:port] of the redirect's Location (the active node as
+   * the standby names it), when it parsed as an http(s) URL. Never its path or query.
+   */
+  readonly redirectOrigin?: string;
 }

@@ -19,6 +19,49 @@ export function classifyHttpFailure(status: number, errors: readonly string[]): 
   return "unknown";
 }
 
+/**
+ * Classifies a 3xx answer, which is never followed. OpenBao answers 307 (with Location set to the
+ * active node) when a standby cannot forward a request (internal/http/handler.go, respondStandby);
+ * any other redirect is not OpenBao's and stays "unknown".
+ */
+export function classifyRedirect(status: number): TransitErrorClass {
+  return status === 307 ? "standby_redirect" : "unknown";
+}
+
+/** scheme://host[:port] of a redirect Location, or undefined when it is not an absolute http(s) URL. */
+export function redirectOrigin(location: string | null): string | undefined {
+  if (location === null || location.length > 2048) return undefined;
+  try {
+    const u = new URL(location);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The redirect origin a standby_redirect failure carries, also through a wrapping error's cause. */
+function originOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 3; depth++) {
+    const origin = (current as { redirectOrigin?: unknown }).redirectOrigin;
+    if (typeof origin === "string") return origin;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * The operator sentence for a standby_redirect (doctor, start-up errors): the node at `address`
+ * is a standby that redirects instead of forwarding, and the provider does not follow redirects.
+ */
+export function standbyRedirectMessage(address: string, error?: unknown): string {
+  const origin = originOf(error);
+  return (
+    `OpenBao at ${address} is a standby node that redirects requests (HTTP 307${origin === undefined ? "" : ` to ${origin}`}) instead of forwarding them, ` +
+    "and the provider never follows redirects: point openbao.address at the active node or at a load balancer that sends requests to it"
+  );
+}
+
 // EPROTO: Bun's code for a failed handshake (e.g. a server that offers only TLS < 1.2).
 const tlsCodes = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME|HANDSHAKE|EPROTO/i;
 const dnsCodes = /ENOTFOUND|EAI_AGAIN|DNS/i;

@@ -4,7 +4,7 @@
 // (No ky: it doubled the CPU of each call for features we do not use; docs/decisions/http-client.md.)
 
 import { TransitError } from "../kms/errors.ts";
-import { classifyHttpFailure, classifyTransportFailure, refineConnectionFailure } from "./classify.ts";
+import { classifyHttpFailure, classifyRedirect, classifyTransportFailure, redirectOrigin, refineConnectionFailure } from "./classify.ts";
 
 export interface OpenBaoHttpOptions {
   /** https://host[:port], no path. */
@@ -12,7 +12,7 @@ export interface OpenBaoHttpOptions {
   /** PEM bundle; the only trust roots. */
   readonly caPem: string;
   readonly tlsServerName: string;
-  /** "" = root namespace; otherwise sent as X-Vault-Namespace. */
+  /** "" = root namespace; otherwise sent as X-Vault-Namespace (never to rootOnlyPaths). */
   readonly namespace: string;
   /** Per request, ms. */
   readonly timeoutMs: number;
@@ -48,6 +48,13 @@ export interface RequestOptions {
 
 export const defaultMaxBodyBytes = 1024 * 1024;
 
+/**
+ * Paths OpenBao serves only in the root namespace: with X-Vault-Namespace it answers 400
+ * "operation unavailable in namespaces" (internal/http/handler.go, restrictedSysAPIsNonLogical),
+ * which would hide a sealed or uninitialized node. The namespace header is never sent to them.
+ */
+export const rootOnlyPaths: ReadonlySet<string> = new Set(["sys/health"]);
+
 export interface OpenBaoHttp {
   /**
    * Sends `method /v1/<path>`. Resolves only for 2xx; throws TransitError otherwise (or the
@@ -68,7 +75,7 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
     async request(method, path, operation, options = {}) {
       const headers: Record<string, string> = {};
       if (options.token !== undefined) headers["X-Vault-Token"] = options.token;
-      if (opts.namespace !== "") headers["X-Vault-Namespace"] = opts.namespace;
+      if (opts.namespace !== "" && !rootOnlyPaths.has(path)) headers["X-Vault-Namespace"] = opts.namespace;
       if (options.json !== undefined) headers["Content-Type"] = "application/json";
       const timeout = AbortSignal.timeout(opts.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -90,8 +97,11 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
         throw new TransitError(kind, operation, undefined, { cause: error });
       }
       if (response.status >= 300 && response.status < 400) {
+        // Never followed (redirect: "manual"): a 307 is a standby pointing at the active node.
         await response.body?.cancel();
-        throw new TransitError("unknown", operation, response.status);
+        const kind = classifyRedirect(response.status);
+        const origin = kind === "standby_redirect" ? redirectOrigin(response.headers.get("location")) : undefined;
+        throw new TransitError(kind, operation, response.status, origin === undefined ? {} : { redirectOrigin: origin });
       }
       let text: string;
       try {

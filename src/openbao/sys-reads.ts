@@ -4,16 +4,49 @@ import * as v from "valibot";
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp } from "./http.ts";
 
-/** GET sys/health. Any HTTP answer proves TLS; the result says whether the node is usable. */
-export async function readHealth(http: OpenBaoHttp, signal?: AbortSignal): Promise<{ readonly status: number; readonly sealed: boolean }> {
-  try {
-    const res = await http.request("GET", "sys/health", "sys.health", signal ? { signal } : {});
-    return { status: res.status, sealed: false };
-  } catch (e) {
-    // sys/health answers 429/473/501/503 with a body for standby, DR, uninitialised, sealed.
-    if (e instanceof TransitError && e.status !== undefined) return { status: e.status, sealed: e.kind === "sealed" || e.status === 503 };
-    throw e;
+/**
+ * What a sys/health status code says about the node (internal/http/sys_health.go: 200 active,
+ * 429 standby, 503 sealed, 501 uninitialized; other codes are not OpenBao's defaults).
+ */
+export type HealthState = "active" | "standby" | "sealed" | "uninitialized" | "unexpected";
+
+export interface Health {
+  readonly status: number;
+  readonly state: HealthState;
+  /** Only an active node (200) or a standby (429, which forwards or redirects) can serve requests. */
+  readonly usable: boolean;
+}
+
+export function healthState(status: number): HealthState {
+  switch (status) {
+    case 200:
+      return "active";
+    case 429:
+      return "standby";
+    case 503:
+      return "sealed";
+    case 501:
+      return "uninitialized";
+    default:
+      return "unexpected";
   }
+}
+
+/**
+ * GET sys/health, always in the root namespace (the HTTP helper never sends X-Vault-Namespace to
+ * it). Any HTTP answer proves TLS; the status code alone says whether the node is usable.
+ */
+export async function readHealth(http: OpenBaoHttp, signal?: AbortSignal): Promise<Health> {
+  let status: number;
+  try {
+    status = (await http.request("GET", "sys/health", "sys.health", signal ? { signal } : {})).status;
+  } catch (e) {
+    // sys/health answers 429/501/503 with a body: an answer, not a transport failure.
+    if (!(e instanceof TransitError) || e.status === undefined || e.kind === "standby_redirect") throw e;
+    status = e.status;
+  }
+  const state = healthState(status);
+  return { status, state, usable: state === "active" || state === "standby" };
 }
 
 const capsList = v.array(v.string());

@@ -44,6 +44,9 @@ describe("sys/health", () => {
     const r = await t.call("GET", "/v1/sys/health", { token: null, headers: { "X-Vault-Namespace": "team-a" } });
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ errors: ["operation unavailable in namespaces"] });
+    expect(r.headers.get("x-vault-namespace")).toBe("team-a");
+    // The generic handler refuses it before the method is looked at.
+    expect((await t.call("POST", "/v1/sys/health", { token: null, body: {}, headers: { "X-Vault-Namespace": "team-a" } })).status).toBe(400);
   });
 
   test("other methods → 405 with empty errors", async () => {

@@ -48,6 +48,7 @@ const transitRows: Array<[TransitErrorClass, Code, string, string]> = [
   ["dns_failed", Code.UNAVAILABLE, "transit unavailable", "openbao_dns_failed"],
   ["connection_failed", Code.UNAVAILABLE, "transit unavailable", "openbao_connection_failed"],
   ["invalid_response", Code.UNAVAILABLE, "transit operation failed", "openbao_unavailable"],
+  ["standby_redirect", Code.UNAVAILABLE, "transit unavailable", "openbao_standby_redirect"],
   ["unknown", Code.UNAVAILABLE, "transit unavailable", "unknown"],
 ];
 
@@ -65,7 +66,7 @@ describe("Transit errors", () => {
     const f = toGrpcFailure(new TransitError("invalid_request", "auth.login", 400, { isAuthentication: true }), "Decrypt");
     expect(f).toEqual({ code: Code.UNAUTHENTICATED, message: "transit authentication failed", errorClass: "auth_failed" });
   });
-  test.each(["unavailable", "sealed", "rate_limited", "tls_failed", "dns_failed", "connection_failed"] as const)("…unless it is a backend-health class (%s)", (kind) => {
+  test.each(["unavailable", "sealed", "rate_limited", "tls_failed", "dns_failed", "connection_failed", "standby_redirect"] as const)("…unless it is a backend-health class (%s)", (kind) => {
     const f = toGrpcFailure(new TransitError(kind, "auth.login", undefined, { isAuthentication: true }), "Decrypt");
     expect(f.code).not.toBe(Code.UNAUTHENTICATED);
   });

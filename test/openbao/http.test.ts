@@ -85,9 +85,22 @@ describe("against a misbehaving server", () => {
   const misbehave = (handler: (req: Request) => Response | Promise<Response>) =>
     createOpenBaoHttp({ address: "http://x.invalid", caPem: "", tlsServerName: "x", namespace: "ns1", timeoutMs: 300, maxBodyBytes: 1024, fetch: (async (input: string, init?: RequestInit) => handler(new Request(input, init))) as unknown as typeof fetch });
 
-  test("a redirect is refused, never followed", async () => {
-    const e = await failure(misbehave(() => new Response(null, { status: 307, headers: { Location: "https://elsewhere/" } })).request("GET", "x", "op"));
-    expect([e.kind, e.status]).toEqual(["unknown", 307]);
+  test("a 307 is a standby redirect, never followed; the Location's origin only is kept", async () => {
+    let calls = 0;
+    const e = await failure(
+      misbehave(() => (calls++, new Response(null, { status: 307, headers: { Location: "https://active.test:8200/v1/transit/encrypt/k?x=1" } }))).request("GET", "x", "op"),
+    );
+    expect([e.kind, e.status, e.redirectOrigin, calls]).toEqual(["standby_redirect", 307, "https://active.test:8200", 1]);
+    expect(e.message).toBe("openbao op failed: standby_redirect (HTTP 307)");
+    const noLocation = await failure(misbehave(() => new Response(null, { status: 307 })).request("GET", "x", "op"));
+    expect([noLocation.kind, noLocation.redirectOrigin]).toEqual(["standby_redirect", undefined]);
+    const odd = await failure(misbehave(() => new Response(null, { status: 307, headers: { Location: "file:///etc/passwd" } })).request("GET", "x", "op"));
+    expect(odd.redirectOrigin).toBeUndefined();
+  });
+
+  test.each([301, 302, 303, 308])("any other redirect (%d) is refused as unknown", async (status) => {
+    const e = await failure(misbehave(() => new Response(null, { status, headers: { Location: "https://elsewhere/" } })).request("GET", "x", "op"));
+    expect([e.kind, e.status]).toEqual(["unknown", status]);
   });
 
   test("a body over the cap is a failure, not a truncation (declared or streamed)", async () => {
@@ -107,5 +120,13 @@ describe("against a misbehaving server", () => {
     const seen: { namespace: string | null } = { namespace: null };
     await misbehave((req) => ((seen.namespace = req.headers.get("X-Vault-Namespace")), Response.json({}))).request("GET", "x", "op");
     expect(seen.namespace).toBe("ns1");
+  });
+
+  test("the namespace header is never sent to sys/health (root-only in OpenBao)", async () => {
+    const seen: Array<[string, string | null]> = [];
+    const http = misbehave((req) => (seen.push([new URL(req.url).pathname, req.headers.get("X-Vault-Namespace")]), Response.json({})));
+    await http.request("GET", "sys/health", "sys.health");
+    await http.request("GET", "sys/mounts", "op");
+    expect(seen).toEqual([["/v1/sys/health", null], ["/v1/sys/mounts", "ns1"]]);
   });
 });

@@ -46,11 +46,13 @@ const transitTable: Record<TransitErrorClass, Omit<GrpcFailure, "message"> & { m
   connection_failed: { code: Code.UNAVAILABLE, message: "transit unavailable", errorClass: "openbao_connection_failed" },
   // A malformed success reply the adapter could not use (reference rule 32.5: untyped adapter error).
   invalid_response: { code: Code.UNAVAILABLE, message: "transit operation failed", errorClass: "openbao_unavailable" },
+  // A standby that redirects instead of forwarding (the provider never follows redirects).
+  standby_redirect: { code: Code.UNAVAILABLE, message: "transit unavailable", errorClass: "openbao_standby_redirect" },
   unknown: { code: Code.UNAVAILABLE, message: "transit unavailable", errorClass: "unknown" },
 };
 
 /** Transport/backend-health classes that are never reported as an authentication failure. */
-const notAuthClasses: ReadonlySet<TransitErrorClass> = new Set(["unavailable", "sealed", "rate_limited", "tls_failed", "dns_failed", "connection_failed"]);
+const notAuthClasses: ReadonlySet<TransitErrorClass> = new Set(["unavailable", "sealed", "rate_limited", "tls_failed", "dns_failed", "connection_failed", "standby_redirect"]);
 
 export type KmsMethod = "Status" | "Encrypt" | "Decrypt";
 

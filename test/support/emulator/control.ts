@@ -132,9 +132,20 @@ export function createControl(c: EmulatorCore): Emulator {
     resetCounts: () => void c.requests.splice(0, c.requests.length),
 
     seal: () => void (c.faults.sealed = true),
-    unseal: () => void (c.faults.sealed = false),
+    unseal: () => {
+      if (!c.faults.initialized) throw new Error("emulator: cannot unseal a node that is not initialized");
+      c.faults.sealed = false;
+    },
     get sealed() {
       return c.faults.sealed;
+    },
+    setInitialized: (v) => c.faults.setInitialized(v),
+    get initialized() {
+      return c.faults.initialized;
+    },
+    role: "active",
+    setForwarding() {
+      throw new Error("emulator: setForwarding applies to a standby node only");
     },
     deny: (p) => c.faults.deny(p, true),
     allow: (p) => c.faults.deny(p, false),

@@ -31,12 +31,20 @@ interface Waiter {
 
 export class Faults {
   sealed = false;
+  /** false: the node was never initialized (sys/health 501); it is then sealed too. */
+  initialized = true;
   private readonly denied = new PrefixSet();
   private readonly dropping = new PrefixSet();
   private readonly hanging = new PrefixSet();
   private readonly latency = new Map<string, number>();
   private rateLimited: string | null = null;
   private readonly waiters = new Set<Waiter>();
+
+  /** false also seals the node; true leaves it sealed (it still needs an unseal). */
+  setInitialized(v: boolean): void {
+    this.initialized = v;
+    if (!v) this.sealed = true;
+  }
 
   deny(prefix: string, on: boolean): void {
     this.denied.set(on, prefix);

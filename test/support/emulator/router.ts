@@ -27,6 +27,8 @@ export interface RouterDeps {
   maxRequestBytes: number;
   maxJsonStrings: number;
   isStopping(): boolean;
+  /** Set on a standby node (standby.ts): answers every request past the status endpoints. */
+  standby?: (req: Request, path: string) => Promise<Response | "drop">;
 }
 
 /** X-Vault-Token first, else `Authorization: Bearer <t>`. */
@@ -104,7 +106,9 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
 
   if (rel === "sys/health") return handleHealth(req.method, url.searchParams, req.headers, d.cluster());
   if (rel === "sys/seal-status") return handleSealStatus(req.method, d.cluster());
-  if (rel === "sys/leader") return handleLeader(req.method);
+  if (rel === "sys/leader") return handleLeader(req.method, d.cluster());
+  // A standby forwards (or redirects) everything else before parsing it (internal/http/logical.go).
+  if (d.standby !== undefined) return d.standby(req, path);
 
   const m = operationFor(req, url.searchParams, rel);
   if (m instanceof Response) return m;

@@ -14,6 +14,7 @@ import { newUuid, randomHex } from "./ids.ts";
 import { Registry } from "./registry.ts";
 import { defaultMaxJsonStrings, defaultMaxRequestBytes } from "./request-data.ts";
 import { routeRequest, type RouterDeps } from "./router.ts";
+import { clusterAddressOf, forwardedByHeader, registerActive, startStandby } from "./standby.ts";
 import { TokenStore } from "./tokens.ts";
 import type { Emulator, EmulatorOptions, RequestRecord } from "./types.ts";
 
@@ -70,6 +71,7 @@ function setupMounts(reg: Registry, opts: EmulatorOptions, trusted: JwtKeyPair) 
 
 /** Starts an HTTPS OpenBao emulator. Call `stop()` when done. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  if (opts.standbyOf !== undefined) return startStandby(opts);
   const nowMs = opts.nowMs ?? Date.now;
   const ownsDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "bao-emu-"));
@@ -78,6 +80,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const trusted = generateJwtKeyPair("RS256");
   const foreign = generateJwtKeyPair("RS256");
   const faults = new Faults();
+  if (opts.initialized === false) faults.setInitialized(false);
   const tokens = new TokenStore(nowMs);
   const reg = new Registry(tokens, nowMs, faults, opts.transit?.disableUpsert ?? true);
   const names = setupMounts(reg, opts, trusted);
@@ -85,9 +88,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const requests: RequestRecord[] = [];
   const cluster = { name: `vault-cluster-${randomHex(4)}`, id: newUuid() };
   let stopping = false;
+  let url = "";
+  let activeSince: string | undefined; // set once a standby joins: sys/leader then reports HA
   const deps: RouterDeps = {
     faults, tokens, mounts: reg.mounts, backends: reg.backends,
-    cluster: () => ({ sealed: faults.sealed, clusterName: cluster.name, clusterId: cluster.id, nowMs: nowMs() }),
+    cluster: () => ({
+      sealed: faults.sealed, initialized: faults.initialized, clusterName: cluster.name, clusterId: cluster.id, nowMs: nowMs(),
+      ...(activeSince === undefined ? {} : { leader: { isSelf: true, address: url, clusterAddress: clusterAddressOf(url), activeTime: activeSince } }),
+    }),
     namespaces: new Set((opts.namespaces ?? []).map((n) => n.replace(/^\/+|\/+$/g, ""))),
     maxRequestBytes: opts.maxRequestBytes ?? defaultMaxRequestBytes,
     maxJsonStrings: opts.maxJsonStrings ?? defaultMaxJsonStrings,
@@ -107,6 +115,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         const record: RequestRecord = { method: req.method, path: new URL(req.url).pathname, status: 0, atMs: Date.now() };
         const ns = req.headers.get("x-vault-namespace");
         if (ns !== null) record.namespace = ns;
+        const forwardedBy = req.headers.get(forwardedByHeader);
+        if (forwardedBy !== null) record.forwardedBy = forwardedBy;
         requests.push(record);
         if (requests.length > maxRecords) requests.splice(0, maxRecords / 10);
         const res = await routeRequest(req, srv, deps);
@@ -121,7 +131,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     throw e;
   }
 
-  return createControl({
+  const handle = createControl({
     server, dir, serverName, pki, tokens, mounts: reg.mounts, stores: reg.stores, faults, requests, nowMs,
     jwtIssuer: names.jwt.issuer, jwtAudience: names.jwt.audiences[0] ?? "", jwtRole: names.jwt.role, jwtMount: names.jwt.mount,
     jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, secretIds: names.secretIds, transitMount: names.transitMount,
@@ -134,4 +144,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   });
+  url = handle.url;
+  registerActive(handle, {
+    url, caPem: pki.caPem, certPem: pki.certPem, keyPem: pki.keyPem, serverName, deps,
+    leading: () => !stopping && faults.initialized && !faults.sealed,
+    joinHa: () => void (activeSince ??= new Date(nowMs()).toISOString()),
+    clusterName: cluster.name, clusterId: cluster.id,
+  });
+  return handle;
 }

@@ -39,6 +39,16 @@ export interface EmulatorOptions {
   namespaces?: string[];
   maxRequestBytes?: number; // 32 MiB
   maxJsonStrings?: number; // 1000
+  /** false: start as a node nobody initialized (sys/health 501, sealed); see setInitialized. Default true. */
+  initialized?: boolean;
+  /**
+   * Start this node as an HA standby of `standbyOf` (an active emulator): it shares that node's
+   * state (keys, tokens, mounts, policies), CA and certificate, and has its own listener, request
+   * accounting and node faults (seal, drop, hang, latency, rate limit). See README.md "Standby".
+   */
+  standbyOf?: Emulator;
+  /** Standby only: forward requests to the active node (true, OpenBao's default) or answer 307 to it (false). */
+  forwarding?: boolean;
 }
 
 /** One HTTP request as seen by the emulator. `status` 0 = no HTTP response (dropped, or still pending). */
@@ -48,6 +58,7 @@ export interface RequestRecord {
   status: number;
   atMs: number; // wall-clock arrival time (Date.now(), not the injected clock)
   namespace?: string; // X-Vault-Namespace, when sent
+  forwardedBy?: string; // on the active node: the URL of the standby that forwarded this request
 }
 
 export interface KeyInfo {
@@ -125,8 +136,16 @@ export interface Emulator {
   resetCounts(): void;
 
   seal(): void;
+  /** Throws while the node is not initialized (OpenBao refuses to unseal it). */
   unseal(): void;
   readonly sealed: boolean;
+  /** false: sys/health 501 and every other request 503 sealed. true leaves the node sealed (unseal() next). */
+  setInitialized(v: boolean): void;
+  readonly initialized: boolean;
+  /** "standby" for a node started with `standbyOf`. */
+  readonly role: "active" | "standby";
+  /** Standby only: switch between forwarding and 307 redirects (throws on an active node). */
+  setForwarding(on: boolean): void;
   deny(pathPrefix: string): void;
   allow(pathPrefix: string): void;
   setLatency(ms: number, pathPrefix?: string): void;
