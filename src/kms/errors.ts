@@ -47,6 +47,11 @@ export type TransitErrorClass =
   | "dns_failed"
   | "connection_failed"
   | "invalid_response"
+  // OpenBao's "ciphertext or signature version is disallowed by policy (too old)": the version is
+  // archived below min_decryption_version (lowering it brings the version back).
+  | "version_archived"
+  // OpenBao's "refusing to use soft-deleted key".
+  | "key_soft_deleted"
   | "unknown";
 
 /**

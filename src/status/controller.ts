@@ -52,6 +52,8 @@ export class StatusController implements KeyDiscovery {
   private discovery: { readonly startedAtMs: number; readonly done: Promise<void> } | undefined;
   /** The last metadata probe found min_encryption_version above the active version. */
   private encryptionBlocked = false;
+  /** Retained non-active versions Transit archives below min_decryption_version, as last observed. */
+  private archived: readonly number[] = [];
 
   constructor(private readonly o: StatusControllerOptions) {
     this.metaBreaker = new CircuitBreaker(o.nowMs);
@@ -93,6 +95,15 @@ export class StatusController implements KeyDiscovery {
       if (this.o.store.deepProbeRequired()) await this.deepProbeOnce();
     });
     every(this.o.deepProbeIntervalMs, () => this.deepProbeOnce());
+  }
+
+  /**
+   * Retained, non-active versions that the last validated observation found archived by
+   * min_decryption_version (lowest first): Status stays healthy, their Decrypts fail until the
+   * minimum is lowered. For openbao_kms_key_versions_archived.
+   */
+  archivedVersions(): readonly number[] {
+    return this.archived;
   }
 
   /** Stops the timers; resolves once the probe or discovery in progress (and its save) is over. */
@@ -193,6 +204,7 @@ export class StatusController implements KeyDiscovery {
       mode,
     });
     if (mode === "observe") this.validatedSinceMs ??= now;
+    this.noteArchived(obs, meta);
     if (obs.changed) {
       const saved = await this.commit(state, obs.records, obs.activeKeyId);
       if (obs.promoted) {
@@ -207,6 +219,23 @@ export class StatusController implements KeyDiscovery {
       }
     }
     return obs;
+  }
+
+  /** Warns once when the set of archived retained versions changes, and says when it clears. */
+  private noteArchived(obs: Observation, meta: KeyMetadata): void {
+    const versions = obs.archived.map((r) => r.transitVersion);
+    if (versions.join(",") === this.archived.join(",")) return;
+    this.archived = versions;
+    if (versions.length > 0) {
+      this.o.log.warn("key.versions_archived", {
+        outcome: "archived",
+        archived_versions: versions.join(","),
+        min_decryption_version: meta.minDecryptionVersion,
+        reason: "retained versions are below Transit min_decryption_version: their ciphertext cannot be decrypted until it is lowered; Encrypt and Status are unaffected",
+      });
+    } else {
+      this.o.log.info("key.versions_archived", { outcome: "recovered", min_decryption_version: meta.minDecryptionVersion });
+    }
   }
 
   /** Persist, then publish. */
