@@ -3,6 +3,7 @@
 // `restore-versions` (a plan by default; `--apply --expected-state-hash H` takes the state
 // lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
 
+import { archivedAdvice } from "../keys/archive-advice.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
@@ -55,8 +56,10 @@ export const rotationPlanHelp = `Usage: bao-kms-provider rotation-plan [--config
 Read-only report of this node's key registry (state.path) against live Transit metadata:
 state generation and hash, checkpoint status (current|behind|missing|absent), the active and
 latest Transit versions, any pending version with its stable observation count and the time
-it can be promoted (promotesAfter; a restart waits rotation.activation_delay again), and what
-the next metadata probe would conclude. key_ids are shown as hashes. Nothing is written.
+it can be promoted (promotesAfter; a restart waits rotation.activation_delay again), what
+the next metadata probe would conclude, and retained versions that Transit archives below
+min_decryption_version (archivedVersions, with archivedAdvice: lowering the minimum brings
+them back). key_ids are shown as hashes. Nothing is written.
 Exit codes: 0 report printed, 2 usage, 3 config invalid, 4 state unreadable, OpenBao metadata
 unreadable (auth, TLS, permission), or no state and the key is already rotated.
 
@@ -95,8 +98,9 @@ export const restoreVersionsHelp = `Usage: bao-kms-provider restore-versions --v
 
 Plans (default) or applies making removed versions decryptable again (removed → retired) on
 this node. The active key does not change. Each version must be removed in the registry and
-still present in Transit with the same creation time and not excluded by
-min_decryption_version. --apply needs the reviewed stateHash and the state lock (stop serve
+still present in Transit with the same creation time. A version Transit archives below
+min_decryption_version is refused with the command that lowers the minimum (which brings it
+back unchanged); a trimmed one (min_available_version) can never come back. --apply needs the reviewed stateHash and the state lock (stop serve
 on this node first, and run as the service user).
 Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
 
@@ -190,6 +194,10 @@ interface RotationView extends Record<string, unknown> {
   nextProbe: string;
   decryptableVersions: number[];
   removedVersions: number[];
+  /** Retained versions Transit archives below min_decryption_version (still decryptable in the registry). */
+  archivedVersions: number[];
+  /** What to do about archivedVersions (null when there are none). */
+  archivedAdvice: string | null;
 }
 
 async function rotationView(config: Config): Promise<{ view: RotationView; problem?: string }> {
@@ -217,6 +225,8 @@ async function rotationView(config: Config): Promise<{ view: RotationView; probl
     nextProbe: "unknown",
     decryptableVersions: state ? state.snapshots.filter((r) => r.state !== "removed" && r.state !== "rejected").map((r) => r.transitVersion) : [],
     removedVersions: state ? state.snapshots.filter((r) => r.state === "removed").map((r) => r.transitVersion) : [],
+    archivedVersions: [],
+    archivedAdvice: null,
   };
   if (loaded.kind === "error") return { view, problem: `key registry ${config.state.path}: ${loaded.error.message}` };
   if (meta === undefined) return { view, problem: `cannot read Transit key metadata (${view.transitMetadataError}): run 'bao-kms-provider doctor'` };
@@ -250,6 +260,8 @@ async function rotationView(config: Config): Promise<{ view: RotationView; probl
       mode: "observe",
     });
     view.rotationState = pending !== undefined || meta.latestVersion > (active?.transitVersion ?? 0) ? "pending" : "stable";
+    view.archivedVersions = obs.archived.map((r) => r.transitVersion);
+    view.archivedAdvice = archivedAdvice(view.archivedVersions, meta, config) ?? null;
     view.nextProbe = obs.promoted
       ? `would promote version ${obs.promoted.to.transitVersion} (after the activation delay following a restart)`
       : obs.changed
@@ -455,10 +467,21 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
         for (const v of versions) {
           const r = state.snapshots.find((x) => x.transitVersion === v && x.state === "removed");
           if (r === undefined) continue; // transitions report it
+          // Order matters: OpenBao does not list archived versions, so "not listed" only means
+          // "vanished" once trimming and archiving are ruled out.
+          if (meta.minAvailableVersion > v) {
+            throw new RegistryError("progress", `Transit trimmed version ${v} (min_available_version ${meta.minAvailableVersion}): its key material is deleted and it cannot be decrypted again`);
+          }
+          if (meta.minDecryptionVersion > v) {
+            const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
+            throw new RegistryError(
+              "progress",
+              `Transit archives version ${v} (min_decryption_version ${meta.minDecryptionVersion}): lower it first with 'bao write ${key}/config min_decryption_version=${v}', which brings the version back, then run restore-versions again`,
+            );
+          }
           const created = meta.createdAtUnix.get(v);
-          if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v}: it cannot be decrypted again`);
+          if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
-          if (meta.minDecryptionVersion > v || meta.minAvailableVersion > v) throw new RegistryError("progress", `Transit min_decryption_version/min_available_version exclude version ${v}: lower it in OpenBao first`);
         }
         return restoreVersions(state, versions);
       },

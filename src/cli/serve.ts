@@ -235,7 +235,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
   // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
-  metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store) });
+  metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store), archivedVersions: () => controller.archivedVersions().length });
   let listeners;
   try {
     listeners = startObservabilityListeners({

@@ -19,7 +19,13 @@ export function describeStartupFailure(error: unknown, config: Config): string {
   }
   if (error instanceof SocketError || error instanceof KeyProfileError || error instanceof BootstrapDeniedError || error instanceof CaBundleError) return error.message;
   if (error instanceof RegistryError) return `key registry ${config.state.path}: ${error.message}`;
-  if (error instanceof RotationError) return `Transit key ${config.transit.mountPath}/keys/${config.transit.keyName}: ${error.message}`;
+  if (error instanceof RotationError) {
+    const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
+    if (error.reason === "key_soft_deleted") {
+      return `Transit key ${key} is soft-deleted: OpenBao refuses every encrypt and decrypt with it; restore it with 'bao write -f ${key}/soft-delete-restore' (its data is intact)`;
+    }
+    return `Transit key ${key}: ${error.message}`;
+  }
   if (error instanceof TransitError) {
     const http = error.status === undefined ? "" : ` (HTTP ${error.status})`;
     const where = `${config.openbao.address}`;

@@ -1,6 +1,6 @@
 // Least privilege, judged from sys/capabilities-self: the hot path needs read on the key,
 // update on encrypt and decrypt; anything that can create, rotate, reconfigure, trim, delete,
-// export, back up or restore keys (or change the mount's key config) fails the check.
+// soft-delete, export, back up or restore keys (or change the mount's key config) fails the check.
 
 export interface CapabilityPaths {
   readonly key: string;
@@ -20,6 +20,10 @@ export function capabilityPaths(mount: string, keyName: string): CapabilityPaths
       `${mount}/keys/${k}/rotate`,
       `${mount}/keys/${k}/config`,
       `${mount}/keys/${k}/trim`,
+      // DELETE soft-delete makes OpenBao refuse every use of the key; soft-delete-restore undoes it
+      // (internal/builtin/logical/transit/path_keys.go). Both are key management.
+      `${mount}/keys/${k}/soft-delete`,
+      `${mount}/keys/${k}/soft-delete-restore`,
       `${mount}/export/encryption-key/${k}`,
       `${mount}/backup/${k}`,
       `${mount}/restore/${k}`,

@@ -23,6 +23,7 @@ import { createFileRegistryStore } from "../registry/file-store.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { observe, RotationError } from "../status/rotation.ts";
+import { archivedAdvice } from "../keys/archive-advice.ts";
 import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { authDiagnosticsFor, type AuthDiagnostics } from "./auth.ts";
@@ -306,6 +307,11 @@ const transitProfile: CheckDef<DiagContext> = {
   title: "Transit key profile",
   needs: ["transit.metadata"],
   run(c) {
+    const mount = cfg(c).transit.mountPath;
+    const name = cfg(c).transit.keyName;
+    if ((c.meta as KeyMetadata).softDeleted === true) {
+      return fail(`${mount}/keys/${name} is soft-deleted: OpenBao refuses every encrypt and decrypt with it; restore it with 'bao write -f ${mount}/keys/${name}/soft-delete-restore' (existing data is intact)`);
+    }
     try {
       checkKeyProfile(c.meta as KeyMetadata);
     } catch (e) {
@@ -410,8 +416,10 @@ const stateRegistry: CheckDef<DiagContext> = {
       return fail(`no state at ${path} and the key is rotated (latest_version ${meta.latestVersion}): restore ${path} and ${path}.checkpoint from a backup or another control-plane node`);
     }
     const state = loaded.state;
+    let archivedVersions: number[] = [];
     try {
       const obs = observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: c.nowMs(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+      archivedVersions = obs.archived.map((r) => r.transitVersion);
       const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
       if (obs.encryptionBlocked) {
         return fail(`min_encryption_version ${meta.minEncryptionVersion} is above the registry's active version ${active?.transitVersion}: Status would be unhealthy and Encrypt refused; lower it, or let the newer version be promoted first`);
@@ -424,8 +432,9 @@ const stateRegistry: CheckDef<DiagContext> = {
     const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
     const pending = state.snapshots.filter((r) => r.state === "pending").map((r) => r.transitVersion);
     const checkpoint = loaded.checkpoint === "current" ? "" : `; checkpoint ${loaded.checkpoint === "absent" ? "missing" : "behind"}`;
-    const message = `generation ${state.generation}, active version ${active?.transitVersion}, H(key_id)=${hashValue(state.activeKeyId)}${pending.length > 0 ? `, pending ${pending.join(",")}` : ""}${checkpoint}`;
-    return loaded.checkpoint === "current" ? pass(message) : warn(message);
+    const archived = archivedAdvice(archivedVersions, meta, config);
+    const message = `generation ${state.generation}, active version ${active?.transitVersion}, H(key_id)=${hashValue(state.activeKeyId)}${pending.length > 0 ? `, pending ${pending.join(",")}` : ""}${checkpoint}${archived === undefined ? "" : `; ${archived}`}`;
+    return loaded.checkpoint === "current" && archived === undefined ? pass(message) : warn(message);
   },
 };
 

@@ -14,6 +14,7 @@ export class KeyProfileError extends Error {
 /** Refuses keys this provider must not use (fail closed) and returns the active version. */
 export function checkKeyProfile(meta: KeyMetadata): void {
   const problems: string[] = [];
+  if (meta.softDeleted === true) problems.push("key is soft-deleted");
   if (meta.type !== "aes256-gcm96") problems.push("type is not aes256-gcm96");
   if (meta.exportable) problems.push("key is exportable");
   if (meta.allowPlaintextBackup) problems.push("plaintext backup is allowed");

@@ -49,6 +49,11 @@ export type TransitErrorClass =
   | "invalid_response"
   /** A 307 from a standby node (OpenBao's redirect to the active node); never followed. */
   | "standby_redirect"
+  // OpenBao's "ciphertext or signature version is disallowed by policy (too old)": the version is
+  // archived below min_decryption_version (lowering it brings the version back).
+  | "version_archived"
+  // OpenBao's "refusing to use soft-deleted key".
+  | "key_soft_deleted"
   | "unknown";
 
 /**

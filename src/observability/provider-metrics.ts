@@ -32,6 +32,11 @@ export interface MetricSources {
    * state is "active" while the cache holds an active key, else "unknown", and never degraded.
    */
   readonly rotation?: () => { readonly state: RotationState; readonly persistenceDegraded: boolean };
+  /**
+   * How many retained, non-active key versions Transit archives below min_decryption_version
+   * (optional; without it the gauge is not exported).
+   */
+  readonly archivedVersions?: () => number;
   /** Seconds left on the client certificate (cert auth only); 0 is exported without cert auth. */
   readonly certificateTtlSeconds?: () => number | undefined;
 }
@@ -156,6 +161,12 @@ export class ProviderMetrics {
     });
     r.gauge("openbao_kms_rotation_persistence_degraded", "1 while the rotation state cannot be saved, else 0.", [], {
       collect: () => (this.sources === undefined ? [] : [[[], this.rotation().persistenceDegraded ? 1 : 0]]),
+    });
+    r.gauge("openbao_kms_key_versions_archived", "Retained, non-active key versions that Transit archives below min_decryption_version (their Decrypts fail until it is lowered).", [], {
+      collect: () => {
+        const read = this.sources?.archivedVersions;
+        return read === undefined ? [] : [[[], read()]];
+      },
     });
     r.gauge("openbao_kms_circuit_breaker_state", "1 while the last probe was skipped by an open circuit breaker, else 0.", [], {
       collect: () => this.fromHealth((h) => [[[], h.reasons.includes("circuit_breaker_open") ? 1 : 0]]),

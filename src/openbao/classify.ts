@@ -10,6 +10,9 @@ export function classifyHttpFailure(status: number, errors: readonly string[]): 
   const text = errors.join("\n").toLowerCase();
   if (text.includes("sealed")) return "sealed";
   if (text.includes("message authentication failed")) return "decrypt_failed";
+  // keysutil ErrTooOld and ErrSoftDeleted (sdk/helper/keysutil/policy.go): fixed texts.
+  if (text.includes("version is disallowed by policy (too old)")) return "version_archived";
+  if (text.includes("refusing to use soft-deleted key")) return "key_soft_deleted";
   if (status === 400) return "invalid_request";
   if (status === 401) return "unauthenticated";
   if (status === 403) return "permission_denied";

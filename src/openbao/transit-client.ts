@@ -30,6 +30,8 @@ export interface KeyMetadata {
   readonly derived: boolean;
   readonly supportsEncryption: boolean;
   readonly supportsDecryption: boolean;
+  /** `soft_deleted`: OpenBao refuses every use of the key (absent = false). */
+  readonly softDeleted?: boolean;
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
@@ -93,6 +95,7 @@ export function createTransitClient(opts: TransitClientOptions): TransitClient {
         derived: d.derived,
         supportsEncryption: d.supports_encryption,
         supportsDecryption: d.supports_decryption,
+        softDeleted: d.soft_deleted,
       };
     },
   };

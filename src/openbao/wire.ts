@@ -35,6 +35,8 @@ export const keyReply = v.object({
     derived: v.boolean(),
     supports_encryption: v.boolean(),
     supports_decryption: v.boolean(),
+    // keys/<name>/soft-delete (path_keys.go): every encrypt and decrypt is refused while true.
+    soft_deleted: v.optional(v.boolean(), false),
   }),
 });
 

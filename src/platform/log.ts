@@ -45,6 +45,9 @@ export const allowedLogFields = new Set([
   "token_ttl_seconds",
   // serve.bootstrap: which start-up attempt failed
   "attempt",
+  // key.versions_archived: retained versions below Transit min_decryption_version
+  "archived_versions",
+  "min_decryption_version",
 ]);
 
 export interface Logger {

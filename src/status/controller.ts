@@ -52,6 +52,10 @@ export class StatusController implements KeyDiscovery {
   private discovery: { readonly startedAtMs: number; readonly done: Promise<void> } | undefined;
   /** The last metadata probe found min_encryption_version above the active version. */
   private encryptionBlocked = false;
+  /** Retained non-active versions Transit archives below min_decryption_version, as last observed. */
+  private archived: readonly number[] = [];
+  /** A candidate whose round trip passed just before its promotion was saved (published with it). */
+  private provenKeyId: string | undefined;
 
   constructor(private readonly o: StatusControllerOptions) {
     this.metaBreaker = new CircuitBreaker(o.nowMs);
@@ -95,6 +99,15 @@ export class StatusController implements KeyDiscovery {
     every(this.o.deepProbeIntervalMs, () => this.deepProbeOnce());
   }
 
+  /**
+   * Retained, non-active versions that the last validated observation found archived by
+   * min_decryption_version (lowest first): Status stays healthy, their Decrypts fail until the
+   * minimum is lowered. For openbao_kms_key_versions_archived.
+   */
+  archivedVersions(): readonly number[] {
+    return this.archived;
+  }
+
   /** Stops the timers; resolves once the probe or discovery in progress (and its save) is over. */
   stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
@@ -128,8 +141,14 @@ export class StatusController implements KeyDiscovery {
   }
 
   private async metadataProbe(startup: boolean): Promise<ProbeResult> {
+    this.provenKeyId = undefined;
     const result = await this.runMetadata(startup);
     this.o.store.publishMetadata(result, this.o.registry.active);
+    // A promotion is published together with the deep probe its candidate passed before the
+    // save (same tick), so Status and Encrypt never see the new key without one.
+    const proven = this.provenKeyId;
+    this.provenKeyId = undefined;
+    if (result.ok && proven !== undefined && this.o.registry.active?.keyId === proven) this.o.store.publishDeep(proven, { ok: true });
     this.report("metadata", result);
     return result;
   }
@@ -182,7 +201,7 @@ export class StatusController implements KeyDiscovery {
     // A restart waits the activation delay again, counted from the first observation that
     // validates (a failing one does not start the clock; discovery never does).
     const holdFromMs = this.validatedSinceMs ?? now;
-    const obs = observe({
+    const input = {
       records: state.snapshots,
       activeKeyId: state.activeKeyId,
       meta,
@@ -191,8 +210,27 @@ export class StatusController implements KeyDiscovery {
       policy: this.o.policy,
       promotionHoldUntilMs: holdFromMs + this.o.policy.activationDelayMs,
       mode,
-    });
+    };
+    let obs = observe(input);
+    if (obs.promoted) {
+      // Prove the candidate's data path before it becomes active (the deep probe the new key
+      // would otherwise need after the switch, while Status is unhealthy and Encrypt refused).
+      // A failure defers the promotion to a later probe; the rest of the observation stands.
+      try {
+        await deepProbe(this.o.transit, obs.promoted.to.transitVersion, this.o.timeoutMs);
+        this.provenKeyId = obs.promoted.to.kubernetesKeyId;
+      } catch (cause) {
+        this.o.log.warn("key.promoted", {
+          outcome: "deferred",
+          key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),
+          transit_version: obs.promoted.to.transitVersion,
+          error_class: cause instanceof TransitError ? cause.kind : cause instanceof DOMException && cause.name === "TimeoutError" ? "timeout" : "unknown",
+        });
+        obs = observe({ ...input, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER });
+      }
+    }
     if (mode === "observe") this.validatedSinceMs ??= now;
+    this.noteArchived(obs, meta);
     if (obs.changed) {
       const saved = await this.commit(state, obs.records, obs.activeKeyId);
       if (obs.promoted) {
@@ -207,6 +245,23 @@ export class StatusController implements KeyDiscovery {
       }
     }
     return obs;
+  }
+
+  /** Warns once when the set of archived retained versions changes, and says when it clears. */
+  private noteArchived(obs: Observation, meta: KeyMetadata): void {
+    const versions = obs.archived.map((r) => r.transitVersion);
+    if (versions.join(",") === this.archived.join(",")) return;
+    this.archived = versions;
+    if (versions.length > 0) {
+      this.o.log.warn("key.versions_archived", {
+        outcome: "archived",
+        archived_versions: versions.join(","),
+        min_decryption_version: meta.minDecryptionVersion,
+        reason: "retained versions are below Transit min_decryption_version: their ciphertext cannot be decrypted until it is lowered; Encrypt and Status are unaffected",
+      });
+    } else {
+      this.o.log.info("key.versions_archived", { outcome: "recovered", min_decryption_version: meta.minDecryptionVersion });
+    }
   }
 
   /** Persist, then publish. */

@@ -17,7 +17,11 @@ export interface RotationPolicy {
 }
 
 /** Why an observation fails closed; each is a Status-unhealthy reason. */
-export type RotationFailure = "profile_invalid" | "version_rollback" | "creation_time_drift" | "version_unavailable";
+export type RotationFailure = "profile_invalid" | "key_soft_deleted" | "version_rollback" | "creation_time_drift" | "version_unavailable";
+
+/** The operator sentence for a soft-deleted key (start-up, Status probe log, doctor). */
+export const softDeletedMessage =
+  "Transit key is soft-deleted (soft_deleted=true): OpenBao refuses every encrypt and decrypt with it until it is restored with POST <mount>/keys/<name>/soft-delete-restore";
 
 export class RotationError extends Error {
   override readonly name = "RotationError" as const;
@@ -64,6 +68,12 @@ export interface Observation {
   readonly encryptionBlocked: boolean;
   /** The pending candidate after this observation, if any (for reports). */
   readonly pending?: SnapshotRecord;
+  /**
+   * Retained, non-active versions that Transit archives (below min_decryption_version): not
+   * listed, not decryptable, but brought back unchanged by lowering the minimum. Status stays
+   * healthy; callers warn and count them. Lowest version first.
+   */
+  readonly archived: readonly SnapshotRecord[];
 }
 
 const decryptable = (s: SnapshotState) => s === "active" || s === "pending" || s === "retired";
@@ -88,6 +98,8 @@ function positive<K extends string>(key: K, value: number | undefined): { [P in 
  * versions, and well-formed version entries with creation times.
  */
 export function validateMetadata(meta: KeyMetadata): void {
+  // Checked first: a soft-deleted key is refused whatever else it looks like (keysutil ErrSoftDeleted).
+  if (meta.softDeleted === true) throw new RotationError("key_soft_deleted", softDeletedMessage);
   try {
     checkKeyProfile(meta);
   } catch (e) {
@@ -107,25 +119,42 @@ export function validateMetadata(meta: KeyMetadata): void {
 }
 
 /**
- * Rule 42: every decryptable record must still exist in Transit with the same creation time
- * (to the second) and must not be excluded by min_available/min_decryption_version. Returns
- * whether min_encryption_version blocks the active version.
+ * Rule 42, with OpenBao's archive (sdk/helper/keysutil/policy.go handleArchiving): Transit
+ * lists only versions >= min_decryption_version. For every decryptable record:
+ * - below min_available_version: trimmed, its key material deleted for good → fail closed;
+ * - below min_decryption_version: archived. The active version archived → fail closed (nothing
+ *   could be encrypted or decrypted with it); any other version is reported in `archived` and
+ *   Status stays healthy: its ciphertext fails until the minimum is lowered again;
+ * - otherwise it must be listed ("vanished" → fail closed) with the same creation second.
+ * Also returns whether min_encryption_version blocks the active version.
  */
-function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, meta: KeyMetadata): boolean {
+function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, meta: KeyMetadata): { blocked: boolean; archived: SnapshotRecord[] } {
   let blocked = false;
+  const archived: SnapshotRecord[] = [];
   for (const r of records) {
     if (!decryptable(r.state)) continue;
     const v = r.transitVersion;
+    const isActive = r.kubernetesKeyId === activeKeyId;
     if (v > meta.latestVersion) throw new RotationError("version_rollback", `Transit latest_version ${meta.latestVersion} is below registered version ${v}`);
-    const created = meta.createdAtUnix.get(v);
-    if (created === undefined) throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed`);
-    if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
-    if (meta.minAvailableVersion > v || meta.minDecryptionVersion > v) {
-      throw new RotationError("version_unavailable", `Transit min_decryption_version/min_available_version exclude registered version ${v}`);
+    if (meta.minAvailableVersion > v) {
+      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back`);
     }
-    if (r.kubernetesKeyId === activeKeyId && meta.minEncryptionVersion > v) blocked = true;
+    if (meta.minDecryptionVersion > v) {
+      if (isActive) {
+        throw new RotationError("version_unavailable", `the active version ${v} is archived by Transit min_decryption_version ${meta.minDecryptionVersion}: lower min_decryption_version to ${v} or less`);
+      }
+      archived.push(r);
+      continue;
+    }
+    const created = meta.createdAtUnix.get(v);
+    if (created === undefined) {
+      throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed although min_decryption_version ${meta.minDecryptionVersion} does not archive it (the version vanished)`);
+    }
+    if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
+    if (isActive && meta.minEncryptionVersion > v) blocked = true;
   }
-  return blocked;
+  archived.sort((a, b) => a.transitVersion - b.transitVersion);
+  return { blocked, archived };
 }
 
 /** Advances the records by one observation (§2.9 rules 39–43). Throws RotationError to fail closed. */
@@ -148,12 +177,12 @@ export function observe(input: ObserveInput): Observation {
         throw new RotationError("version_unavailable", `Transit key version ${r.transitVersion} is no longer listed (latest_version ${latest})`);
       }
     }
-    const encryptionBlocked = checkRetained(input.records, input.activeKeyId, meta);
-    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked };
+    const { blocked, archived } = checkRetained(input.records, input.activeKeyId, meta);
+    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked: blocked, archived };
   }
-  const encryptionBlocked = checkRetained(input.records, input.activeKeyId, meta);
+  const { blocked: encryptionBlocked, archived } = checkRetained(input.records, input.activeKeyId, meta);
   if (latest === active.transitVersion) {
-    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked, ...pendingOf(input.records) };
+    return { records: input.records, activeKeyId: input.activeKeyId, changed: false, encryptionBlocked, archived, ...pendingOf(input.records) };
   }
 
   // latest > active: record skipped versions as retired, the latest as the pending candidate.
@@ -205,12 +234,12 @@ export function observe(input: ObserveInput): Observation {
 
   if (input.mode === "observe" && candidate.stableAtUnix !== undefined) {
     const due = Math.max(candidate.stableAtUnix * 1000 + policy.activationDelayMs, input.promotionHoldUntilMs);
-    if (nowMs >= due) return promote(out, active, candidate, nowUnix);
+    if (nowMs >= due) return { ...promote(out, active, candidate, nowUnix), archived };
   }
-  return { records: out, activeKeyId: input.activeKeyId, changed, encryptionBlocked, pending: candidate };
+  return { records: out, activeKeyId: input.activeKeyId, changed, encryptionBlocked, pending: candidate, archived };
 }
 
-function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: SnapshotRecord, nowUnix: number): Observation {
+function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: SnapshotRecord, nowUnix: number): Omit<Observation, "archived"> {
   const to: SnapshotRecord = { ...candidate, state: "active", promotedAtUnix: nowUnix };
   const next = records.map((r) => {
     if (r.kubernetesKeyId === candidate.kubernetesKeyId) return to;
@@ -220,7 +249,8 @@ function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: Sna
     return r;
   });
   // The new active version was validated by checkRetained as a retained (pending) identity:
-  // listed, same creation time, not excluded by min_available/min_decryption_version. Whether
+  // listed, same creation time, not excluded by min_available/min_decryption_version (a pending
+  // version above the active one can only be archived if the active one is too, which fails). Whether
   // min_encryption_version blocks it is judged by the next probe, where it is the active one.
   return { records: next, activeKeyId: to.kubernetesKeyId, changed: true, promoted: { from, to }, encryptionBlocked: false };
 }

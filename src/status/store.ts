@@ -15,6 +15,7 @@ export type ReadinessReason =
   | "upsert_check_failed"
   | "upsert_allowed"
   | "profile_invalid"
+  | "key_soft_deleted"
   | "version_rollback"
   | "creation_time_drift"
   | "version_unavailable"

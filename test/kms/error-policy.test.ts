@@ -49,6 +49,8 @@ const transitRows: Array<[TransitErrorClass, Code, string, string]> = [
   ["connection_failed", Code.UNAVAILABLE, "transit unavailable", "openbao_connection_failed"],
   ["invalid_response", Code.UNAVAILABLE, "transit operation failed", "openbao_unavailable"],
   ["standby_redirect", Code.UNAVAILABLE, "transit unavailable", "openbao_standby_redirect"],
+  ["version_archived", Code.FAILED_PRECONDITION, "key version is archived by Transit min_decryption_version", "key_version_archived"],
+  ["key_soft_deleted", Code.FAILED_PRECONDITION, "transit key is soft-deleted", "transit_key_soft_deleted"],
   ["unknown", Code.UNAVAILABLE, "transit unavailable", "unknown"],
 ];
 

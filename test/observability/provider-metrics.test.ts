@@ -178,7 +178,7 @@ describe("the reference's metric set (§6.2)", () => {
   test("once watching, every family is exported with exactly the reference's name, type and labels", () => {
     const { metrics } = setup();
     const { store } = healthyStore(3);
-    metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot(), archivedVersions: () => 0 });
     metrics.observeKmsCall({ method: "Decrypt", code: 3, errorClass: "aad_mismatch", durationMs: 1 });
     metrics.observeKmsCall({ method: "Decrypt", code: 5, errorClass: "key_id_unknown", durationMs: 1 });
     metrics.observeOpenBao({ operation: "auth.login", outcome: "ok", httpStatus: 200, durationMs: 5 });
@@ -211,6 +211,18 @@ describe("the reference's metric set (§6.2)", () => {
     expect(s.get("openbao_kms_rotation_persistence_degraded")).toBe(1);
     rotation = { ...rotation, persistenceDegraded: false };
     expect(scrape().get("openbao_kms_rotation_persistence_degraded")).toBe(0);
+  });
+
+  test("openbao_kms_key_versions_archived: read at scrape time, absent until a source is given", () => {
+    const { metrics, scrape } = setup();
+    const { store } = healthyStore(3);
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
+    expect(scrape().has("openbao_kms_key_versions_archived")).toBe(false);
+    let archived = 2;
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot(), archivedVersions: () => archived });
+    expect(scrape().get("openbao_kms_key_versions_archived")).toBe(2);
+    archived = 0;
+    expect(scrape().get("openbao_kms_key_versions_archived")).toBe(0);
   });
 
   test("auth: method and certificate source from closed sets; certificate TTL 0 without cert auth; renewals count", () => {

@@ -142,7 +142,7 @@ test("circuit breaker: opens after 3, half-opens after the window, resets on suc
 describe("registry: persist, then publish", () => {
   const meta3 = (): KeyMetadata => ({ ...goodMeta(), latestVersion: 3, createdAtUnix: new Map([[1, 1001], [2, 1002], [3, 1003]]) });
 
-  test("a rotation is saved before it is published, promoted after count + delay, and the deep probe is required again", async () => {
+  test("a rotation is saved before it is published and promoted after count + delay", async () => {
     const { controller, store, state, registry, saved, advance, lines } = setup();
     await controller.probeOnce();
     await controller.deepProbeOnce();

@@ -168,13 +168,16 @@ describe("observed rotation (§2.9)", () => {
     expect(() => observe(input(pending, id(1), m, t0 + 30_000))).toThrow(expect.objectContaining({ reason: "creation_time_drift" }));
   });
 
-  test("min_decryption_version above a retained version fails closed; retirement is never inferred", () => {
+  test("min_decryption_version above a retained version archives it (Status stays healthy); retirement is never inferred", () => {
     const at2 = run([active1], id(1), meta(2), t0, 7);
     expect(at2.activeKeyId).toBe(id(2));
-    expect(() => observe(input(at2.records, at2.activeKeyId, meta(2, { minDecryptionVersion: 2 }), t0 + 300_000))).toThrow(
-      expect.objectContaining({ reason: "version_unavailable" }),
-    );
-    expect(() => observe(input(at2.records, at2.activeKeyId, meta(2, { minAvailableVersion: 2 }), t0 + 300_000))).toThrow(
+    // OpenBao stops listing archived versions (keysutil handleArchiving).
+    const archived = observe(input(at2.records, at2.activeKeyId, meta(2, { minDecryptionVersion: 2, missing: [1] }), t0 + 300_000));
+    expect(archived.archived.map((r) => r.transitVersion)).toEqual([1]);
+    expect(archived.changed).toBe(false);
+    expect(find(archived.records, 1)?.state).toBe("retired");
+    // Trimmed (min_available_version) is gone for good: still fail closed.
+    expect(() => observe(input(at2.records, at2.activeKeyId, meta(2, { minAvailableVersion: 2, minDecryptionVersion: 2, missing: [1] }), t0 + 300_000))).toThrow(
       expect.objectContaining({ reason: "version_unavailable" }),
     );
   });

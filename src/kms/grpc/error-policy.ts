@@ -48,6 +48,10 @@ const transitTable: Record<TransitErrorClass, Omit<GrpcFailure, "message"> & { m
   invalid_response: { code: Code.UNAVAILABLE, message: "transit operation failed", errorClass: "openbao_unavailable" },
   // A standby that redirects instead of forwarding (the provider never follows redirects).
   standby_redirect: { code: Code.UNAVAILABLE, message: "transit unavailable", errorClass: "openbao_standby_redirect" },
+  // Ciphertext of a version archived by Transit min_decryption_version: not tampering (that is
+  // aad_mismatch); lowering min_decryption_version makes it decryptable again, no restart.
+  version_archived: { code: Code.FAILED_PRECONDITION, message: "key version is archived by Transit min_decryption_version", errorClass: "key_version_archived" },
+  key_soft_deleted: { code: Code.FAILED_PRECONDITION, message: "transit key is soft-deleted", errorClass: "transit_key_soft_deleted" },
   unknown: { code: Code.UNAVAILABLE, message: "transit unavailable", errorClass: "unknown" },
 };
 

@@ -114,9 +114,10 @@ export function createControl(c: EmulatorCore): Emulator {
       for (const [v, kv] of k.versions) keys[String(v)] = kv.creationS;
       return {
         latestVersion: k.latestVersion, keys, minDecryptionVersion: k.minDecryptionVersion,
-        minEncryptionVersion: k.minEncryptionVersion, type: k.type, derived: k.derived,
+        minEncryptionVersion: k.minEncryptionVersion, type: k.type, derived: k.derived, softDeleted: k.softDeleted,
       };
     },
+    softDeleteKey: (name, deleted, mountPath) => void (key(name, mountPath).softDeleted = deleted),
     deleteKey: (name, mountPath) => store(mountPath).keys.delete(name),
     setDisableUpsert: (v, mountPath) => void (store(mountPath).disableUpsert = v),
     setPolicy: (name, hcl) => c.policies.set(name, hcl),

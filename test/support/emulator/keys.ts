@@ -29,6 +29,8 @@ export interface TransitKey {
   minEncryptionVersion: number;
   latestVersion: number;
   versions: Map<number, KeyVersion>;
+  /** keys/<name>/soft-delete: every encrypt, decrypt and rotate is refused until restored. */
+  softDeleted: boolean;
 }
 
 export interface KeyCreateOptions {
@@ -85,6 +87,7 @@ export class KeyStore {
       minEncryptionVersion: 0,
       latestVersion: 1,
       versions: new Map([[1, { key: randomKey(type), creationS: this.nowS() }]]),
+      softDeleted: false,
     };
     this.keys.set(name, key);
     return { key, existed: false };
@@ -149,10 +152,19 @@ export class KeyStore {
   }
 }
 
-/** The `data` object of GET keys/<name> for a symmetric key (a Go map: keys sorted on output). */
+/** OpenBao's error for any use of a soft-deleted key (keysutil.ErrSoftDeleted). */
+export const softDeletedError = "refusing to use soft-deleted key";
+
+/**
+ * The `data` object of GET keys/<name> for a symmetric key (a Go map: keys sorted on output).
+ * `keys` lists only versions >= min_decryption_version: OpenBao moves older ones to its archive
+ * on every persist and back when the minimum is lowered (sdk/helper/keysutil/policy.go,
+ * handleArchiving). The emulator keeps every version in `versions` and filters here, which
+ * gives the same answers: the archive never drops a version.
+ */
 export function keyData(k: TransitKey): Record<string, unknown> {
   const keys: Record<string, number> = {};
-  for (const [v, kv] of k.versions) keys[String(v)] = kv.creationS;
+  for (const [v, kv] of k.versions) if (v >= k.minDecryptionVersion) keys[String(v)] = kv.creationS;
   return {
     allow_plaintext_backup: k.allowPlaintextBackup,
     auto_rotate_period: k.autoRotatePeriodS,
@@ -166,7 +178,7 @@ export function keyData(k: TransitKey): Record<string, unknown> {
     min_decryption_version: k.minDecryptionVersion,
     min_encryption_version: k.minEncryptionVersion,
     name: k.name,
-    soft_deleted: false,
+    soft_deleted: k.softDeleted,
     supports_decryption: true,
     supports_derivation: true,
     supports_encryption: true,

@@ -3,7 +3,7 @@
 import { goError, ok, userError, type Outcome } from "./envelope.ts";
 import type { Fields, Schema } from "./fields.ts";
 import { goBase64Decode } from "./go-format.ts";
-import { autoRotateError, isSymmetricType, keyData, unimplementedKeyTypes, type KeyStore } from "./keys.ts";
+import { autoRotateError, isSymmetricType, keyData, softDeletedError, unimplementedKeyTypes, type KeyStore } from "./keys.ts";
 
 export const keyCreateFields: Schema = {
   type: "string", derived: "bool", convergent_encryption: "bool", exportable: "bool",
@@ -60,6 +60,8 @@ export function rotateKey(store: KeyStore, name: string, f: Fields): Outcome {
   const key = store.get(name);
   if (key === undefined) return userError("key not found");
   if ((f.string("external_key_ref") ?? "") !== "") return userError(`cannot use external_key_ref on key of type ${key.type}`);
+  // Policy.Rotate returns a bare UserError (no error response), so core answers 500 with it.
+  if (key.softDeleted) return goError(softDeletedError);
   store.rotate(key);
   return ok(keyData(key));
 }
@@ -97,7 +99,22 @@ export function exportKey(store: KeyStore, exportType: string, name: string, ver
   if (!key.exportable) return userError("key is not exportable");
   const keys: Record<string, string> = {};
   const wanted = version === undefined || version === "" ? undefined : version === "latest" ? key.latestVersion : Number(version);
+  // path_export.go: archived versions (below min_decryption_version) are not in the policy's keys.
+  if (wanted !== undefined && wanted < key.minDecryptionVersion) return userError("version for export is below minimum decryption version");
   if (wanted !== undefined && (!Number.isInteger(wanted) || !key.versions.has(wanted))) return userError("version does not exist or cannot be found");
-  for (const [v, kv] of key.versions) if (wanted === undefined || v === wanted) keys[String(v)] = Buffer.from(kv.key).toString("base64");
+  for (const [v, kv] of key.versions) if (v >= key.minDecryptionVersion && (wanted === undefined || v === wanted)) keys[String(v)] = Buffer.from(kv.key).toString("base64");
   return ok({ keys, name: key.name, type: key.type });
+}
+
+/**
+ * DELETE keys/<name>/soft-delete and POST keys/<name>/soft-delete-restore (path_keys.go
+ * pathPolicySoftDelete / pathPolicySoftDeleteRestore): a missing key is a nil response (204);
+ * otherwise the flag is set, the key data returned, with a warning when nothing changed.
+ */
+export function softDeleteKey(store: KeyStore, name: string, deleted: boolean): Outcome {
+  const key = store.get(name);
+  if (key === undefined) return { kind: "nil" };
+  const unchanged = key.softDeleted === deleted;
+  key.softDeleted = deleted;
+  return ok(keyData(key), unchanged ? [deleted ? "key was already marked as soft deleted" : "key was already restored"] : undefined);
 }

@@ -2,7 +2,7 @@
 // error texts; each failure is tagged user (→ 400) or internal (→ 500).
 import { deriveKey, formatCiphertext, keyBytesFor, openAesGcm, parseCiphertext, sealAesGcm } from "./crypto.ts";
 import { goBase64Decode } from "./go-format.ts";
-import type { TransitKey } from "./keys.ts";
+import { softDeletedError, type TransitKey } from "./keys.ts";
 
 export type ItemResult<T> = { ok: T } | { error: string; internal: boolean };
 
@@ -33,6 +33,8 @@ export function encryptItem(
   key: TransitKey,
   i: { plaintext: string; context: Uint8Array; keyVersion: number; associatedData: string },
 ): ItemResult<{ ciphertext: string; keyVersion: number }> {
+  // keysutil EncryptWithFactory: the soft-delete check comes before anything else.
+  if (key.softDeleted) return userErr(softDeletedError);
   const plaintext = goBase64Decode(i.plaintext);
   if (typeof plaintext === "string") return userErr(plaintext);
   let ver = i.keyVersion;
@@ -54,6 +56,8 @@ export function decryptItem(
   key: TransitKey,
   i: { ciphertext: string; context: Uint8Array; associatedData: string },
 ): ItemResult<string> {
+  // keysutil DecryptWithFactory: the soft-delete check comes before parsing the ciphertext.
+  if (key.softDeleted) return userErr(softDeletedError);
   const parsed = parseCiphertext(i.ciphertext);
   if (typeof parsed === "string") return userErr(parsed);
   if (parsed.version > key.latestVersion) return userErr("invalid ciphertext: version is too new");

@@ -5,7 +5,7 @@ import { decryptFields, handleDecrypt } from "./transit-decrypt.ts";
 import { encryptFields, handleEncrypt } from "./transit-encrypt.ts";
 import {
   configKeysFields, configureKey, createKey, deleteKey, keyConfigFields, keyCreateFields, listKeys,
-  exportKey, readConfigKeys, readKey, rotateFields, rotateKey, writeConfigKeys,
+  exportKey, readConfigKeys, readKey, rotateFields, rotateKey, softDeleteKey, writeConfigKeys,
 } from "./transit-keys.ts";
 
 const named = (prefix: string, suffix = "") => new RegExp(`^${prefix}(?<name>${namePattern})${suffix}$`);
@@ -17,6 +17,8 @@ export function transitRoutes(store: KeyStore): Route[] {
     { pattern: /^keys\/?$/, fields: {}, ops: { list: () => listKeys(store) } },
     { pattern: /^config\/keys\/?$/, fields: configKeysFields, ops: { read: () => readConfigKeys(store), update: (_c, f) => writeConfigKeys(store, f) } },
     { pattern: named("keys/", "/rotate/?"), fields: rotateFields, ops: { update: (_c, f, p) => rotateKey(store, n(p), f) } },
+    { pattern: named("keys/", "/soft-delete"), fields: {}, ops: { delete: (_c, _f, p) => softDeleteKey(store, n(p), true) } },
+    { pattern: named("keys/", "/soft-delete-restore"), fields: {}, ops: { update: (_c, _f, p) => softDeleteKey(store, n(p), false) } },
     { pattern: named("keys/", "/config/?"), fields: keyConfigFields, ops: { update: (_c, f, p) => configureKey(store, n(p), f) } },
     {
       pattern: named("keys/"),

@@ -63,7 +63,12 @@ export interface RequestRecord {
 
 export interface KeyInfo {
   latestVersion: number;
-  keys: Record<string, number>; // version → creation time, Unix seconds
+  /**
+   * version → creation time, Unix seconds, for every version the emulator holds, archived ones
+   * (below min_decryption_version) included; GET keys/<name> lists only the unarchived ones.
+   */
+  keys: Record<string, number>;
+  softDeleted: boolean;
   minDecryptionVersion: number;
   minEncryptionVersion: number;
   type: string;
@@ -121,6 +126,8 @@ export interface Emulator {
   rotateKey(name: string, opts?: { mount?: string }): number;
   configureKey(name: string, cfg: KeyConfig, mount?: string): void;
   keyInfo(name: string, mount?: string): KeyInfo | undefined;
+  /** Sets or clears soft_deleted, as keys/<name>/soft-delete and soft-delete-restore do. */
+  softDeleteKey(name: string, deleted: boolean, mount?: string): void;
   deleteKey(name: string, mount?: string): boolean;
   setDisableUpsert(v: boolean, mount?: string): void;
   /**

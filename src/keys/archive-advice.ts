@@ -1,0 +1,18 @@
+// What to tell an operator about retained key versions that Transit archives below
+// min_decryption_version (OpenBao stops listing them; lowering the minimum brings them back
+// unchanged). Shared by doctor and rotation-plan so both give the same advice.
+
+import type { Config } from "../config/schema.ts";
+import type { KeyMetadata } from "../openbao/transit-client.ts";
+
+/** One sentence for `versions` (lowest first), or undefined when there are none. */
+export function archivedAdvice(versions: readonly number[], meta: KeyMetadata, config: Config): string | undefined {
+  if (versions.length === 0) return undefined;
+  const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
+  const many = versions.length > 1;
+  return (
+    `retained version${many ? "s" : ""} ${versions.join(",")} ${many ? "are" : "is"} archived by Transit min_decryption_version ${meta.minDecryptionVersion}: ` +
+    `Decrypt of ${many ? "their" : "its"} ciphertext fails until 'bao write ${key}/config min_decryption_version=${versions[0]}' brings ${many ? "them" : "it"} back (no restart needed); ` +
+    `if every object was rewritten under a newer version, 'bao-kms-provider retire-versions --before-version ${meta.minDecryptionVersion}' stops tracking ${many ? "them" : "it"}`
+  );
+}
