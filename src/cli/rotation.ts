@@ -3,6 +3,7 @@
 // `restore-versions` (a plan by default; `--apply --expected-state-hash H` takes the state
 // lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
 
+import { expectedIdentityOf } from "../keys/identity.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
@@ -140,7 +141,7 @@ async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { e
 
 type Loaded = LoadResult | { readonly kind: "error"; readonly error: RegistryError };
 
-async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path)): Promise<Loaded> {
+async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path, { identity: expectedIdentityOf(config) })): Promise<Loaded> {
   try {
     const loaded = await store.load();
     if (loaded.kind === "loaded") validateScope(loaded.state, keyScopeOf(config));
@@ -346,7 +347,9 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
   let lock: { release(): void } | undefined;
   try {
     if (c.apply) lock = await acquireStateLock(c.config.state.path);
-    const store = createFileRegistryStore(c.config.state.path);
+    // A v1alpha1 state is rewritten as v1alpha2 by this save: say so once.
+    const upgraded = { info: () => io.err(`bao-kms-provider: ${c.config.state.path} upgraded from keyregistry.openbao-kms/v1alpha1 to v1alpha2\n`) };
+    const store = createFileRegistryStore(c.config.state.path, { identity: expectedIdentityOf(c.config), log: upgraded });
     const loaded = await loadState(c.config, store);
     if (loaded.kind === "error") return refuse(`key registry ${c.config.state.path}: ${loaded.error.message}`);
     if (loaded.kind === "missing") return refuse(`no key registry state at ${c.config.state.path}`);
@@ -422,7 +425,7 @@ export async function runRetireVersions(argv: readonly string[], io: Io): Promis
         if (meta.latestVersion !== active.transitVersion) {
           throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
         }
-        return retireVersions(state, before);
+        return retireVersions(state, before, expectedIdentityOf(config).fingerprint);
       },
     },
     io,
@@ -460,7 +463,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
           if (meta.minDecryptionVersion > v || meta.minAvailableVersion > v) throw new RegistryError("progress", `Transit min_decryption_version/min_available_version exclude version ${v}: lower it in OpenBao first`);
         }
-        return restoreVersions(state, versions);
+        return restoreVersions(state, versions, expectedIdentityOf(config).fingerprint);
       },
     },
     io,
