@@ -246,6 +246,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
       healthAddress: config.server.healthAddress,
       renderMetrics: () => metrics.render(),
       health: () => store.snapshot(),
+      rotation: () => rotationGauge(registry, store),
     });
   } catch (e) {
     await server.stop(0);
