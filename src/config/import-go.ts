@@ -10,6 +10,8 @@ export const maxImportBytes = 1024 * 1024;
 /** Mappings nested deeper than this, or more nodes than maxNodes, are refused before mapping. */
 const maxDepth = 8;
 const maxNodes = 2000;
+/** At most this many problems are reported (then a count of the rest). */
+const maxReportedProblems = 50;
 
 type Kind = "string" | "duration" | "int" | "bool" | "strings";
 
@@ -274,6 +276,10 @@ export function importGoConfig(text: string): ImportResult {
     const value = tomlValue(v, m.kind);
     values.set(m.ours, { value, from: key });
     lines.push({ from: key, to: m.ours, value });
+  }
+  if (problems.length > maxReportedProblems) {
+    const more = problems.length - maxReportedProblems;
+    return { ok: false, problems: [...problems.slice(0, maxReportedProblems), { key: "", message: `… and ${more} more problems` }] };
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, toml: renderToml(values), lines };

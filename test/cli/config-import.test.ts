@@ -129,6 +129,23 @@ describe("refusals (exit 3, naming the key; nothing written)", () => {
     expect(r.err).toContain("larger than 1 MiB");
   });
 
+  test("a huge mapping: at most 2000 keys are looked at and 50 problems reported", () => {
+    const big = `configVersion: v1alpha1\n${Array.from({ length: 5000 }, (_, i) => `k${i}: ${i}`).join("\n")}\n`;
+    const r = importGoConfig(big);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems).toHaveLength(51);
+      expect(r.problems[0]?.message).toBe("has more than 2000 keys and values");
+      expect(r.problems[50]?.message).toBe("… and 1950 more problems");
+    }
+  });
+
+  test("deep nesting that overflows the parser is refused as invalid YAML, not a crash", () => {
+    const r = importGoConfig(`configVersion: v1alpha1\nx: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]?.message).toMatch(/^is not valid YAML/);
+  });
+
   test("a missing file", async () => {
     const r = await run(["config", "import", "--from", join(dir, "nope.yaml")]);
     expect(r.code).toBe(3);
