@@ -7,6 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { hashValue } from "../../src/kms/hash.ts";
 import { computeStateHash } from "../../src/registry/state-hash.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
@@ -101,6 +102,10 @@ describe("switching implementations", () => {
       expect(after.generation).toBe(generation + 1);
       expect(after.previousHash).toBe(currentHash);
       await until(() => readState().generation > generation + 1, 8000, "a later save");
+      // An independent reader (Python, the Go encoder's rules) accepts the upgraded file as written.
+      const verified = Bun.spawnSync(["/usr/bin/python3", join(import.meta.dir, "..", "fixtures", "registry", "verify_state.py"), files.statePath, String(after.identityFingerprint)], { stdout: "pipe" });
+      expect(verified.stdout.toString()).toStartWith("ok keyregistry.openbao-kms/v1alpha2 ");
+      expect(verified.exitCode).toBe(0);
       const upgrades = jsonLines(provider.output).filter((l) => l.message === "registry.schema_upgraded");
       expect(upgrades).toHaveLength(1);
       expect(upgrades[0]).toMatchObject({ level: "info", outcome: "upgraded", version: "keyregistry.openbao-kms/v1alpha2", reason: "from keyregistry.openbao-kms/v1alpha1", generation: generation + 1 });

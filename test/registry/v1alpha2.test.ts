@@ -74,6 +74,24 @@ describe("v1alpha2 golden files from the independent Python writer", () => {
     expect(identityFingerprint(configOf(odd, identities.odd.mountPath, identities.odd.keyName))).toBe(identities.odd.fingerprint);
   });
 
+  test("our encoder's v1alpha2 output (namespace, <, >, &, non-ASCII, every state) passes the independent Python verifier", () => {
+    const t = tempDir();
+    try {
+      const golden = decodeState(read("golden-v2-rotated.json"));
+      const ours = nextState(golden, golden.snapshots.map((r) => (r.state === "pending" ? { ...r, stableObservationCount: 2 } : r)), golden.activeKeyId);
+      writeMode(t.statePath, encodeState(ours));
+      const p = Bun.spawnSync(["/usr/bin/python3", join(fixtures, "verify_state.py"), t.statePath, identities.odd.fingerprint], { stdout: "pipe" });
+      expect(p.stdout.toString()).toBe("ok keyregistry.openbao-kms/v1alpha2 8\n");
+      // and it can fail: one byte of the hashed content changed
+      writeMode(t.statePath, encodeState(ours).replace('"stableObservationCount": 2', '"stableObservationCount": 4'));
+      const bad = Bun.spawnSync(["/usr/bin/python3", join(fixtures, "verify_state.py"), t.statePath], { stdout: "pipe" });
+      expect(bad.stdout.toString()).toBe("currentHash does not match\n");
+      expect(bad.exitCode).toBe(1);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   test("the rotated v1alpha2 pair loads from disk as current with its own identity", async () => {
     const t = tempDir();
     try {
