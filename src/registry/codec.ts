@@ -31,9 +31,13 @@ export function isStateHashText(h: string): boolean {
   return h.startsWith(stateHashPrefix) && isHashValue(h.slice(stateHashPrefix.length));
 }
 
-/** "cfg1." + 43 base64url chars decoding to 32 bytes (the config identity fingerprint). */
+/**
+ * "cfg1." + 43 base64url chars decoding to 32 bytes, in canonical form (Go decodes it with
+ * base64.RawURLEncoding.Strict(), which refuses non-zero trailing bits).
+ */
 export function isIdentityFingerprint(f: string): boolean {
-  return f.startsWith(identityFingerprintPrefix) && isHashValue(f.slice(identityFingerprintPrefix.length));
+  const body = f.slice(identityFingerprintPrefix.length);
+  return f.startsWith(identityFingerprintPrefix) && isHashValue(body) && Buffer.from(body, "base64url").toString("base64url") === body;
 }
 
 const corrupt = (what: string, message: string) => new RegistryError("corrupt", `${what}: ${message}`);

@@ -110,6 +110,14 @@ describe("v1alpha2 golden files from the independent Python writer", () => {
     expect(err(() => decodeState(JSON.stringify(o))).message).toContain("identityFingerprint must be a string");
     const bad = decodeState(read("golden-v2-gen1.json").replace(identities.plain.fingerprint, "cfg1.short"));
     expect(err(() => validateState(bad)).message).toContain("identityFingerprint is malformed");
+    // Non-canonical base64url (the last character carries non-zero padding bits), refused as by Go's Strict().
+    const fp = identities.plain.fingerprint;
+    const last = fp.at(-1) as string;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1] as string;
+    const loose = decodeState(read("golden-v2-gen1.json").replace(fp, fp.slice(0, -1) + sibling));
+    expect(Buffer.from(fp.slice(5, -1) + sibling, "base64url").toString("base64url")).toBe(fp.slice(5));
+    expect(err(() => validateState(loose)).message).toContain("identityFingerprint is malformed");
     const v1 = JSON.parse(read("golden-gen1.json"));
     expect(err(() => decodeState(JSON.stringify({ ...v1, identityFingerprint: identities.plain.fingerprint }))).message).toContain('unknown field "identityFingerprint"');
   });
