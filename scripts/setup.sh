@@ -14,6 +14,7 @@ APT_PACKAGES=(
   python3-grpcio     # ... its gRPC library (C core, like kube-apiserver's grpc-go peer)
   python3-grpc-tools # ... generates its protobuf code from proto/ at test time
   python3-protobuf   # ... its protobuf runtime
+  python3-yaml       # test/fixtures/go-config/go_fingerprint.py reads the Go provider's YAML config independently
   prometheus         # /usr/bin/promtool lints real /metrics scrapes (the server itself is not started or used)
   # Packaging (`bun run package`, test/packaging/): dpkg-deb comes with dpkg itself.
   rpm                # rpmbuild builds the .rpm; `rpm -qlp --dump` lists its files and modes

@@ -18,7 +18,7 @@ const checkFlags = { config: configFlag, output: outputFlag } as const;
 const showFlags = { config: configFlag, output: outputFlag } as const;
 const schemaFlags = {} as const;
 
-export const configHelp = `Usage: bao-kms-provider config <check|show|schema> [flags]
+export const configHelp = `Usage: bao-kms-provider config <check|show|schema|import> [flags]
 
 Subcommands:
   check    validate the config exactly as serve does, plus the filesystem checks
@@ -26,6 +26,7 @@ Subcommands:
   show     print the effective config (file + env + defaults; secrets omitted) and its
            identityFingerprint (cfg1.…), which must be identical on every control-plane node.
   schema   print the JSON Schema of the config file (draft-07, e.g. for taplo).
+  import   convert the Go provider's YAML config to this TOML (--from FILE.yaml [--out FILE]).
 
 Run 'bao-kms-provider config <subcommand> --help' for its flags.
 `;
@@ -74,13 +75,15 @@ export async function runConfig(argv: readonly string[], io: Io): Promise<ExitCo
       return runCheck(rest, io);
     case "show":
       return runShow(rest, io);
+    case "import":
+      return (await import("./config-import.ts")).runConfigImport(rest, io);
     case "schema": {
       const f = parseFlags(rest, schemaFlags);
       io.out(f.help ? schemaHelp : JSON.stringify(configJsonSchema(), null, 2) + "\n");
       return exitCodes.ok;
     }
     default:
-      throw usageError(`unknown config subcommand "${sub}" (expected check, show or schema)`);
+      throw usageError(`unknown config subcommand "${sub}" (expected check, show, schema or import)`);
   }
 }
 

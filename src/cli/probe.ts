@@ -6,7 +6,7 @@ import { lstatSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { parseDuration } from "../config/duration.ts";
 import { createKmsClient } from "../kms/grpc/client.ts";
-import { hashValue } from "../kms/hash.ts";
+import { hashValue, isHashValue } from "../kms/hash.ts";
 import { isWellFormedKeyId } from "../kms/key-id.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
@@ -16,12 +16,16 @@ const flags = {
   socket: { type: "string", value: "PATH", description: "KMS socket to probe", default: "/run/openbao-kms/kms.sock" },
   timeout: { type: "string", value: "DURATION", description: "overall deadline for the three calls", default: "10s" },
   output: { type: "string", value: "FORMAT", description: "text or json", default: "text" },
+  "expected-key-id": { type: "string", value: "ID", description: "fail unless Status reports this key_id (obk2.…, or its hash H(key_id) as doctor and rotation-plan print it)" },
 } as const;
 
 export const probeHelp = `Usage: bao-kms-provider probe [flags]
 
 Calls Status, Encrypt (32 random bytes) and Decrypt on a running provider, as kube-apiserver
 would, and checks version "v2", healthz "ok", Status key_id == Encrypt key_id and the round trip.
+With --expected-key-id it also checks that Status reports that key_id: after switching from the
+Go provider, pass the activeKeyId of the state file the Go provider left (or H(key_id) from its
+rotation-plan). Only hashes are printed, never a key_id.
 Exit 0 when every check passes, 4 when one fails, 2 on bad flags.
 
 Flags:
@@ -44,15 +48,25 @@ export async function runProbe(argv: readonly string[], out: (s: string) => void
     throw usageError(`--timeout must be a duration such as 10s`);
   }
   if (timeoutMs <= 0) throw usageError("--timeout must be > 0");
+  const expected = f["expected-key-id"];
+  if (expected !== undefined && !isWellFormedKeyId(expected) && !isHashValue(expected)) {
+    throw usageError("--expected-key-id must be a key_id (obk2. + 43 characters) or its hash H(key_id) (43 characters)");
+  }
 
-  const checks = await probeChecks(socket, timeoutMs);
+  const checks = await probeChecks(socket, timeoutMs, expected);
   const report = { name: "probe", checks };
   out(renderReport(report, format));
   return hasFailure(report) ? exitCodes.checkFailed : exitCodes.ok;
 }
 
+/** Whether Status's key_id is the expected one, given as a key_id or as H(key_id). */
+export function keyIdMatches(keyId: string, expected: string): boolean {
+  const [a, b] = isWellFormedKeyId(expected) ? [keyId, expected] : [hashValue(keyId), expected];
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
 /** Runs the probe sequence; later checks are skipped once one fails. */
-export async function probeChecks(socket: string, timeoutMs: number): Promise<Check[]> {
+export async function probeChecks(socket: string, timeoutMs: number, expectedKeyId?: string): Promise<Check[]> {
   const checks: Check[] = [];
   const euid = process.geteuid?.() ?? -1;
   checks.push(
@@ -99,6 +113,14 @@ export async function probeChecks(socket: string, timeoutMs: number): Promise<Ch
       return skipRest(checks, ["kms.encrypt", "kms.decrypt"]);
     }
     checks.push({ id: "kms.key_id", title: "Status key_id well-formed", status: "pass", message: `H(key_id)=${hashValue(status.keyId)}` });
+    if (expectedKeyId !== undefined) {
+      const want = isWellFormedKeyId(expectedKeyId) ? hashValue(expectedKeyId) : expectedKeyId;
+      if (!keyIdMatches(status.keyId, expectedKeyId)) {
+        checks.push({ id: "kms.expected_key_id", title: "Status key_id is --expected-key-id", status: "fail", message: `Status H(key_id)=${hashValue(status.keyId)}, expected H(key_id)=${want}` });
+        return skipRest(checks, ["kms.encrypt", "kms.decrypt"]);
+      }
+      checks.push({ id: "kms.expected_key_id", title: "Status key_id is --expected-key-id", status: "pass", message: `H(key_id)=${want}` });
+    }
 
     const seed = randomBytes(32);
     let enc;

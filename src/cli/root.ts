@@ -17,7 +17,7 @@ Commands:
   verify-rotation   check that a rotation is complete on this node
   retire-versions   plan or apply removing old retired versions from decrypt lookup
   restore-versions  plan or apply making removed versions decryptable again
-  config            config check | show | schema
+  config            config check | show | schema | import
   init              generate config, EncryptionConfigurations, OpenBao policy and setup script
   policy            policy openbao: print the least-privilege OpenBao policy for the configured key
   benchmark         Transit (and with --socket, KMS RPC) latency
@@ -71,7 +71,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode>
       }
       const cmd = commands[topic];
       // Two-word topics for the group commands: `help config check`, `help policy openbao`.
-      const subcommands: Record<string, readonly string[]> = { config: ["check", "show", "schema"], policy: ["openbao"] };
+      const subcommands: Record<string, readonly string[]> = { config: ["check", "show", "schema", "import"], policy: ["openbao"] };
       const sub = rest.length === 2 && (subcommands[topic] ?? []).includes(rest[1] as string) ? [rest[1] as string] : [];
       if (cmd === undefined || rest.length > 1 + sub.length) throw new CliError(exitCodes.usage, `unknown help topic "${rest.join(" ")}"`);
       return await cmd([...sub, "--help"], io);

@@ -4,6 +4,7 @@
 // lock, re-checks everything, and saves a new generation). key_ids appear only as hashes.
 
 import { archivedAdvice } from "../keys/archive-advice.ts";
+import { expectedIdentityOf } from "../keys/identity.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
@@ -144,7 +145,7 @@ async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { e
 
 type Loaded = LoadResult | { readonly kind: "error"; readonly error: RegistryError };
 
-async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path)): Promise<Loaded> {
+async function loadState(config: Config, store: RegistryStore = createFileRegistryStore(config.state.path, { identity: expectedIdentityOf(config) })): Promise<Loaded> {
   try {
     const loaded = await store.load();
     if (loaded.kind === "loaded") validateScope(loaded.state, keyScopeOf(config));
@@ -358,7 +359,9 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
   let lock: { release(): void } | undefined;
   try {
     if (c.apply) lock = await acquireStateLock(c.config.state.path);
-    const store = createFileRegistryStore(c.config.state.path);
+    // A v1alpha1 state is rewritten as v1alpha2 by this save: say so once.
+    const upgraded = { info: () => io.err(`bao-kms-provider: ${c.config.state.path} upgraded from keyregistry.openbao-kms/v1alpha1 to v1alpha2\n`) };
+    const store = createFileRegistryStore(c.config.state.path, { identity: expectedIdentityOf(c.config), log: upgraded });
     const loaded = await loadState(c.config, store);
     if (loaded.kind === "error") return refuse(`key registry ${c.config.state.path}: ${loaded.error.message}`);
     if (loaded.kind === "missing") return refuse(`no key registry state at ${c.config.state.path}`);
@@ -434,7 +437,7 @@ export async function runRetireVersions(argv: readonly string[], io: Io): Promis
         if (meta.latestVersion !== active.transitVersion) {
           throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
         }
-        return retireVersions(state, before);
+        return retireVersions(state, before, expectedIdentityOf(config).fingerprint);
       },
     },
     io,
@@ -483,7 +486,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
         }
-        return restoreVersions(state, versions);
+        return restoreVersions(state, versions, expectedIdentityOf(config).fingerprint);
       },
     },
     io,

@@ -1,6 +1,7 @@
 // `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
 // path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
 
+import { expectedIdentityOf } from "../keys/identity.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
@@ -136,7 +137,8 @@ async function start(config: Config, log: Logger) {
   const lock = await acquireStateLock(config.state.path);
   let started = false;
   try {
-    const persistence = createFileRegistryStore(config.state.path);
+    const identity = expectedIdentityOf(config);
+    const persistence = createFileRegistryStore(config.state.path, { identity, log });
     const registry = new LiveRegistry();
     /** Loads the state if it is there (strictly; a bad one throws). Re-run by every start-up attempt while missing. */
     const loadIfPresent = async () => {
@@ -156,6 +158,7 @@ async function start(config: Config, log: Logger) {
       registry,
       persistence,
       scope,
+      identityFingerprint: identity.fingerprint,
       policy: config.rotation,
       statePath: config.state.path,
       nowMs: Date.now,
@@ -243,6 +246,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
       healthAddress: config.server.healthAddress,
       renderMetrics: () => metrics.render(),
       health: () => store.snapshot(),
+      rotation: () => rotationGauge(registry, store),
     });
   } catch (e) {
     await server.stop(0);

@@ -1,5 +1,6 @@
 // The doctor and verify-key check lists (reference §2.1 order). Each check records what later
 // checks need on the shared context; a check that did not pass makes its dependants skip.
+import { expectedIdentityOf } from "../keys/identity.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -405,7 +406,7 @@ const stateRegistry: CheckDef<DiagContext> = {
     const path = config.state.path;
     let loaded;
     try {
-      loaded = await createFileRegistryStore(path).load();
+      loaded = await createFileRegistryStore(path, { identity: expectedIdentityOf(config) }).load();
       if (loaded.kind === "loaded") validateScope(loaded.state, keyScopeOf(config));
     } catch (e) {
       if (e instanceof RegistryError) return fail(`${path}: ${e.message}`);

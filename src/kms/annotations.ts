@@ -64,7 +64,7 @@ export interface ParsedAnnotations {
   readonly transitVersion: number;
   readonly transitMountHash: string;
   readonly transitKeyHash: string;
-  /** Raw value, unchecked: it matters only when a namespace is configured. */
+  /** Raw value, checked by verifyAnnotations: required and equal with a namespace, absent without one. */
   readonly namespaceHash: string | undefined;
 }
 
@@ -101,8 +101,7 @@ export function parseAnnotations(annotations: ReadonlyMap<string, string>): Pars
   const keyIdHash = hashOf(annotationKeys.keyIdHash);
   const transitMountHash = hashOf(annotationKeys.transitMountHash);
   const transitKeyHash = hashOf(annotationKeys.transitKeyHash);
-  // Compared only when a namespace is configured (verifyAnnotations); otherwise it is an extra
-  // FQDN key like any other and tolerated, whatever its value.
+  // Compared against the snapshot by verifyAnnotations (present exactly when it has a namespace).
   const namespaceHash = annotations.get(annotationKeys.namespaceHash);
 
   const version = atoi(annotations.get(annotationKeys.transitKeyVersion) ?? "");
@@ -121,7 +120,9 @@ export function verifyAnnotations(parsed: ParsedAnnotations, snapshot: KeySnapsh
     parsed.keyIdHash === h.keyIdHash &&
     parsed.transitMountHash === h.transitMountHash &&
     parsed.transitKeyHash === h.transitKeyHash &&
-    // With a namespace configured the annotation must be present and equal; without one it is ignored.
-    (h.namespaceHash === undefined || parsed.namespaceHash === h.namespaceHash);
+    // With a namespace the annotation must be present and equal; without one it must be absent
+    // (the Go provider's TestAADNamespaceHashRequiredOnlyWhenConfigured, internal/aad/contract_test.go):
+    // a ciphertext that claims a namespace was not written for this root-namespace key.
+    parsed.namespaceHash === h.namespaceHash;
   if (!matches) throw new KmsError("annotation_mismatch");
 }

@@ -2,7 +2,7 @@
 // server.metrics_address, /live and /ready on server.health_address ("" disables either).
 
 import type { HealthSnapshot } from "../status/store.ts";
-import { liveness, readiness } from "./health.ts";
+import { liveness, readiness, type RotationView } from "./health.ts";
 import { jsonResponse, startListener, textResponse, type RunningListener } from "./http-listener.ts";
 import { exposition } from "./registry.ts";
 
@@ -13,6 +13,8 @@ export interface ObservabilityListenerOptions {
   readonly renderMetrics: () => string;
   /** The status cache's snapshot (never OpenBao). */
   readonly health: () => HealthSnapshot;
+  /** rotation_state and persistence_degraded for /ready (from the live registry). */
+  readonly rotation?: () => RotationView;
   readonly idleTimeoutSeconds?: number;
 }
 
@@ -48,7 +50,7 @@ export function startObservabilityListeners(o: ObservabilityListenerOptions): Ob
         : startListener({
             configKey: "server.health_address",
             address: o.healthAddress,
-            routes: { "/live": () => reply(liveness(up)), "/ready": () => reply(readiness(o.health())) },
+            routes: { "/live": () => reply(liveness(up)), "/ready": () => reply(readiness(o.health(), o.rotation?.())) },
             ...idle,
           });
     if (health) started.push(health);

@@ -4,14 +4,22 @@
 
 import { computeStateHash, sortRecords } from "./state-hash.ts";
 import type { KeyScope, KeySnapshot } from "../kms/snapshot.ts";
-import { aadModeRequired, type RegistryState, type SnapshotRecord, stateSchemaVersion } from "./types.ts";
+import { aadModeRequired, RegistryError, type RegistryState, type SnapshotRecord, stateSchemaVersion } from "./types.ts";
 
-export function nextState(prev: RegistryState | undefined, records: readonly SnapshotRecord[], activeKeyId: string): RegistryState {
+/**
+ * The next generation, always written as v1alpha2. Its identity fingerprint is the one given
+ * (the config's) or else the previous state's; a v1alpha1 predecessor has none, so the first
+ * save after an upgrade must be given the config's.
+ */
+export function nextState(prev: RegistryState | undefined, records: readonly SnapshotRecord[], activeKeyId: string, identityFingerprint?: string): RegistryState {
+  const fingerprint = identityFingerprint ?? prev?.identityFingerprint;
+  if (fingerprint === undefined) throw new RegistryError("progress", "refusing to build a state without the config identity fingerprint");
   const generation = prev === undefined ? 1 : prev.generation + 1;
   const link = prev === undefined ? {} : { previousHash: prev.currentHash };
   const snapshots = sortRecords(records);
-  const currentHash = computeStateHash({ schemaVersion: stateSchemaVersion, generation, ...link, activeKeyId, snapshots });
-  return { schemaVersion: stateSchemaVersion, generation, ...link, currentHash, activeKeyId, snapshots };
+  const head = { schemaVersion: stateSchemaVersion as typeof stateSchemaVersion, identityFingerprint: fingerprint, generation, ...link };
+  const currentHash = computeStateHash({ ...head, activeKeyId, snapshots });
+  return { ...head, currentHash, activeKeyId, snapshots };
 }
 
 /** Observation metadata of a record (0 = not set, as in the file). */

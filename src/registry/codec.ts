@@ -1,13 +1,16 @@
 // Strict decoding and Go-compatible encoding of the state file and its checkpoint (reference
 // §4.5). Decoding rejects unknown fields, wrong types, non-integers and trailing content, and
 // names the offending field (never its content). Encoding is Go's json.Encoder with a 2-space
-// indent: field order as in types.ts, omitempty fields left out, <, > and & escaped.
+// indent: field order as in types.ts, omitempty fields left out, <, > and & escaped. v1alpha2
+// (written) has identityFingerprint right after schemaVersion; v1alpha1 (read) has none.
 
 import { goJsonString } from "../kms/go-json.ts";
 import { isHashValue } from "../kms/hash.ts";
 import {
   type Checkpoint,
   checkpointSchemaVersion,
+  identityFingerprintPrefix,
+  legacyStateSchemaVersion,
   RegistryError,
   type RegistryState,
   type SnapshotRecord,
@@ -19,12 +22,22 @@ const recordStrings = ["providerName", "clusterId", "openbaoInstanceId", "transi
 const recordInts = ["transitVersion", "transitVersionCreatedAtUnix"] as const;
 const recordOptionalInts = ["observedAtUnix", "stableObservationCount", "stableAtUnix", "promotedAtUnix"] as const;
 const recordFields = new Set<string>([...recordStrings, "openbaoNamespace", ...recordInts, ...recordOptionalInts]);
-const stateFields = new Set(["schemaVersion", "generation", "previousHash", "currentHash", "activeKeyId", "snapshots"]);
+const stateFieldsV1 = new Set(["schemaVersion", "generation", "previousHash", "currentHash", "activeKeyId", "snapshots"]);
+const stateFieldsV2 = new Set([...stateFieldsV1, "identityFingerprint"]);
 const checkpointFields = new Set(["schemaVersion", "generation", "currentHash"]);
 
 /** "krs1." + 43 base64url chars decoding to 32 bytes. */
 export function isStateHashText(h: string): boolean {
   return h.startsWith(stateHashPrefix) && isHashValue(h.slice(stateHashPrefix.length));
+}
+
+/**
+ * "cfg1." + 43 base64url chars decoding to 32 bytes, in canonical form (Go decodes it with
+ * base64.RawURLEncoding.Strict(), which refuses non-zero trailing bits).
+ */
+export function isIdentityFingerprint(f: string): boolean {
+  const body = f.slice(identityFingerprintPrefix.length);
+  return f.startsWith(identityFingerprintPrefix) && isHashValue(body) && Buffer.from(body, "base64url").toString("base64url") === body;
 }
 
 const corrupt = (what: string, message: string) => new RegistryError("corrupt", `${what}: ${message}`);
@@ -119,13 +132,20 @@ function decodeRecord(raw: unknown, index: number): SnapshotRecord {
   };
 }
 
-/** Decodes key-registry.json strictly. Content rules (hashes, key_ids, states) are validateState's. */
+/**
+ * Decodes key-registry.json strictly, v1alpha2 (ours and the Go provider's newest) or the older
+ * v1alpha1 (identityFingerprint is then an unknown field). Content rules are validateState's.
+ */
 export function decodeState(text: string): RegistryState {
   const what = "state file";
   const o = parseObject(text, what);
-  onlyKnown(o, stateFields, what);
   const schemaVersion = str(o, "schemaVersion", what) as string;
-  if (schemaVersion !== stateSchemaVersion) throw corrupt(what, `schemaVersion must be ${stateSchemaVersion}`);
+  if (schemaVersion !== stateSchemaVersion && schemaVersion !== legacyStateSchemaVersion) {
+    throw corrupt(what, `schemaVersion must be ${stateSchemaVersion} (or the older ${legacyStateSchemaVersion})`);
+  }
+  const v2 = schemaVersion === stateSchemaVersion;
+  onlyKnown(o, v2 ? stateFieldsV2 : stateFieldsV1, what);
+  const identityFingerprint = v2 ? (str(o, "identityFingerprint", what) as string) : undefined;
   const generation = int(o, "generation", what) as number;
   const previousHash = str(o, "previousHash", what, true);
   const currentHash = str(o, "currentHash", what) as string;
@@ -133,7 +153,15 @@ export function decodeState(text: string): RegistryState {
   if (!Array.isArray(o.snapshots)) throw corrupt(what, "snapshots must be an array");
   if (o.snapshots.length > maxRecords) throw corrupt(what, `more than ${maxRecords} snapshots`);
   const snapshots = o.snapshots.map(decodeRecord);
-  return { schemaVersion: stateSchemaVersion, generation, ...(previousHash ? { previousHash } : {}), currentHash, activeKeyId, snapshots };
+  return {
+    schemaVersion: v2 ? stateSchemaVersion : legacyStateSchemaVersion,
+    ...(identityFingerprint !== undefined ? { identityFingerprint } : {}),
+    generation,
+    ...(previousHash ? { previousHash } : {}),
+    currentHash,
+    activeKeyId,
+    snapshots,
+  };
 }
 
 /** Decodes key-registry.json.checkpoint strictly. */
@@ -186,7 +214,9 @@ export function recordCompact(r: SnapshotRecord): string {
 
 /** The state file as Go's json.Encoder with SetIndent("", "  ") writes it, newline included. */
 export function encodeState(s: RegistryState): string {
-  const top: string[] = [`  "schemaVersion": ${goJsonString(s.schemaVersion)}`, `  "generation": ${s.generation}`];
+  const top: string[] = [`  "schemaVersion": ${goJsonString(s.schemaVersion)}`];
+  if (s.identityFingerprint !== undefined) top.push(`  "identityFingerprint": ${goJsonString(s.identityFingerprint)}`);
+  top.push(`  "generation": ${s.generation}`);
   if (s.previousHash) top.push(`  "previousHash": ${goJsonString(s.previousHash)}`);
   top.push(`  "currentHash": ${goJsonString(s.currentHash)}`, `  "activeKeyId": ${goJsonString(s.activeKeyId)}`);
   const records = s.snapshots.map((r) => `    {\n${recordFieldsOf(r).map(([k, v]) => `      ${goJsonString(k)}: ${value(v)}`).join(",\n")}\n    }`);

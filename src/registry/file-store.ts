@@ -2,13 +2,16 @@
 // with the file and directory checks, strict decoding, content validation and rollback
 // detection; saved atomically (temp file O_EXCL, write, fsync, rename, fsync of the directory),
 // state first, then checkpoint, so a crash at any point leaves a pair that loads (the state is
-// then at most one generation ahead of its checkpoint, which is accepted as "behind").
+// then exactly one generation ahead of its checkpoint and linked to it, which is accepted as
+// "behind"; any other distance is rollback). Reads v1alpha1 and v1alpha2, writes v1alpha2 only:
+// a v1alpha1 state is upgraded by the next save, which logs it once.
 
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, fchmodSync, lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "./codec.ts";
-import { type Transition, validateProgress, validateState } from "./validate.ts";
-import { type Checkpoint, checkpointSchemaVersion, type LoadResult, RegistryError, type RegistryState, type RegistryStore } from "./types.ts";
+import type { Logger } from "../platform/log.ts";
+import { type ExpectedIdentity, type Transition, validateIdentity, validateProgress, validateState } from "./validate.ts";
+import { type Checkpoint, checkpointSchemaVersion, legacyStateSchemaVersion, type LoadResult, RegistryError, type RegistryState, type RegistryStore, stateSchemaVersion } from "./types.ts";
 
 /** A state file larger than this is refused (thousands of rotations fit in far less). */
 export const maxStateFileBytes = 4 * 1024 * 1024;
@@ -21,25 +24,54 @@ export interface FileRegistryStore extends RegistryStore {
   saveTransition(next: RegistryState, transition: Transition): Promise<void>;
 }
 
-export function createFileRegistryStore(statePath: string): FileRegistryStore {
+export interface FileRegistryStoreOptions {
+  /**
+   * The configured identity. With it, load refuses a state written for another scope or config
+   * fingerprint (validateIdentity), and save writes no other fingerprint. Every command that
+   * runs against a real config passes it; only tests of the file format leave it out.
+   */
+  readonly identity?: ExpectedIdentity;
+  /** Where the one-time v1alpha1 → v1alpha2 upgrade is reported. */
+  readonly log?: Pick<Logger, "info">;
+}
+
+export function createFileRegistryStore(statePath: string, options: FileRegistryStoreOptions = {}): FileRegistryStore {
   const dir = dirname(statePath);
   const checkpointPath = `${statePath}.checkpoint`;
   /** The last state loaded or saved: every save must be a valid progression from it. */
   let last: RegistryState | undefined;
   /** Whether load() has run: saving blind could overwrite a state this store never checked. */
   let loaded = false;
+  /** The checkpoint on disk names the generation before `last` (a save was cut between its two renames). */
+  let checkpointBehind = false;
+  const writeCheckpoint = (s: RegistryState) => {
+    const checkpoint: Checkpoint = { schemaVersion: checkpointSchemaVersion, generation: s.generation, currentHash: s.currentHash };
+    writeAtomically(checkpointPath, encodeCheckpoint(checkpoint));
+  };
 
   const save = async (next: RegistryState, transition: Transition) => {
     if (!loaded) throw new RegistryError("progress", "refusing to save: the state was not loaded first");
     validateState(next);
+    if (next.schemaVersion !== stateSchemaVersion) throw new RegistryError("progress", `refusing to save generation ${next.generation}: only ${stateSchemaVersion} is written`);
+    if (options.identity !== undefined && next.identityFingerprint !== options.identity.fingerprint) {
+      throw new RegistryError("progress", `refusing to save generation ${next.generation}: its identityFingerprint is not the config's (${options.identity.fingerprint})`);
+    }
     if (last !== undefined) validateProgress(last, next, transition);
     else if (next.generation !== 1 || next.previousHash !== undefined) {
       throw new RegistryError("progress", `refusing to save generation ${next.generation}: with no state on disk only generation 1 (no previousHash) may be created`);
     }
     checkDirectory(dir);
+    // Catch the checkpoint up first: the state on disk may only ever be the checkpoint's
+    // generation or its direct successor, so a second cut save must not widen the gap.
+    if (checkpointBehind && last !== undefined) {
+      writeCheckpoint(last);
+      checkpointBehind = false;
+    }
     writeAtomically(statePath, encodeState(next));
-    const checkpoint: Checkpoint = { schemaVersion: checkpointSchemaVersion, generation: next.generation, currentHash: next.currentHash };
-    writeAtomically(checkpointPath, encodeCheckpoint(checkpoint));
+    writeCheckpoint(next);
+    if (last?.schemaVersion === legacyStateSchemaVersion) {
+      options.log?.info("registry.schema_upgraded", { outcome: "upgraded", version: stateSchemaVersion, reason: `from ${legacyStateSchemaVersion}`, generation: next.generation });
+    }
     last = next;
   };
 
@@ -52,6 +84,7 @@ export function createFileRegistryStore(statePath: string): FileRegistryStore {
         if (checkpointText === undefined) {
           loaded = true;
           last = undefined;
+          checkpointBehind = false;
           return { kind: "missing" };
         }
         throw new RegistryError(
@@ -62,23 +95,40 @@ export function createFileRegistryStore(statePath: string): FileRegistryStore {
       const state = decodeState(stateText);
       validateState(state);
       let checkpoint: "current" | "behind" | "absent" = "absent";
-      if (checkpointText !== undefined) {
-        const cp = decodeCheckpoint(checkpointText);
-        if (state.generation < cp.generation) {
-          throw new RegistryError("rollback", `state generation ${state.generation} is older than its checkpoint (generation ${cp.generation}): the state file was rolled back; restore the newest state`);
-        }
-        if (state.generation === cp.generation && state.currentHash !== cp.currentHash) {
-          throw new RegistryError("rollback", `state generation ${state.generation} does not match its checkpoint's hash: the state file was replaced`);
-        }
-        checkpoint = state.generation === cp.generation ? "current" : "behind";
-      }
+      if (checkpointText !== undefined) checkpoint = checkAgainstCheckpoint(state, decodeCheckpoint(checkpointText));
+      if (options.identity !== undefined) validateIdentity(state, options.identity);
       last = state;
       loaded = true;
+      checkpointBehind = checkpoint === "behind";
       return { kind: "loaded", state, checkpoint };
     },
     save: (next) => save(next, "observe"),
     saveTransition: (next, transition) => save(next, transition),
   };
+}
+
+/**
+ * The state must be the checkpoint's generation with its hash ("current"), or its direct
+ * successor linked to it ("behind": a crash between the two renames of a save). Anything else
+ * was not written by a save that followed this checkpoint: an older state, a gap of more than
+ * one generation, or a successor on another branch of the chain is rollback.
+ */
+function checkAgainstCheckpoint(state: RegistryState, cp: Checkpoint): "current" | "behind" {
+  const rollback = (message: string) => new RegistryError("rollback", message);
+  if (state.generation < cp.generation) {
+    throw rollback(`state generation ${state.generation} is older than its checkpoint (generation ${cp.generation}): the state file was rolled back; restore the newest state`);
+  }
+  if (state.generation === cp.generation) {
+    if (state.currentHash !== cp.currentHash) throw rollback(`state generation ${state.generation} does not match its checkpoint's hash: the state file was replaced`);
+    return "current";
+  }
+  if (state.generation > cp.generation + 1) {
+    throw rollback(`state generation ${state.generation} is more than one ahead of its checkpoint (generation ${cp.generation}): restore the state and checkpoint together, as one pair`);
+  }
+  if (state.previousHash !== cp.currentHash) {
+    throw rollback(`state generation ${state.generation} does not follow its checkpoint (generation ${cp.generation}): its previousHash is not the checkpoint's hash; restore the state and checkpoint together, as one pair`);
+  }
+  return "behind";
 }
 
 function checkDirectory(dir: string): void {

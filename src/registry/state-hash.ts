@@ -1,7 +1,7 @@
 // The registry hash chain (reference §4.5): currentHash = "krs1." + base64url-nopad(SHA-256(
-// compact Go JSON of {schemaVersion, generation, previousHash (omitempty), activeKeyId,
-// snapshots})), fields in struct order, currentHash itself excluded. And the canonical record
-// order the file is written in.
+// compact Go JSON of {schemaVersion, identityFingerprint (v1alpha2 only), generation,
+// previousHash (omitempty), activeKeyId, snapshots})), fields in struct order, currentHash
+// itself excluded. And the canonical record order the file is written in.
 
 import { createHash } from "node:crypto";
 import { goJsonString } from "../kms/go-json.ts";
@@ -22,7 +22,9 @@ export function sortRecords(records: readonly SnapshotRecord[]): SnapshotRecord[
 
 /** The exact bytes the hash covers. */
 export function hashedJson(state: Omit<RegistryState, "currentHash">): string {
-  const parts = [`"schemaVersion":${goJsonString(state.schemaVersion)}`, `"generation":${state.generation}`];
+  const parts = [`"schemaVersion":${goJsonString(state.schemaVersion)}`];
+  if (state.identityFingerprint !== undefined) parts.push(`"identityFingerprint":${goJsonString(state.identityFingerprint)}`);
+  parts.push(`"generation":${state.generation}`);
   if (state.previousHash) parts.push(`"previousHash":${goJsonString(state.previousHash)}`);
   parts.push(`"activeKeyId":${goJsonString(state.activeKeyId)}`, `"snapshots":[${state.snapshots.map(recordCompact).join(",")}]`);
   return `{${parts.join(",")}}`;

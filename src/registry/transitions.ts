@@ -16,7 +16,8 @@ export interface TransitionResult {
 
 const refuse = (message: string) => new RegistryError("progress", message);
 
-export function retireVersions(state: RegistryState, beforeVersion: number): TransitionResult {
+/** `identityFingerprint`: the config's, needed when `state` is a v1alpha1 file (the save upgrades it). */
+export function retireVersions(state: RegistryState, beforeVersion: number, identityFingerprint?: string): TransitionResult {
   const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
   if (active === undefined) throw new RegistryError("corrupt", "the state has no active snapshot");
   if (!Number.isSafeInteger(beforeVersion) || beforeVersion <= 1 || beforeVersion > active.transitVersion) {
@@ -28,10 +29,10 @@ export function retireVersions(state: RegistryState, beforeVersion: number): Tra
   if (removed.length === 0) return { next: state, changed: false, records: [] };
   const ids = new Set(removed.map((r) => r.kubernetesKeyId));
   const records = state.snapshots.map((r) => (ids.has(r.kubernetesKeyId) ? { ...r, state: "removed" as const } : r));
-  return { next: nextState(state, records, state.activeKeyId), changed: true, records: removed };
+  return { next: nextState(state, records, state.activeKeyId, identityFingerprint), changed: true, records: removed };
 }
 
-export function restoreVersions(state: RegistryState, versions: readonly number[]): TransitionResult {
+export function restoreVersions(state: RegistryState, versions: readonly number[], identityFingerprint?: string): TransitionResult {
   if (versions.length === 0) throw refuse("no versions given");
   const active = state.snapshots.find((r) => r.kubernetesKeyId === state.activeKeyId);
   if (active === undefined) throw new RegistryError("corrupt", "the state has no active snapshot");
@@ -55,5 +56,5 @@ export function restoreVersions(state: RegistryState, versions: readonly number[
   const ids = new Set(restored.map((r) => r.kubernetesKeyId));
   const records = state.snapshots.map((r) => (ids.has(r.kubernetesKeyId) ? { ...r, state: "retired" as const } : r));
   restored.sort((a, b) => b.transitVersion - a.transitVersion);
-  return { next: nextState(state, records, state.activeKeyId), changed: true, records: restored };
+  return { next: nextState(state, records, state.activeKeyId, identityFingerprint), changed: true, records: restored };
 }

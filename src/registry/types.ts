@@ -5,7 +5,13 @@
 
 import type { SnapshotState } from "../kms/snapshot.ts";
 
-export const stateSchemaVersion = "keyregistry.openbao-kms/v1alpha1";
+/** The schema we write (the Go provider's newest): v1alpha1 plus identityFingerprint. */
+export const stateSchemaVersion = "keyregistry.openbao-kms/v1alpha2";
+/** The schema we wrote before; still loaded, and upgraded to v1alpha2 by the next save. */
+export const legacyStateSchemaVersion = "keyregistry.openbao-kms/v1alpha1";
+export type StateSchemaVersion = typeof stateSchemaVersion | typeof legacyStateSchemaVersion;
+/** Prefix of the config identity fingerprint (src/config/fingerprint.ts). */
+export const identityFingerprintPrefix = "cfg1.";
 export const checkpointSchemaVersion = "keyregistry.openbao-kms/checkpoint/v1alpha1";
 export const stateHashPrefix = "krs1.";
 /** The only AAD mode the wire format knows. */
@@ -34,7 +40,9 @@ export interface SnapshotRecord {
 
 /** The whole state file, in file field order. */
 export interface RegistryState {
-  readonly schemaVersion: typeof stateSchemaVersion;
+  readonly schemaVersion: StateSchemaVersion;
+  /** v1alpha2 only (required there, absent in v1alpha1): "cfg1." + 43 chars, hashed right after schemaVersion. */
+  readonly identityFingerprint?: string;
   readonly generation: number;
   /** Omitted only for a generation-1 state. */
   readonly previousHash?: string;
@@ -53,10 +61,10 @@ export interface Checkpoint {
 export type RegistryErrorKind =
   | "corrupt" // undecodable, unknown fields, hash mismatch, bad records, not exactly one active
   | "permission" // file/dir mode, owner, symlink, not a regular file
-  | "rollback" // older than the checkpoint, or same generation with another hash
+  | "rollback" // not the checkpoint's generation or its direct successor (gap, divergence, older)
   | "checkpoint_without_state" // a checkpoint exists but the state file does not
   | "locked" // another process holds <state>.lock
-  | "scope_mismatch" // records do not match the configured key_id scope
+  | "scope_mismatch" // records, or the identity fingerprint, do not match the configured identity
   | "progress" // a new generation that breaks ValidateStateProgress
   | "io"; // any other filesystem failure
 

@@ -7,9 +7,9 @@ import { recordScope } from "./build.ts";
 import { isHashValue } from "../kms/hash.ts";
 import { deriveKeyId, isWellFormedKeyId } from "../kms/key-id.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
-import { recordCompact } from "./codec.ts";
+import { isIdentityFingerprint, recordCompact } from "./codec.ts";
 import { computeStateHash } from "./state-hash.ts";
-import { aadModeRequired, RegistryError, type RegistryState, type SnapshotRecord, stateHashPrefix, stateSchemaVersion } from "./types.ts";
+import { aadModeRequired, legacyStateSchemaVersion, RegistryError, type RegistryState, type SnapshotRecord, stateHashPrefix, stateSchemaVersion } from "./types.ts";
 
 const states = new Set(["active", "pending", "retired", "rejected", "removed"]);
 const decryptable = (s: string) => s === "active" || s === "pending" || s === "retired";
@@ -71,7 +71,14 @@ export function namespaceProblem(ns: string): string | undefined {
 
 /** Every content rule of a loaded (or about to be saved) state. */
 export function validateState(s: RegistryState): void {
-  if (s.schemaVersion !== stateSchemaVersion) throw corrupt(`schemaVersion must be ${stateSchemaVersion}`);
+  if (s.schemaVersion === stateSchemaVersion) {
+    if (s.identityFingerprint === undefined) throw corrupt("identityFingerprint is missing (required by v1alpha2)");
+    if (!isIdentityFingerprint(s.identityFingerprint)) throw corrupt("identityFingerprint is malformed (cfg1. + 43 base64url characters)");
+  } else if (s.schemaVersion === legacyStateSchemaVersion) {
+    if (s.identityFingerprint !== undefined) throw corrupt("identityFingerprint is set in a v1alpha1 state");
+  } else {
+    throw corrupt(`schemaVersion must be ${stateSchemaVersion} (or the older ${legacyStateSchemaVersion})`);
+  }
   if (!Number.isSafeInteger(s.generation)) throw corrupt("generation must be a whole number");
   if (s.generation < 1) throw corrupt("generation must be at least 1");
   if (s.generation === 1 && s.previousHash !== undefined) throw corrupt("previousHash is set on generation 1");
@@ -111,6 +118,32 @@ export function validateScope(s: RegistryState, scope: KeyScope): void {
   }
 }
 
+/** The configured identity a loaded state must match: the key_id scope and the config fingerprint. */
+export interface ExpectedIdentity {
+  readonly scope: KeyScope;
+  /** identityFingerprint(config): "cfg1." + 43 chars. */
+  readonly fingerprint: string;
+}
+
+/**
+ * The state must have been written for this config. The records carry the six scope fields, so
+ * a difference there is named field by field (validateScope). A v1alpha2 state also carries the
+ * fingerprint, which additionally covers transit.mount_path and transit.key_name: if the scope
+ * matches but the fingerprint does not, one of those two changed (a hash cannot say which), and
+ * both fingerprints are printed so the operator can compare them with `config show` on each side.
+ * A v1alpha1 state has no fingerprint; only its scope can be checked.
+ */
+export function validateIdentity(s: RegistryState, expected: ExpectedIdentity): void {
+  validateScope(s, expected.scope);
+  if (s.identityFingerprint !== undefined && s.identityFingerprint !== expected.fingerprint) {
+    throw new RegistryError(
+      "scope_mismatch",
+      `the state was written for another config identity: its key_id scope matches, so transit.mount_path or transit.key_name differs ` +
+        `(state identityFingerprint ${s.identityFingerprint}, config identityFingerprint ${expected.fingerprint}; compare with 'bao-kms-provider config show' where the state was written)`,
+    );
+  }
+}
+
 /** Which kind of change a new generation is: only retire may drop, only restore may revive. */
 export type Transition = "observe" | "retire" | "restore";
 
@@ -119,6 +152,8 @@ export function validateProgress(prev: RegistryState, next: RegistryState, trans
   const bad = (message: string) => new RegistryError("progress", `refusing to save generation ${next.generation}: ${message}`);
   if (next.generation <= prev.generation) throw bad(`generation does not increase (was ${prev.generation})`);
   if (next.previousHash !== prev.currentHash) throw bad("previousHash does not link to the current state");
+  if (next.schemaVersion !== stateSchemaVersion) throw bad(`only ${stateSchemaVersion} is written`);
+  if (prev.identityFingerprint !== undefined && next.identityFingerprint !== prev.identityFingerprint) throw bad("the identity fingerprint would change");
   const version = (s: RegistryState) => s.snapshots.find((r) => r.kubernetesKeyId === s.activeKeyId)?.transitVersion ?? 0;
   if (version(next) < version(prev)) throw bad("the active version would decrease");
   if (transition !== "observe" && next.activeKeyId !== prev.activeKeyId) throw bad("retire/restore must not change the active key");

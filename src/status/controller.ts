@@ -26,6 +26,8 @@ export interface StatusControllerOptions {
   readonly registry: LiveRegistry;
   readonly persistence: RegistryStore;
   readonly scope: KeyScope;
+  /** The config identity fingerprint every saved generation carries (v1alpha2). */
+  readonly identityFingerprint: string;
   readonly policy: RotationPolicy;
   /** state.path, for operator messages only. */
   readonly statePath: string;
@@ -266,7 +268,7 @@ export class StatusController implements KeyDiscovery {
 
   /** Persist, then publish. */
   private async commit(prev: RegistryState | undefined, records: Observation["records"], activeKeyId: string): Promise<RegistryState> {
-    const next = nextState(prev, records, activeKeyId);
+    const next = nextState(prev, records, activeKeyId, this.o.identityFingerprint);
     await this.o.persistence.save(next);
     this.o.registry.publish(next);
     return next;

@@ -217,12 +217,12 @@ describe("policy openbao", () => {
 });
 
 describe("help and usage", () => {
-  const helpCases: string[][] = [["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"], ["policy", "openbao"]];
+  const helpCases: string[][] = [["doctor"], ["verify-key"], ["init"], ["benchmark"], ["config"], ["config", "check"], ["config", "show"], ["config", "schema"], ["config", "import"], ["policy", "openbao"]];
   test.each(helpCases.map((c) => [c.join(" ")]))("%s --help: exit 0 with a Usage line", async (joined) => {
     const cmd = joined.split(" ");
     const r = await runBinary([...cmd, "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toStartWith(cmd[0] === "config" && cmd.length === 1 ? "Usage: bao-kms-provider config <check|show|schema>" : `Usage: bao-kms-provider ${cmd.join(" ")}`);
+    expect(r.stdout).toStartWith(cmd[0] === "config" && cmd.length === 1 ? "Usage: bao-kms-provider config <check|show|schema|import>" : `Usage: bao-kms-provider ${cmd.join(" ")}`);
   });
 
   test("help config check = config check --help; the root help lists the new commands", async () => {
@@ -235,7 +235,7 @@ describe("help and usage", () => {
   });
 
   test.each([
-    [["config", "nosuch"], 'unknown config subcommand "nosuch" (expected check, show or schema)'],
+    [["config", "nosuch"], 'unknown config subcommand "nosuch" (expected check, show, schema or import)'],
     [["config", "check", "extra"], 'unexpected argument "extra"'],
     [["doctor", "--nosuch"], "unknown flag --nosuch"],
     [["verify-key", "--output", "yaml"], 'unsupported output format "yaml": expected text or json'],

@@ -78,7 +78,9 @@ async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number, 
 describe("rotation drill", () => {
   test("bootstrap: an unrotated key starts generation 1 on disk with version 1 active", async () => {
     const state = JSON.parse(readFileSync(a.statePath, "utf8"));
-    expect(state).toMatchObject({ schemaVersion: "keyregistry.openbao-kms/v1alpha1", generation: 1, activeKeyId: keyIdOf(1) });
+    expect(state).toMatchObject({ schemaVersion: "keyregistry.openbao-kms/v1alpha2", generation: 1, activeKeyId: keyIdOf(1) });
+    expect(Object.keys(state).slice(0, 2)).toEqual(["schemaVersion", "identityFingerprint"]);
+    expect(state.identityFingerprint).toMatch(/^cfg1\.[A-Za-z0-9_-]{43}$/);
     expect(state.previousHash).toBeUndefined();
     expect(existsSync(`${a.statePath}.checkpoint`)).toBe(true);
     expect((await clientA.status()).key_id).toBe(keyIdOf(1));

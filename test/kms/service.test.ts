@@ -166,12 +166,14 @@ describe("Decrypt", () => {
     },
   );
 
-  test.each(["47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "not-a-hash"])(
-    "no namespace configured: an openbao-namespace-hash annotation (%p) is an ignored extra",
+  test.each(["47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "not-a-hash", ""])(
+    "no namespace configured: an openbao-namespace-hash annotation (%p) → annotation_mismatch before Transit, as in Go",
     async (value) => {
       const r = await encrypt();
+      expect(r.annotations.has("openbao-namespace-hash.kms.openbao.org")).toBe(false);
       const ann = { ...Object.fromEntries(r.annotations), "openbao-namespace-hash.kms.openbao.org": value };
-      expect(await kind(service.decrypt(toDecrypt(r, { annotations: ann }), never))).toBe("ok");
+      expect(await kind(service.decrypt(toDecrypt(r, { annotations: ann }), never))).toBe("annotation_mismatch");
+      expect(transit.calls.decrypt).toBe(0);
     },
   );
 

@@ -12,15 +12,15 @@ describe("readiness(snapshot)", () => {
     advance(250);
     expect(readiness(store.snapshot())).toEqual({
       status: 200,
-      body: { status: "ok", healthz: "ok", cache_age_ms: 250, stale: false, reasons: [] },
+      body: { status: "ok", healthz: "ok", cache_age_ms: 250, stale: false, rotation_state: "active", reasons: [], persistence_degraded: false },
     });
   });
 
-  test("nothing published yet → 503, every reason, cache_age_ms null", () => {
+  test("nothing published yet → 503, every reason, cache_age_ms 0 (an integer, as in Go), rotation unknown", () => {
     const { store } = clockedStore();
     expect(readiness(store.snapshot())).toEqual({
       status: 503,
-      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: null, stale: true, reasons: ["state_unavailable", "metadata_unverified", "deep_probe_pending", "status_stale"] },
+      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: 0, stale: true, rotation_state: "unknown", reasons: ["state_unavailable", "metadata_unverified", "deep_probe_pending", "status_stale"], persistence_degraded: false },
     });
   });
 
@@ -29,7 +29,7 @@ describe("readiness(snapshot)", () => {
     store.publishMetadata({ ok: false, reason: "metadata_read_failed", errorClass: "sealed" }, snapshot(3));
     expect(readiness(store.snapshot())).toEqual({
       status: 503,
-      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: 0, stale: false, reasons: ["metadata_read_failed"], metadata_error_class: "sealed" },
+      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: 0, stale: false, rotation_state: "active", reasons: ["metadata_read_failed"], metadata_error_class: "sealed", persistence_degraded: false },
     });
     store.publishMetadata({ ok: true }, snapshot(3));
     expect(readiness(store.snapshot()).status).toBe(200);
@@ -51,10 +51,27 @@ describe("readiness(snapshot)", () => {
     advance(1);
     expect(readiness(store.snapshot())).toEqual({
       status: 503,
-      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: 2_001, stale: true, reasons: ["status_stale"] },
+      body: { status: "unavailable", healthz: "unhealthy", cache_age_ms: 2_001, stale: true, rotation_state: "active", reasons: ["status_stale"], persistence_degraded: false },
     });
     store.publishMetadata({ ok: true }, snapshot(3));
     expect(readiness(store.snapshot()).body).toMatchObject({ status: "ok", cache_age_ms: 0, stale: false });
+  });
+
+  test("field order is the Go provider's; cache_age_ms is a whole number even for a fractional clock", () => {
+    const { store, advance } = healthyStore();
+    advance(12.75);
+    const body = readiness(store.snapshot(), { state: "pending", persistenceDegraded: false }).body;
+    expect(Object.keys(body)).toEqual(["status", "healthz", "cache_age_ms", "stale", "rotation_state", "reasons", "persistence_degraded"]);
+    expect(body.cache_age_ms).toBe(12);
+    expect(Number.isInteger(body.cache_age_ms)).toBe(true);
+    expect(body.rotation_state).toBe("pending");
+  });
+
+  test("a failed state save → persistence_degraded true (from the rotation view, else from the reason)", () => {
+    const { store } = healthyStore();
+    store.publishMetadata({ ok: false, reason: "state_save_failed" }, snapshot(3));
+    expect(readiness(store.snapshot()).body).toMatchObject({ persistence_degraded: true, reasons: ["state_save_failed"] });
+    expect(readiness(store.snapshot(), { state: "pending", persistenceDegraded: true }).body).toMatchObject({ persistence_degraded: true, rotation_state: "pending" });
   });
 
   test("an open circuit breaker is a reason", () => {
@@ -75,7 +92,8 @@ describe("the health listener flips with the cache", () => {
 
   test("/ready 200 → 503 (failing probe) → 503 (stale) → 200, /live stays 200 until draining", async () => {
     const { store, advance } = healthyStore();
-    listeners = startObservabilityListeners({ metricsAddress: "", healthAddress: "127.0.0.1:0", renderMetrics: () => "", health: () => store.snapshot() });
+    let rotation: "active" | "pending" = "active";
+    listeners = startObservabilityListeners({ metricsAddress: "", healthAddress: "127.0.0.1:0", renderMetrics: () => "", health: () => store.snapshot(), rotation: () => ({ state: rotation, persistenceDegraded: false }) });
     expect(listeners.metricsAddress).toBeUndefined();
     const base = `http://${listeners.healthAddress}`;
     const ready = async () => {
@@ -83,7 +101,9 @@ describe("the health listener flips with the cache", () => {
       expect(r.headers.get("content-type")).toBe("application/json");
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
-    expect(await ready()).toMatchObject({ status: 200, body: { status: "ok", healthz: "ok", stale: false, reasons: [] } });
+    expect(await ready()).toMatchObject({ status: 200, body: { status: "ok", healthz: "ok", stale: false, rotation_state: "active", reasons: [], persistence_degraded: false } });
+    rotation = "pending";
+    expect(await ready()).toMatchObject({ status: 200, body: { rotation_state: "pending" } });
 
     store.publishMetadata({ ok: false, reason: "upsert_check_failed", errorClass: "unavailable" }, snapshot(3));
     expect(await ready()).toMatchObject({ status: 503, body: { healthz: "unhealthy", reasons: ["upsert_check_failed"], metadata_error_class: "unavailable" } });

@@ -7,11 +7,11 @@ import { nextState, recordFromSnapshot, snapshotFromRecord } from "../../src/reg
 import { recordCompact } from "../../src/registry/codec.ts";
 import { computeStateHash } from "../../src/registry/state-hash.ts";
 import { validateState } from "../../src/registry/validate.ts";
-import { rec, scope } from "./helpers.ts";
+import { rec, scope, testFingerprint } from "./helpers.ts";
 
 test("nextState: generation 1 without previousHash, then +1 linked to the previous hash, records sorted", () => {
   const a1 = rec(1, "active");
-  const g1 = nextState(undefined, [a1], a1.kubernetesKeyId);
+  const g1 = nextState(undefined, [a1], a1.kubernetesKeyId, testFingerprint);
   expect(g1.generation).toBe(1);
   expect("previousHash" in g1).toBe(false);
   expect(g1.currentHash).toBe(computeStateHash(g1));
@@ -27,7 +27,7 @@ test("records of one state sort by version high → low, then key_id", () => {
   const other = { ...scope, clusterId: "cluster-u" };
   const a = rec(2, "retired");
   const b = rec(2, "retired", {}, other);
-  const s = nextState(undefined, [rec(1, "retired"), a, b, rec(3, "active")], rec(3, "active").kubernetesKeyId);
+  const s = nextState(undefined, [rec(1, "retired"), a, b, rec(3, "active")], rec(3, "active").kubernetesKeyId, testFingerprint);
   const ids = s.snapshots.slice(1, 3).map((r) => r.kubernetesKeyId);
   expect(ids).toEqual([a.kubernetesKeyId, b.kubernetesKeyId].sort());
   expect(s.snapshots[3]?.transitVersion).toBe(1);

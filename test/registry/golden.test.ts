@@ -9,7 +9,7 @@ import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "..
 import { createFileRegistryStore } from "../../src/registry/file-store.ts";
 import { computeStateHash, hashedJson, sortRecords } from "../../src/registry/state-hash.ts";
 import { validateState } from "../../src/registry/validate.ts";
-import { rotated, tempDir } from "./helpers.ts";
+import { rotated, tempDir, testFingerprint } from "./helpers.ts";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "registry");
 const read = (name: string) => readFileSync(join(fixtures, name), "utf8");
@@ -85,7 +85,7 @@ describe("round trip of our own output", () => {
   test("the file is 2-space indented with a final newline, and field order follows the Go struct", () => {
     const text = encodeState(rotated()[2] as never);
     expect(text.endsWith("}\n")).toBe(true);
-    expect(text.startsWith('{\n  "schemaVersion": "keyregistry.openbao-kms/v1alpha1",\n  "generation": 3,\n  "previousHash": "krs1.')).toBe(true);
+    expect(text.startsWith(`{\n  "schemaVersion": "keyregistry.openbao-kms/v1alpha2",\n  "identityFingerprint": "${testFingerprint}",\n  "generation": 3,\n  "previousHash": "krs1.`)).toBe(true);
     const keys = [...text.matchAll(/^ {6}"([A-Za-z]+)":/gm)].slice(0, 11).map((m) => m[1]);
     expect(keys).toEqual(["providerName", "clusterId", "openbaoInstanceId", "transitMountId", "transitKeyLineageId", "transitVersion", "transitVersionCreatedAtUnix", "kubernetesKeyId", "state", "aadMode", "providerName"]);
   });

@@ -1,6 +1,7 @@
 // Shared helpers for the registry tests: private temp directories, records with real key_ids,
 // states built through nextState, and raw file writes with explicit modes.
 
+import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,9 @@ export const scope: KeyScope = {
 };
 
 export const created = (v: number) => 1_767_000_000 + v * 1000;
+
+/** A well-formed config identity fingerprint for states that are not tied to a real config. */
+export const testFingerprint = `cfg1.${createHash("sha256").update("registry test identity").digest("base64url")}`;
 
 export function rec(version: number, state: SnapshotState, extra: Partial<SnapshotRecord> = {}, s: KeyScope = scope): SnapshotRecord {
   return {
@@ -41,7 +45,7 @@ export function rec(version: number, state: SnapshotState, extra: Partial<Snapsh
 /** Generation 1: version 1 active. */
 export function gen1(): RegistryState {
   const r = rec(1, "active");
-  return nextState(undefined, [r], r.kubernetesKeyId);
+  return nextState(undefined, [r], r.kubernetesKeyId, testFingerprint);
 }
 
 /** A chain of generations ending with active 3, retired 2 and 1. */

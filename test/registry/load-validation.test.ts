@@ -9,7 +9,7 @@ import { nextState } from "../../src/registry/build.ts";
 import { encodeState } from "../../src/registry/codec.ts";
 import { createFileRegistryStore } from "../../src/registry/file-store.ts";
 import { RegistryError, type RegistryState, type SnapshotRecord } from "../../src/registry/types.ts";
-import { rec, rehash, rotated, scope, tempDir, writeMode } from "./helpers.ts";
+import { rec, rehash, rotated, scope, tempDir, testFingerprint, writeMode } from "./helpers.ts";
 
 const t = tempDir();
 afterAll(() => t.cleanup());
@@ -81,7 +81,7 @@ describe("decoding", () => {
   test("integer written with a fraction (3.0)", () => expectCorrupt(baseText.replace('"generation": 3', '"generation": 3.0'), /sign, fraction or exponent/));
   test("integer written with an exponent (3e0)", () => expectCorrupt(baseText.replace('"generation": 3', '"generation": 3e0'), /sign, fraction or exponent/));
   test("number beyond 2^53", () => expectCorrupt(baseText.replace('"generation": 3', '"generation": 18446744073709551615'), /generation must be a whole number/));
-  test("wrong schemaVersion", () => expectCorrupt(edited((o) => (o.schemaVersion = "keyregistry.openbao-kms/v2")), /schemaVersion must be keyregistry.openbao-kms\/v1alpha1/));
+  test("wrong schemaVersion", () => expectCorrupt(edited((o) => (o.schemaVersion = "keyregistry.openbao-kms/v2")), /schemaVersion must be keyregistry.openbao-kms\/v1alpha2 \(or the older keyregistry.openbao-kms\/v1alpha1\)/));
   test("invalid UTF-8", () => expectCorrupt(Buffer.concat([Buffer.from(baseText.slice(0, 20)), Buffer.from([0xff, 0xfe]), Buffer.from(baseText.slice(20))]) as never, /not valid UTF-8/));
 });
 
@@ -127,7 +127,7 @@ describe("content", () => {
 test("a valid state with observation metadata and a namespace loads (the rules above are not over-broad)", async () => {
   const ns = { ...scope, openbaoNamespace: "team-a/prod" };
   const active = rec(2, "active", { observedAtUnix: 10, stableObservationCount: 3, stableAtUnix: 40, promotedAtUnix: 160 }, ns);
-  const s = nextState(undefined, [rec(1, "retired", { promotedAtUnix: 5 }, ns), active], active.kubernetesKeyId);
+  const s = nextState(undefined, [rec(1, "retired", { promotedAtUnix: 5 }, ns), active], active.kubernetesKeyId, testFingerprint);
   const path = `${t.dir}/valid-ns.json`;
   writeMode(path, encodeState(s));
   const loaded = await createFileRegistryStore(path).load();

@@ -5,7 +5,7 @@ import { nextState } from "../../src/registry/build.ts";
 import { restoreVersions, retireVersions } from "../../src/registry/transitions.ts";
 import type { RegistryState } from "../../src/registry/types.ts";
 import { validateProgress, validateState } from "../../src/registry/validate.ts";
-import { err, rec, rotated } from "./helpers.ts";
+import { err, rec, rotated, testFingerprint } from "./helpers.ts";
 
 /** active 5, retired 4..1 */
 function five(): RegistryState {
@@ -86,7 +86,7 @@ describe("restoreVersions", () => {
 
   test("a version that is not removed (retired) is refused", () => expect(err(() => restoreVersions(removedState(), [4])).message).toContain("version 4 is retired, not removed"));
   test("an unknown version below active is refused", () => {
-    const s = nextState(undefined, [rec(5, "active"), rec(3, "removed")], rec(5, "active").kubernetesKeyId);
+    const s = nextState(undefined, [rec(5, "active"), rec(3, "removed")], rec(5, "active").kubernetesKeyId, testFingerprint);
     expect(err(() => restoreVersions(s, [2])).message).toContain("version 2 is not in the registry");
   });
   test("the active version or above is refused", () => {

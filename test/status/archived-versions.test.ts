@@ -12,6 +12,7 @@ import { StatusController } from "../../src/status/controller.ts";
 import { LiveRegistry } from "../../src/status/live-registry.ts";
 import { makeRecord, observe, RotationError } from "../../src/status/rotation.ts";
 import { StatusStore } from "../../src/status/store.ts";
+import { testFingerprint } from "../registry/helpers.ts";
 
 const scope = { providerName: "p", clusterId: "c", openbaoInstanceId: "i", openbaoNamespace: "", transitMountId: "m", keyLineageId: "l" };
 const created = (v: number) => 1000 + v;
@@ -112,9 +113,9 @@ describe("status controller", () => {
     const registry = new LiveRegistry();
     const saved: RegistryState[] = [];
     const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async (s) => void saved.push(s) };
-    registry.publish(nextState(undefined, [retired1, active2], active2.kubernetesKeyId));
+    registry.publish(nextState(undefined, [retired1, active2], active2.kubernetesKeyId, testFingerprint));
     const controller = new StatusController({
-      transit, store, registry, persistence, scope, policy, statePath: "/s/key-registry.json", nowMs: () => now,
+      transit, store, registry, persistence, scope, identityFingerprint: testFingerprint, policy, statePath: "/s/key-registry.json", nowMs: () => now,
       log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000,
     });
     const events = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === "key.versions_archived");

@@ -12,6 +12,7 @@ import { nextState } from "../../src/registry/build.ts";
 import { RegistryError, type RegistryState, type RegistryStore } from "../../src/registry/types.ts";
 import { LiveRegistry } from "../../src/status/live-registry.ts";
 import { makeRecord } from "../../src/status/rotation.ts";
+import { testFingerprint } from "../registry/helpers.ts";
 
 const scope = { providerName: "p", clusterId: "c", openbaoInstanceId: "i", openbaoNamespace: "", transitMountId: "m", keyLineageId: "l" };
 const active = { scope, transitVersion: 2, createdAtUnix: 1002, keyId: deriveKeyId(scope, 2, 1002), state: "active" as const };
@@ -43,9 +44,9 @@ function setup() {
   const registry = new LiveRegistry();
   const saved: RegistryState[] = [];
   const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async (s) => void saved.push(s) };
-  registry.publish(nextState(undefined, [makeRecord(scope, 2, 1002, "active", { observedAtUnix: 1 })], active.keyId));
+  registry.publish(nextState(undefined, [makeRecord(scope, 2, 1002, "active", { observedAtUnix: 1 })], active.keyId, testFingerprint));
   const policy = { requireStableObservationCount: 3, activationDelayMs: 120_000, rejectVersionRollback: true };
-  const controller = new StatusController({ transit, store, registry, persistence, scope, policy, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000 });
+  const controller = new StatusController({ transit, store, registry, persistence, scope, identityFingerprint: testFingerprint, policy, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000 });
   return { state, store, controller, registry, saved, lines, advance: (ms: number) => (now += ms) };
 }
 
@@ -272,7 +273,7 @@ describe("registry: persist, then publish", () => {
       const store = new StatusStore(() => now, 120_000);
       const transit = { readDisableUpsert: async () => true, readKey: async () => m, encrypt: async () => ({ ciphertext: "vault:v1:x", keyVersion: 1 }), decrypt: async () => new Uint8Array() };
       const controller = new StatusController({
-        transit, store, registry, scope, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "error", format: "json", write: () => {} }),
+        transit, store, registry, scope, identityFingerprint: testFingerprint, statePath: "/s/key-registry.json", nowMs: () => now, log: createLogger({ level: "error", format: "json", write: () => {} }),
         persistence: { load: async () => ({ kind: "missing" }), save: async (x) => void saved.push(x) },
         policy: { requireStableObservationCount: 3, activationDelayMs: 1, rejectVersionRollback: true }, probeIntervalMs: 1000, deepProbeIntervalMs: 1000, timeoutMs: 1000,
       });

@@ -12,6 +12,7 @@ import { StatusController } from "../../src/status/controller.ts";
 import { LiveRegistry } from "../../src/status/live-registry.ts";
 import { makeRecord } from "../../src/status/rotation.ts";
 import { StatusStore } from "../../src/status/store.ts";
+import { testFingerprint } from "../registry/helpers.ts";
 
 const scope = { providerName: "p", clusterId: "c", openbaoInstanceId: "i", openbaoNamespace: "", transitMountId: "m", keyLineageId: "l" };
 const v1 = makeRecord(scope, 1, 1001, "active", { observedAtUnix: 1, promotedAtUnix: 1 });
@@ -41,10 +42,10 @@ function setup() {
   const registry = new LiveRegistry();
   const saved: RegistryState[] = [];
   const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async (s) => void saved.push(s) };
-  registry.publish(nextState(undefined, [v1], v1.kubernetesKeyId));
+  registry.publish(nextState(undefined, [v1], v1.kubernetesKeyId, testFingerprint));
   const policy = { requireStableObservationCount: 2, activationDelayMs: 60_000, rejectVersionRollback: true };
   const controller = new StatusController({
-    transit, store, registry, persistence, scope, policy, statePath: "/s/key-registry.json", nowMs: () => now,
+    transit, store, registry, persistence, scope, identityFingerprint: testFingerprint, policy, statePath: "/s/key-registry.json", nowMs: () => now,
     log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 1000,
   });
   return { t, store, controller, lines, advance: (ms: number) => (now += ms) };

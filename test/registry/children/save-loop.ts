@@ -6,14 +6,14 @@
 import { nextState } from "../../../src/registry/build.ts";
 import { createFileRegistryStore } from "../../../src/registry/file-store.ts";
 import type { RegistryState } from "../../../src/registry/types.ts";
-import { rec } from "../helpers.ts";
+import { rec, testFingerprint } from "../helpers.ts";
 
 const store = createFileRegistryStore(process.argv[2] as string);
 const loaded = await store.load();
 const active = rec(1, "active");
 let state: RegistryState;
 if (loaded.kind === "missing") {
-  state = nextState(undefined, [active], active.kubernetesKeyId);
+  state = nextState(undefined, [active], active.kubernetesKeyId, testFingerprint);
   await store.save(state);
 } else {
   state = loaded.state;
