@@ -468,7 +468,9 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
       extra: { versions },
       plan: (state, meta) => {
         for (const v of versions) {
-          const r = state.snapshots.find((x) => x.transitVersion === v && x.state === "removed");
+          // A retired version is checked too: if Transit archives it, the advice (lower the minimum)
+          // is what the operator needs, not "only removed versions can be restored".
+          const r = state.snapshots.find((x) => x.transitVersion === v && (x.state === "removed" || x.state === "retired"));
           if (r === undefined) continue; // transitions report it
           // Order matters: OpenBao does not list archived versions, so "not listed" only means
           // "vanished" once trimming and archiving are ruled out.
@@ -482,6 +484,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
               `Transit archives version ${v} (min_decryption_version ${meta.minDecryptionVersion}): lower it first with 'bao write ${key}/config min_decryption_version=${v}', which brings the version back, then run restore-versions again`,
             );
           }
+          if (r.state !== "removed") continue; // transitions report it
           const created = meta.createdAtUnix.get(v);
           if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
