@@ -1,5 +1,7 @@
 // Contract: auth/token lookup-self, renew-self (increment forms, max-TTL cap warning) and
 // revoke-self; emulator-only: TTL countdown, expiry and capping on the injected clock, revocation.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
+// docs/openbao-compat.md §ACL policies (the lookup-self POST check).
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, openTarget, type Json } from "../support/bao-target.ts";
 import { startEmulator } from "../support/emulator/server.ts";
