@@ -61,6 +61,9 @@ test("policies and tokens are per namespace: a namespace token works there and n
   const name = await t.writePolicy(`path "${mount}/encrypt/${key}" {\n  capabilities = ["update"]\n}\n`, h);
   expect((await t.call("GET", `/v1/sys/policies/acl/${name}`, { headers: h })).status).toBe(200);
   expect((await t.call("GET", `/v1/sys/policies/acl/${name}`)).status).toBe(404);
+  const listed = (await t.call("GET", "/v1/sys/policies/acl?list=true", { headers: h })).json.data.keys;
+  expect(listed).toContain(name);
+  expect(listed).not.toContain("root"); // root is listed in the root namespace only
   const token = await t.createToken([name], h);
   expect(token).toMatch(/\.[0-9A-Za-z]{6}$/); // namespace tokens carry the namespace id
   const body = { plaintext: "aGk=" };

@@ -226,8 +226,9 @@ export class PolicyStore {
   delete(name: string): void {
     this.policies.delete(name.toLowerCase());
   }
+  /** Policy names as sys/policies/acl lists them: `root` is listed in the root namespace only. */
   names(): string[] {
-    return [...this.policies.keys(), "root"].sort();
+    return [...this.policies.keys(), ...(this.nsPath === "" ? ["root"] : [])].sort();
   }
 
   /** The merged ACL of a token holding `names` (undefined policies grant nothing, as in OpenBao). */
