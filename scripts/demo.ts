@@ -1,6 +1,11 @@
 // `bun run demo`: build the binary, start the OpenBao emulator, write a throwaway config, run
-// the provider, probe it the way kube-apiserver would, show the result, and shut down cleanly.
+// the provider, probe it the way kube-apiserver would, run `doctor`, show the results, and shut
+// down cleanly. The emulator enforces ACL policies, and the role's policy is exactly what
+// `bao-kms-provider policy openbao` prints for this config (set up as init's setup script does),
+// so a green doctor here means the generated policy is sufficient and least-privilege.
 
+import { chmodSync } from "node:fs";
+import { dirname } from "node:path";
 import { build } from "./build.ts";
 import { startEmulator } from "../test/support/emulator/server.ts";
 import { startProvider, writeProviderFiles } from "../test/helpers/provider.ts";
@@ -15,6 +20,9 @@ const emu = await startEmulator();
 console.log(`    address ${emu.url}  server name ${emu.serverName}  CA ${emu.caFile}`);
 
 const files = writeProviderFiles(emu, { logLevel: "info" });
+console.log("    operator setup: transit/config/keys disable_upsert=true; role policy = `bao-kms-provider policy openbao` output");
+// As installed (tmpfiles.d): the socket group may search the socket directory.
+chmodSync(dirname(files.socketPath), 0o2750);
 let exitCode = 1;
 try {
   step(`starting: ${binary} serve --config ${files.configPath}`);
@@ -29,6 +37,18 @@ try {
   process.stdout.write(report.replace(/^(?=.)/gm, "    "));
   exitCode = probeCode;
 
+  step(`checking the whole setup: ${binary} doctor --config ${files.configPath}`);
+  const doctor = Bun.spawn([binary, "doctor", "--config", files.configPath], { stdout: "pipe", stderr: "inherit" });
+  const [doctorReport, doctorCode] = await Promise.all([new Response(doctor.stdout).text(), doctor.exited]);
+  process.stdout.write(doctorReport.replace(/^(?=.)/gm, "    "));
+  // Green means exit 0 and no [fail] or [warn]; the EncryptionConfiguration check is skipped
+  // (there is no kube-apiserver here).
+  const notGreen = doctorReport.split("\n").filter((l) => /^\[(fail|warn)\]/.test(l));
+  if (doctorCode !== 0 || notGreen.length > 0) {
+    console.log(`    doctor exited ${doctorCode} with ${notGreen.length} fail/warn line(s)`);
+    exitCode = exitCode === 0 ? Math.max(doctorCode, 1) : exitCode;
+  }
+
   step("stopping the provider with SIGTERM");
   const code = await provider.stop("SIGTERM");
   for (const line of provider.output.filter((l) => l.includes("serve.shutdown"))) console.log(`    log: ${line}`);
@@ -39,5 +59,5 @@ try {
   files.cleanup();
 }
 
-step(exitCode === 0 ? "demo passed: Status → Encrypt → Decrypt round trip through OpenBao Transit" : `demo FAILED (exit ${exitCode})`);
+step(exitCode === 0 ? "demo passed: Status → Encrypt → Decrypt round trip through OpenBao Transit, doctor all pass" : `demo FAILED (exit ${exitCode})`);
 process.exit(exitCode);

@@ -67,6 +67,7 @@ export function authStatusLabel(outcome: string): string {
       return "jwt_invalid";
     case "login_rejected":
     case "login_denied":
+    case "login_not_found":
     case "secret_id_rejected":
     case "lease_too_short":
     case "login_response_invalid":

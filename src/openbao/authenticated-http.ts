@@ -2,13 +2,23 @@
 // token to the token source, which logs in once for every caller holding it (throttled, with
 // backoff); the request is then retried once with the new token. A second refusal is reported
 // back so further recoveries back off. Without a new token the original failure stands.
+// A caller may explain a 403 first (`explainDenial`): when that finds the real cause (for example
+// a missing Transit key, docs/openbao-compat.md §Encrypt on a missing key), its error is thrown
+// and no login happens, so a permanent cause never drives repeated logins.
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp, OpenBaoResponse } from "./http.ts";
 import type { TokenSource } from "./token-source.ts";
 
+export interface AuthenticatedRequestOptions {
+  json?: unknown;
+  signal?: AbortSignal;
+  /** Called on a 403 with the refused token; a returned error is thrown instead of recovering. */
+  explainDenial?: (token: string, signal?: AbortSignal) => Promise<TransitError | undefined>;
+}
+
 export interface AuthenticatedHttp {
-  request(method: "GET" | "POST", path: string, operation: string, options?: { json?: unknown; signal?: AbortSignal }): Promise<OpenBaoResponse>;
+  request(method: "GET" | "POST", path: string, operation: string, options?: AuthenticatedRequestOptions): Promise<OpenBaoResponse>;
 }
 
 const isDenial = (e: unknown): e is TransitError => e instanceof TransitError && (e.kind === "unauthenticated" || e.kind === "permission_denied");
@@ -16,13 +26,17 @@ const isDenial = (e: unknown): e is TransitError => e instanceof TransitError &&
 export function createAuthenticatedHttp(http: OpenBaoHttp, tokens: TokenSource): AuthenticatedHttp {
   return {
     async request(method, path, operation, options = {}) {
-      const { json, signal } = options;
+      const { json, signal, explainDenial } = options;
       const send = (token: string) => http.request(method, path, operation, { token, json, ...(signal ? { signal } : {}) });
       const token = await tokens.token(signal);
       try {
         return await send(token);
       } catch (error) {
         if (!isDenial(error)) throw error;
+        if (explainDenial !== undefined && error.kind === "permission_denied") {
+          const explained = await explainDenial(token, signal);
+          if (explained !== undefined) throw explained;
+        }
         const fresh = await tokens.recover(token, signal);
         if (fresh === undefined) throw error;
         try {

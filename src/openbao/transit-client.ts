@@ -48,8 +48,24 @@ export function createTransitClient(opts: TransitClientOptions): TransitClient {
   const mount = opts.mountPath;
   const http = createAuthenticatedHttp(opts.http, opts.tokens);
 
-  async function call<T extends v.GenericSchema>(method: "GET" | "POST", path: string, operation: string, schema: T, json: unknown, signal?: AbortSignal): Promise<v.InferOutput<T>> {
-    const res = await http.request(method, path, operation, { json, ...(signal ? { signal } : {}) });
+  // Encrypt on a missing key is a `create` in OpenBao, so the provider's update-only policy gets
+  // a 403 for it (docs/openbao-compat.md §Encrypt on a missing key). One key read with the same
+  // token tells that apart from a real denial: a 404 there means the key is missing, reported as
+  // not_found ("Transit key … not found") without any re-login.
+  const missingKey = async (token: string, signal?: AbortSignal): Promise<TransitError | undefined> => {
+    try {
+      await opts.http.request("GET", `${mount}/keys/${key}`, "transit.read_key", { token, ...(signal ? { signal } : {}) });
+      return undefined;
+    } catch (e) {
+      return e instanceof TransitError && e.kind === "not_found" ? new TransitError("not_found", "transit.encrypt", e.status) : undefined;
+    }
+  };
+
+  async function call<T extends v.GenericSchema>(
+    method: "GET" | "POST", path: string, operation: string, schema: T, json: unknown, signal?: AbortSignal,
+    explainDenial?: typeof missingKey,
+  ): Promise<v.InferOutput<T>> {
+    const res = await http.request(method, path, operation, { json, ...(signal ? { signal } : {}), ...(explainDenial ? { explainDenial } : {}) });
     const parsed = v.safeParse(schema, res.body);
     if (!parsed.success) throw new TransitError("invalid_response", operation, res.status);
     return parsed.output;
@@ -61,7 +77,7 @@ export function createTransitClient(opts: TransitClientOptions): TransitClient {
         throw new TransitError("invalid_request", "transit.encrypt");
       }
       const body = { plaintext: b64(req.plaintext), associated_data: b64(req.associatedData), key_version: req.keyVersion };
-      const reply = await call("POST", `${mount}/encrypt/${key}`, "transit.encrypt", encryptReply, body, signal);
+      const reply = await call("POST", `${mount}/encrypt/${key}`, "transit.encrypt", encryptReply, body, signal, missingKey);
       return { ciphertext: reply.data.ciphertext, keyVersion: reply.data.key_version };
     },
 

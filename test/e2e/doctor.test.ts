@@ -175,8 +175,10 @@ describe("each fault fails exactly its check", () => {
     }
   });
 
-  test("a token allowed everything (no policy defined in the emulator) → transit.capabilities", async () => {
-    emu.deletePolicy("kms-plugin");
+  // docs/openbao-compat.md §ACL policies: the emulator enforces policies like OpenBao, so a
+  // policy granting everything passes every probe and only the least-privilege check catches it.
+  test("a token allowed everything (path \"*\" with every capability) → transit.capabilities only", async () => {
+    emu.setPolicy("kms-plugin", 'path "*" {\n  capabilities = ["create", "read", "update", "patch", "delete", "list", "sudo"]\n}\n');
     try {
       const r = await doctor(variant("base"));
       expect(failed(r.lines)).toEqual(["transit.capabilities"]);
@@ -185,11 +187,13 @@ describe("each fault fails exactly its check", () => {
     }
   });
 
-  test("missing decrypt capability → transit.capabilities says what is lacking", async () => {
+  // The policy is enforced (docs/openbao-compat.md §ACL policies): without update on decrypt the
+  // Transit round trip really fails too, not only the capability report.
+  test("missing decrypt capability → transit.capabilities says what is lacking, and the probe fails", async () => {
     emu.setPolicy("kms-plugin", goodPolicy.replace('path "transit/decrypt/kubernetes" {\n  capabilities = ["update"]', 'path "transit/decrypt/kubernetes" {\n  capabilities = ["read"]'));
     try {
       const r = await doctor(variant("base"));
-      expect(failed(r.lines)).toEqual(["transit.capabilities"]);
+      expect(failed(r.lines)).toEqual(["transit.capabilities", "transit.probe"]);
       expect(r.stdout).toContain("token lacks update on transit/decrypt/kubernetes");
     } finally {
       emu.setPolicy("kms-plugin", goodPolicy);

@@ -101,8 +101,8 @@ test("a provider whose probes stop answering goes stale after max_staleness", as
 });
 
 test("start-up fails closed (exit 5, no socket) when the mount allows key upsert", async () => {
-  emu.setDisableUpsert(false);
   const bad = writeProviderFiles(emu, { extraToml: '[bootstrap]\ngrace_timeout = "0s"\n' });
+  emu.setDisableUpsert(false); // after the operator setup writeProviderFiles applies (disable_upsert=true)
   try {
     const { stderr, code } = await runBinary(["serve", "--config", bad.configPath]);
     expect(code).toBe(5);

@@ -1,5 +1,6 @@
 // Emulator-only: AppRole login with OpenBao's error texts, secret-ID use limits and TTL on the
 // injected clock, and the issued token's TTL / max TTL.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { startEmulator } from "../support/emulator/server.ts";
 

@@ -1,5 +1,6 @@
 // Contract: JWT login — the auth object, role and token checks with their exact texts, claim
 // validation; emulator-only: the 60 s leeway and expiry on the injected clock, pre-configured role.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, openTarget, type Json } from "../support/bao-target.ts";
 import { generateJwtKeyPair, signJwt } from "../support/jwt.ts";

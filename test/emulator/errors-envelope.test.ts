@@ -1,5 +1,6 @@
 // Contract: OpenBao's response and error envelopes, status-code mapping, routing errors,
 // token headers, request-body decoding errors and the unknown-parameter warning.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { openTarget } from "../support/bao-target.ts";
 

@@ -1,5 +1,6 @@
 // Contract: listener limits — at most 1000 JSON strings per body (object keys count), so
 // 499 plaintext items pass and 500 fail; bodies over 32 MiB get 413.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, openTarget } from "../support/bao-target.ts";
 

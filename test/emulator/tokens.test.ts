@@ -1,5 +1,7 @@
 // Contract: auth/token lookup-self, renew-self (increment forms, max-TTL cap warning) and
 // revoke-self; emulator-only: TTL countdown, expiry and capping on the injected clock, revocation.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
+// docs/openbao-compat.md §ACL policies (the lookup-self POST check).
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, openTarget, type Json } from "../support/bao-target.ts";
 import { startEmulator } from "../support/emulator/server.ts";
@@ -22,9 +24,18 @@ describe("lookup-self", () => {
     expect(r.json.data).toMatchObject({ id: t.token, policies: ["root"], path: "auth/token/root", ttl: 0, expire_time: null, type: "service" });
   });
 
-  test("login token: documented fields, sorted keys, GET and POST", async () => {
+  // docs/openbao-compat.md §ACL: the default policy grants `read` on lookup-self, so GET works
+  // and POST (an update) is refused like any other path without the capability.
+  test("login token: POST needs update, which the default policy does not grant", async () => {
     const token = await loginToken();
-    for (const method of ["GET", "POST"]) {
+    const r = await t.call("POST", "/v1/auth/token/lookup-self", { token });
+    expect(r.status).toBe(403);
+    expect(r.json).toEqual({ errors: ["1 error occurred:\n\t* permission denied\n\n"] });
+  });
+
+  test("login token: documented fields, sorted keys", async () => {
+    const token = await loginToken();
+    for (const method of ["GET"]) {
       const r = await t.call(method, "/v1/auth/token/lookup-self", { token });
       expect(r.status).toBe(200);
       const d = r.json.data;
@@ -115,7 +126,7 @@ describe("injected clock (emulator)", () => {
   afterAll(() => e?.stop());
 
   emulatorTest("TTL counts down, renewal is capped by max TTL, expiry → 403", async () => {
-    e = await startEmulator({ nowMs: () => clock, jwt: { tokenTtlSeconds: 1800, tokenMaxTtlSeconds: 3600 } });
+    e = await startEmulator({ nowMs: () => clock, jwt: { tokenTtlSeconds: 1800, tokenMaxTtlSeconds: 3600, noDefaultPolicy: false } });
     const token = await login();
     clock += 100_000;
     expect((await call("/v1/auth/token/lookup-self", token)).json.data.ttl).toBe(1700);
@@ -135,7 +146,7 @@ describe("injected clock (emulator)", () => {
   });
 
   emulatorTest("revokeToken / revokeAllTokens keep the root token", async () => {
-    e ??= await startEmulator({ nowMs: () => clock });
+    e ??= await startEmulator({ nowMs: () => clock, jwt: { noDefaultPolicy: false } });
     const a = await login();
     const b = await login();
     e.revokeToken(a);

@@ -1,5 +1,6 @@
 // Contract: transit batch_input — item order and references, item error fields, the
 // 200 / 400 / 500 / partial_failure_response_code rules with raw bodies, decode errors.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { openTarget } from "../support/bao-target.ts";
 

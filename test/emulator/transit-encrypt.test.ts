@@ -1,5 +1,6 @@
 // Contract: transit encrypt — ciphertext layout (checked with node:crypto on the exported key),
 // AAD, key_version / min_encryption_version rules, input errors, upsert and disable_upsert.
+// docs/openbao-compat.md §Other behaviours the provider depends on (source files listed there).
 import { afterAll, describe, expect, test } from "bun:test";
 import { createDecipheriv } from "node:crypto";
 import { emulatorTest, openTarget } from "../support/bao-target.ts";

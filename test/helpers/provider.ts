@@ -33,6 +33,9 @@ export interface EmulatorLike {
   mintJwt(overrides?: Record<string, unknown>, opts?: { ttlSeconds?: number }): string;
   jwtRole: string;
   jwtMount: string;
+  /** ACL emulators: the operator's setup is applied through these (see writeProviderFiles). */
+  setPolicy?(name: string, hcl: string): void;
+  setDisableUpsert?(v: boolean, mount?: string): void;
 }
 
 export interface ProviderFiles {
@@ -63,6 +66,12 @@ export function writeProviderFiles(
     tlsServerName?: string;
     /** state.path (default: <dir>/state/key-registry.json, the directory created 0750). */
     statePath?: string;
+    /**
+     * Apply what the operator's setup applies (default true): `disable_upsert=true` on the mount
+     * and, as the role's policy `kms-plugin`, exactly what `bao-kms-provider policy openbao`
+     * prints for this config, so a missing or excess capability in it fails the test.
+     */
+    operatorSetup?: boolean;
   } = {},
 ): ProviderFiles {
   const dir = mkdtempSync("/tmp/bkp-e2e-");
@@ -122,6 +131,7 @@ ${opts.extraToml ?? ""}
 `;
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, toml, { mode: 0o640 });
+  if (opts.operatorSetup ?? true) applyOperatorSetup(emu, configPath);
   return {
     dir,
     configPath,
@@ -133,6 +143,19 @@ ${opts.extraToml ?? ""}
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The policy `bao-kms-provider policy openbao --config PATH` prints (the compiled binary's own output). */
+export function generatedPolicy(configPath: string): string {
+  const r = Bun.spawnSync([ensureBinary(), "policy", "openbao", "--config", configPath], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`policy openbao failed (${r.exitCode}): ${r.stderr.toString()}`);
+  return r.stdout.toString();
+}
+
+/** disable_upsert=true on the transit mount and the generated policy as `kms-plugin`, as init's setup script does. */
+export function applyOperatorSetup(emu: EmulatorLike, configPath: string): void {
+  emu.setDisableUpsert?.(true, "transit");
+  emu.setPolicy?.("kms-plugin", generatedPolicy(configPath));
 }
 
 export interface RunningProvider {

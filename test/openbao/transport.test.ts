@@ -10,6 +10,7 @@ import { jwtLogin, renewSelf } from "../../src/openbao/auth/methods.ts";
 import { createOpenBaoHttp } from "../../src/openbao/http.ts";
 import { createTokenManager } from "../../src/openbao/token-source.ts";
 import { createTransitClient } from "../../src/openbao/transit-client.ts";
+import { setUpNamespace } from "../support/operator-setup.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { makeTestPki, type TestPki } from "../support/tls.ts";
 
@@ -19,7 +20,8 @@ let emu: Emulator;
 beforeAll(async () => {
   dir = mkdtempSync("/tmp/bkp-tls-");
   pki = makeTestPki(dir, { serverName: "openbao.test" });
-  emu = await startEmulator({ namespaces: ["team-a"] });
+  emu = await startEmulator();
+  await setUpNamespace(emu, "team-a"); // namespaces are isolated: team-a gets its own mount, key, auth and policy
 });
 afterAll(async () => {
   await emu.stop();

@@ -62,6 +62,12 @@ export interface BaoTarget {
   createKey(prefix?: string, body?: Record<string, unknown>): Promise<string>;
   /** Enables + configures a jwt auth mount with a fresh key pair and one role. */
   enableJwtMount(role?: JwtRoleOptions): Promise<JwtMount>;
+  /** Enables a fresh transit mount (removed at close); returns its path. `headers` e.g. a namespace. */
+  enableTransitMount(headers?: Record<string, string>): Promise<string>;
+  /** Writes a uniquely named ACL policy with PUT sys/policies/acl/<name> (removed at close); returns the name. */
+  writePolicy(hcl: string, headers?: Record<string, string>): Promise<string>;
+  /** A token from POST auth/token/create with exactly `policies` (no default policy unless listed). */
+  createToken(policies: string[], headers?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -134,6 +140,25 @@ export async function openTarget(opts: EmulatorOptions = {}): Promise<BaoTarget>
           return signJwt(key, { iss: issuer, sub: "system:serviceaccount:kube-system:kms", aud: audience, iat: now, nbf: now, exp: now + ttlSeconds, ...overrides });
         },
       };
+    },
+    async enableTransitMount(headers = {}) {
+      const path = `transit-${runId}-${++seq}`;
+      const r = await call("POST", `/v1/sys/mounts/${path}`, { body: { type: "transit" }, headers });
+      if (r.status >= 300) throw new Error(`enable ${path} → ${r.status} ${r.text}`);
+      cleanups.push(() => call("DELETE", `/v1/sys/mounts/${path}`, { headers }));
+      return path;
+    },
+    async writePolicy(hcl, headers = {}) {
+      const name = `kms-test-${runId}-${++seq}`;
+      const r = await call("PUT", `/v1/sys/policies/acl/${name}`, { body: { policy: hcl }, headers });
+      if (r.status >= 300) throw new Error(`policy ${name} → ${r.status} ${r.text}`);
+      cleanups.push(() => call("DELETE", `/v1/sys/policies/acl/${name}`, { headers }));
+      return name;
+    },
+    async createToken(policies, headers = {}) {
+      const r = await call("POST", "/v1/auth/token/create", { body: { policies, no_default_policy: true, ttl: "10m" }, headers });
+      if (r.status >= 300) throw new Error(`token create → ${r.status} ${r.text}`);
+      return r.json.auth.client_token as string;
     },
     async close() {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);

@@ -13,6 +13,7 @@ export type AuthFailureClass =
   | "jwt_claim_mismatch"
   | "login_rejected"
   | "login_denied"
+  | "login_not_found"
   | "secret_id_rejected"
   | "lease_too_short"
   | "login_response_invalid"

@@ -31,6 +31,10 @@ function loginFailure(error: unknown, operation: string, rejected: { cls: AuthFa
   if (error.kind === "invalid_request" || error.kind === "unauthenticated") {
     return new AuthError(rejected.cls, `OpenBao refused the login at ${mount}${http}: ${rejected.text}`, { status: error.status, operation });
   }
+  if (error.kind === "not_found") {
+    // An unknown namespace is a 404 "namespace not found" (docs/openbao-compat.md §Namespaces).
+    return new AuthError("login_not_found", `OpenBao answered 404 for the login at ${mount}${http}: check openbao.namespace (the namespace must exist) and the auth mount path`, { status: error.status, operation, kind: "not_found" });
+  }
   if (error.kind === "permission_denied") {
     return new AuthError("login_denied", `OpenBao denied the login at ${mount}${http}: check the namespace, the mount and the role's bound CIDRs`, { status: error.status, operation, kind: "permission_denied" });
   }

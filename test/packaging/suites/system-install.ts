@@ -271,6 +271,7 @@ export function systemInstallSuite(get: () => Artifacts): void {
 
     test("the installed binary serves as openbao-kms on /run/openbao-kms/kms.sock (0660, openbao-kms-socket), under the unit's syscall filter", async () => {
       emu = await startEmulator();
+      emu.setDisableUpsert(true); // the operator's setup (OpenBao's default is false; serve refuses upsert)
       const jwt = emu.mintJwt();
       registerSecret(jwt);
       writeFileSync(caPath, readFileSync(emu.caFile));

@@ -1,79 +1,243 @@
-// ACL policies for `sys/capabilities-self`: named policies in OpenBao's HCL policy syntax (the
-// `path "<p>" { capabilities = [...] }` subset), matched the way OpenBao's ACL does: an exact
-// path rule beats glob rules, the longest `*` prefix glob wins, `+` matches one segment; the
-// token's policies are merged; `deny` wins over everything.
-// Only capabilities-self consults this; other requests are not ACL-checked (see README gaps).
+// ACL policies the way OpenBao evaluates them (docs/openbao-compat.md §ACL; OpenBao
+// internal/vault/policy/{policy,acl}.go): policies are parsed into exact, prefix (`*`) and
+// segment-wildcard (`+`) rules under the namespace's path; all of a token's policies are merged
+// into ONE rule set first (same path → capabilities OR-ed, `deny` wins), then one rule decides a
+// path: an exact rule, else the most specific of the longest `*` prefix and the matching `+`
+// rules. Capabilities from a less specific rule never add to a more specific one.
 
 export interface PathRule {
-  path: string;
+  path: string; // as written in the HCL, without a leading "/"
   capabilities: string[];
 }
 
 const knownCapabilities = new Set(["create", "read", "update", "patch", "delete", "list", "scan", "sudo", "deny"]);
+// `policy = "…"`, the pre-capabilities syntax (policy.go maps it to capabilities).
+const oldStyle: Readonly<Record<string, string[]>> = {
+  deny: ["deny"],
+  read: ["read", "list"],
+  write: ["create", "read", "update", "delete", "list"],
+  sudo: ["create", "read", "update", "delete", "list", "sudo"],
+};
 
-/** Parses the policy subset; throws Error with a short reason on anything else. */
+/** A policy text OpenBao would refuse; the message follows policy.go's wording. */
+export class PolicyParseError extends Error {
+  override name = "PolicyParseError" as const;
+}
+
+/** Parses the `path "<p>" { capabilities = [...] }` (or `policy = "..."`) subset of policy HCL. */
 export function parsePolicyHcl(text: string): PathRule[] {
   const src = text.replace(/#[^\n]*|\/\/[^\n]*/g, "");
   const rules: PathRule[] = [];
-  const stanza = /\s*path\s+"([^"\\]*)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\]\s*\}\s*/y;
+  const stanza = /\s*path\s+"([^"\\]*)"\s*\{\s*(capabilities|policy)\s*=\s*(\[[^\]]*\]|"[a-z]*")\s*\}\s*/y;
   let at = 0;
   while (at < src.length) {
     if (/^\s*$/.test(src.slice(at))) break;
     stanza.lastIndex = at;
     const m = stanza.exec(src);
-    if (m === null) throw new Error(`emulator: unsupported policy syntax near offset ${at}`);
-    const items = m[2]!.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    const caps = items.map((s) => {
-      const c = /^"([a-z]+)"$/.exec(s)?.[1];
-      if (c === undefined || !knownCapabilities.has(c)) throw new Error(`emulator: unknown capability ${s}`);
-      return c;
-    });
-    rules.push({ path: m[1]!, capabilities: caps });
+    if (m === null) throw new PolicyParseError(`failed to parse policy: emulator: unsupported policy syntax near offset ${at}`);
+    const key = m[1]!;
+    let caps: string[];
+    if (m[2] === "policy") {
+      const old = oldStyle[m[3]!.slice(1, -1)];
+      if (old === undefined) throw new PolicyParseError(`path ${JSON.stringify(key)}: invalid policy ${m[3]}`);
+      caps = old;
+    } else {
+      const items = m[3]!.slice(1, -1).split(",").map((s) => s.trim()).filter((s) => s !== "");
+      caps = items.map((s) => {
+        const c = /^"([a-z]*)"$/.exec(s)?.[1];
+        if (c === undefined || !knownCapabilities.has(c)) throw new PolicyParseError(`path ${JSON.stringify(key)}: invalid capability ${s}`);
+        return c;
+      });
+    }
+    if (caps.includes("deny")) caps = ["deny"];
+    rules.push({ path: key.replace(/^\//, ""), capabilities: caps });
     at = stanza.lastIndex;
   }
   return rules;
 }
 
-/** How well `rule` matches `path`: undefined = no match; higher = more specific. */
-function matchScore(rule: string, path: string): number | undefined {
-  const glob = rule.endsWith("*");
-  const body = glob ? rule.slice(0, -1) : rule;
-  const re = new RegExp("^" + body.split("+").map((s) => s.replace(/[.*?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + (glob ? "" : "$"));
-  if (!re.test(path)) return undefined;
-  return glob ? body.length : Number.MAX_SAFE_INTEGER;
+interface Perms {
+  caps: Set<string>;
 }
 
-export class PolicyStore {
-  private readonly policies = new Map<string, PathRule[]>();
+type Op = "read" | "list" | "update" | "delete" | "create" | "patch" | "scan" | "header";
 
-  set(name: string, hcl: string): void {
-    this.policies.set(name, parsePolicyHcl(hcl));
-  }
-  delete(name: string): void {
-    this.policies.delete(name);
+/** The merged rule set of one token (OpenBao's policy.ACL). */
+export class Acl {
+  private readonly exact = new Map<string, Perms>();
+  private readonly prefix = new Map<string, Perms>();
+  private readonly segment = new Map<string, Perms>();
+
+  /** `policies`: each policy's rules with paths already under the namespace path. */
+  constructor(policies: ReadonlyArray<readonly PathRule[]>) {
+    for (const rules of policies) {
+      for (const r of rules) {
+        let path = r.path;
+        const hasSegment = path === "+" || path.includes("/+") || path.startsWith("+/");
+        let table = this.exact;
+        if (hasSegment) table = this.segment;
+        else if (path.endsWith("*")) {
+          path = path.slice(0, -1);
+          table = this.prefix;
+        }
+        const existing = table.get(path);
+        if (existing === undefined) table.set(path, { caps: new Set(r.capabilities) });
+        else if (existing.caps.has("deny")) continue;
+        else if (r.capabilities.includes("deny")) existing.caps = new Set(["deny"]);
+        else for (const c of r.capabilities) existing.caps.add(c);
+      }
+    }
   }
 
-  /**
-   * Capabilities of a token with `policies` on `path`, sorted; ["deny"] when nothing matches.
-   * undefined when none of the policies is defined here (the emulator's older "allow all" mode).
-   */
-  capabilities(policies: readonly string[], path: string): string[] | undefined {
-    const defined = policies.filter((p) => this.policies.has(p));
-    if (defined.length === 0) return undefined;
-    const caps = new Set<string>();
-    for (const name of defined) {
-      let best: PathRule | undefined;
-      let bestScore = -1;
-      for (const rule of this.policies.get(name)!) {
-        const score = matchScore(rule.path, path);
-        if (score !== undefined && score > bestScore) {
-          best = rule;
-          bestScore = score;
+  /** The one rule that governs `path` for `op` (acl.go AllowOperation's lookup order). */
+  private rule(path: string, op: Op): Perms | undefined {
+    path = path.replace(/^\/+/, "");
+    const listing = op === "list" || op === "scan";
+    const found = this.exact.get(path) ?? (listing ? this.exact.get(path.replace(/\/$/, "")) : undefined) ?? this.nonExact(path);
+    if (found !== undefined) return found;
+    return listing && path.endsWith("/") ? this.nonExact(path.slice(0, -1)) : undefined;
+  }
+
+  /** CheckAllowedFromNonExactPaths: longest `*` prefix and `+` rules, the most specific wins. */
+  private nonExact(path: string): Perms | undefined {
+    let best: { firstWc: number; isPrefix: boolean; wildcards: number; wcPath: string; perms: Perms } | undefined;
+    let longest: string | undefined;
+    for (const p of this.prefix.keys()) if (path.startsWith(p) && (longest === undefined || p.length > longest.length)) longest = p;
+    if (longest !== undefined) {
+      if (this.segment.size === 0) return this.prefix.get(longest);
+      best = { firstWc: longest.length, isPrefix: true, wildcards: 0, wcPath: longest, perms: this.prefix.get(longest)! };
+    }
+    const parts = path.split("/");
+    for (const [full, perms] of this.segment) {
+      if (full === "") continue;
+      const isPrefix = full.endsWith("*");
+      const wcPath = isPrefix ? full.slice(0, -1) : full;
+      const ruleParts = wcPath.split("/");
+      if (parts.length < ruleParts.length || (!isPrefix && ruleParts.length !== parts.length)) continue;
+      let wildcards = 0;
+      let matched = true;
+      for (let i = 0; i < ruleParts.length; i++) {
+        const rp = ruleParts[i]!;
+        if (rp === "+") wildcards++;
+        else if (rp === parts[i]) continue;
+        else if (isPrefix && i === ruleParts.length - 1 && parts[i]!.startsWith(rp)) continue;
+        else {
+          matched = false;
+          break;
         }
       }
-      for (const c of best?.capabilities ?? []) caps.add(c);
+      if (!matched) continue;
+      const cand = { firstWc: full.indexOf("+"), isPrefix, wildcards, wcPath, perms };
+      if (best === undefined || lowerPriority(best, cand)) best = cand;
     }
-    if (caps.has("deny") || caps.size === 0) return ["deny"];
-    return [...caps].sort();
+    return best?.perms;
+  }
+
+  /** Whether `op` on the full path (namespace path + request path) is allowed. */
+  allows(path: string, op: Op): boolean {
+    const perms = this.rule(path, op);
+    if (perms === undefined || perms.caps.has("deny")) return false;
+    // header (HEAD) has no capability in acl.go: it is never allowed by a policy.
+    return op !== "header" && perms.caps.has(op);
+  }
+
+  /** acl.go Capabilities (evaluated as a list operation), sorted as sys/capabilities-self sorts them. */
+  capabilities(path: string): string[] {
+    const perms = this.rule(path, "list");
+    if (perms === undefined || perms.caps.has("deny") || perms.caps.size === 0) return ["deny"];
+    return [...perms.caps].sort();
+  }
+
+  /** logical_system.go hasMountAccess: any non-deny capability on the mount or under it. */
+  hasMountAccess(mountPath: string): boolean {
+    if (!this.capabilities(mountPath).includes("deny")) return true;
+    const grants = (p: Perms) => !p.caps.has("deny") && p.caps.size > 0;
+    for (const table of [this.exact, this.prefix]) {
+      for (const [p, perms] of table) if (p.startsWith(mountPath) && grants(perms)) return true;
+    }
+    const mountParts = mountPath.replace(/\/$/, "").split("/");
+    for (const [full, perms] of this.segment) {
+      if (!grants(perms)) continue;
+      const ruleParts = full.replace(/\*$/, "").split("/");
+      if (mountParts.every((mp, i) => ruleParts[i] === undefined || ruleParts[i] === "+" || ruleParts[i] === mp)) return true;
+    }
+    return false;
+  }
+}
+
+// acl.go's `less`: earlier first wildcard/glob, a prefix rule, more `+` segments, a shorter path
+// (then the lexically smaller one) have lower priority.
+function lowerPriority(a: { firstWc: number; isPrefix: boolean; wildcards: number; wcPath: string }, b: typeof a): boolean {
+  if (a.firstWc !== b.firstWc) return a.firstWc < b.firstWc;
+  if (a.isPrefix !== b.isPrefix) return a.isPrefix;
+  if (a.wildcards !== b.wildcards) return a.wildcards > b.wildcards;
+  if (a.wcPath.length !== b.wcPath.length) return a.wcPath.length < b.wcPath.length;
+  return a.wcPath < b.wcPath;
+}
+
+/** OpenBao's built-in `default` policy (policy_store.go), minus the identity-templated paths. */
+export const defaultPolicyHcl = `
+path "auth/token/lookup-self" { capabilities = ["read"] }
+path "auth/token/renew-self" { capabilities = ["update"] }
+path "auth/token/revoke-self" { capabilities = ["update"] }
+path "sys/capabilities-self" { capabilities = ["update"] }
+path "sys/internal/ui/resultant-acl" { capabilities = ["read"] }
+path "sys/leases/renew" { capabilities = ["update"] }
+path "sys/leases/lookup" { capabilities = ["update"] }
+path "cubbyhole/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+path "sys/wrapping/wrap" { capabilities = ["update"] }
+path "sys/wrapping/lookup" { capabilities = ["update"] }
+path "sys/wrapping/unwrap" { capabilities = ["update"] }
+path "sys/tools/hash" { capabilities = ["update"] }
+path "sys/tools/hash/*" { capabilities = ["update"] }
+path "identity/oidc/provider/+/authorize" { capabilities = ["read", "update"] }
+`;
+
+export interface StoredPolicy {
+  name: string;
+  raw: string;
+  rules: PathRule[]; // paths under the namespace path
+  version: number;
+}
+
+/** The named ACL policies of one namespace (`nsPath` "" for root, else "team-a/"). */
+export class PolicyStore {
+  private readonly policies = new Map<string, StoredPolicy>();
+
+  constructor(private readonly nsPath = "") {
+    this.set("default", defaultPolicyHcl);
+  }
+
+  /** Parses and stores `hcl` under the lower-cased name; throws PolicyParseError. */
+  set(name: string, hcl: string): StoredPolicy {
+    const n = name.toLowerCase();
+    if (n === "root" || n === "response-wrapping") throw new PolicyParseError(`cannot update ${JSON.stringify(n)} policy`);
+    const rules = parsePolicyHcl(hcl).map((r) => ({ ...r, path: this.nsPath + r.path }));
+    for (const r of rules) {
+      if (r.path.includes("+*")) throw new PolicyParseError(`path ${JSON.stringify(r.path)}: invalid use of wildcards ('+*' is forbidden)`);
+    }
+    const p: StoredPolicy = { name: n, raw: hcl, rules, version: (this.policies.get(n)?.version ?? 0) + 1 };
+    this.policies.set(n, p);
+    return p;
+  }
+  get(name: string): StoredPolicy | undefined {
+    return this.policies.get(name.toLowerCase());
+  }
+  delete(name: string): void {
+    this.policies.delete(name.toLowerCase());
+  }
+  /** Policy names as sys/policies/acl lists them: `root` is listed in the root namespace only. */
+  names(): string[] {
+    return [...this.policies.keys(), ...(this.nsPath === "" ? ["root"] : [])].sort();
+  }
+
+  /** The merged ACL of a token holding `names` (undefined policies grant nothing, as in OpenBao). */
+  acl(names: readonly string[]): Acl {
+    return new Acl(names.map((n) => this.policies.get(n.toLowerCase())?.rules ?? []));
+  }
+
+  /** Capabilities of `names` on `fullPath` (namespace path included), sorted; ["deny"] when nothing matches. */
+  capabilities(names: readonly string[], fullPath: string): string[] {
+    return this.acl(names).capabilities(fullPath);
   }
 }

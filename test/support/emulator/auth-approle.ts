@@ -15,6 +15,7 @@ export interface AppRoleConfig {
   ttlS: number;
   maxTtlS: number;
   policies: string[];
+  noDefaultPolicy?: boolean; // token_no_default_policy
 }
 
 /** One secret ID: uses left (0 = unlimited) and absolute expiry (undefined = none). */
@@ -57,7 +58,7 @@ export function appRoleRoutes(cfg: AppRoleConfig, tokens: TokenStore, secretIds:
     if (secretId === "") return userError("missing secret_id");
     if (!secretIds.use(secretId)) return userError("invalid role or secret ID");
     const { token, warnings } = tokens.issue({
-      policies: [...new Set(["default", ...cfg.policies])].sort(),
+      policies: [...new Set([...(cfg.noDefaultPolicy ? [] : ["default"]), ...cfg.policies])].sort(),
       meta: { role_name: cfg.roleName },
       displayName: mountName,
       path: `${cfg.mount}/login`,

@@ -58,6 +58,7 @@ function writeRole(cfg: JwtAuthConfig, name: string, f: Fields): Outcome {
     ttlS: f.int("token_ttl") ?? 0,
     maxTtlS: f.int("token_max_ttl") ?? 0,
     policies: f.strings("token_policies") ?? [],
+    noDefaultPolicy: f.bool("token_no_default_policy") ?? false,
   };
   if (role.userClaim === "") return userError("a user claim must be defined on the role");
   const hasBound = role.boundAudiences.length > 0 || role.boundSubject !== "" || Object.keys(role.boundClaims).length > 0;
@@ -71,7 +72,7 @@ function readRole(r: JwtRole): Outcome {
   return ok({
     bound_audiences: r.boundAudiences, bound_claims: Object.keys(r.boundClaims).length > 0 ? r.boundClaims : null,
     bound_subject: r.boundSubject, role_type: r.roleType, token_max_ttl: r.maxTtlS, token_policies: r.policies,
-    token_ttl: r.ttlS, user_claim: r.userClaim,
+    token_no_default_policy: r.noDefaultPolicy ?? false, token_ttl: r.ttlS, user_claim: r.userClaim,
   });
 }
 
@@ -98,6 +99,7 @@ export function jwtConfigRoutes(cfg: JwtAuthConfig): Route[] {
       fields: {
         role_type: "string", bound_audiences: "strings", bound_subject: "string", bound_claims: "map", user_claim: "string",
         token_ttl: "duration", token_max_ttl: "duration", token_policies: "strings", bound_claims_type: "string",
+        token_no_default_policy: "bool",
       },
       ops: {
         read: (_c, _f, p) => {

@@ -21,6 +21,7 @@ export interface JwtRole {
   ttlS: number; // 0 = mount default (768h)
   maxTtlS: number; // 0 = system max (768h)
   policies: string[];
+  noDefaultPolicy?: boolean; // token_no_default_policy
 }
 
 /** State of one jwt auth mount (config + roles); `configured` false until auth/<mount>/config is written. */
@@ -85,7 +86,7 @@ export function jwtRoutes(cfg: JwtAuthConfig, tokens: TokenStore, nowMs: () => n
     let entityId = entityIds.get(user);
     if (entityId === undefined) entityIds.set(user, (entityId = newUuid()));
     const { token, warnings } = tokens.issue({
-      policies: [...new Set(["default", ...role.policies])].sort(),
+      policies: [...new Set([...(role.noDefaultPolicy ? [] : ["default"]), ...role.policies])].sort(),
       meta: { role: role.name },
       displayName: `${mountName}-${user}`,
       path: `${cfg.mount}/login`,

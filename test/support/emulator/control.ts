@@ -120,7 +120,7 @@ export function createControl(c: EmulatorCore): Emulator {
     softDeleteKey: (name, deleted, mountPath) => void (key(name, mountPath).softDeleted = deleted),
     deleteKey: (name, mountPath) => store(mountPath).keys.delete(name),
     setDisableUpsert: (v, mountPath) => void (store(mountPath).disableUpsert = v),
-    setPolicy: (name, hcl) => c.policies.set(name, hcl),
+    setPolicy: (name, hcl) => void c.policies.set(name, hcl),
     deletePolicy: (name) => c.policies.delete(name),
 
     get requests() {

@@ -8,7 +8,8 @@ import { startEmulator } from "./server.ts";
 const usage = `Usage: bun run emulator [options]
 
 Starts a local HTTPS OpenBao emulator (transit + jwt/approle auth) and keeps it running
-until SIGINT or SIGTERM.
+until SIGINT or SIGTERM. Policies are enforced; the roles carry only the policy
+"bao-kms-provider policy openbao" prints for the transit mount and key.
 
 Options:
   --port <n>            listen port (default 8200; 0 = random)
@@ -17,7 +18,8 @@ Options:
   --server-name <name>  TLS server name in the certificate (default openbao.test)
   --transit-mount <m>   transit mount path (default transit)
   --key <name>          transit key created at start (default kubernetes)
-  --allow-upsert        let encrypt create missing keys (default: disable_upsert=true)
+  --allow-upsert        keep OpenBao's default disable_upsert=false on the transit mount
+                        (default: disable_upsert=true, as init's setup script sets it)
   --jwt-mount <m>       jwt auth mount (default jwt → auth/jwt)
   --role <name>         jwt role (default openbao-kms)
   --token-ttl <s>       TTL of login tokens in seconds (default 3600)

@@ -1,7 +1,12 @@
-// The mount registry: every mount's table entry together with its backend routes and (for
-// transit) its key store; sys/ and auth/token/ are always present and cannot be unmounted.
+// The mount registry of one namespace: every mount's table entry together with its backend
+// routes and (for transit) its key store, plus the namespace's ACL policies; sys/ and
+// auth/token/ are always present and cannot be unmounted.
 import type { KeyObject } from "node:crypto";
 import { PolicyStore } from "./acl.ts";
+import { tokenCreateRoute } from "./auth-token-create.ts";
+import type { NamespaceAdmin, NamespaceInfo } from "./namespaces.ts";
+import { namespaceRoutes } from "./sys-namespaces.ts";
+import { policyRoutes } from "./sys-policies.ts";
 import { appRoleRoutes, SecretIds, type AppRoleConfig } from "./auth-approle.ts";
 import { jwtRoutes, type JwtAuthConfig, type JwtRole } from "./auth-jwt.ts";
 import { tokenRoutes } from "./auth-token.ts";
@@ -9,7 +14,7 @@ import { normalizePrefix, type Faults } from "./faults.ts";
 import { KeyStore } from "./keys.ts";
 import { MountTable, normalizeMountPath } from "./mounts.ts";
 import type { Backend } from "./router.ts";
-import { sysRoutes } from "./sys.ts";
+import { sysRoutes, type SysDeps } from "./sys.ts";
 import type { TokenStore } from "./tokens.ts";
 import { transitRoutes } from "./transit.ts";
 
@@ -17,24 +22,36 @@ export class Registry {
   readonly mounts = new MountTable();
   readonly stores = new Map<string, KeyStore>();
   readonly backends = new Map<string, Backend>();
-  readonly policies = new PolicyStore();
+  readonly policies: PolicyStore;
+  private readonly tokens: TokenStore;
 
   constructor(
-    private readonly tokens: TokenStore,
+    tokens: TokenStore,
     private readonly nowMs: () => number,
     faults: Faults,
     private readonly disableUpsertDefault: boolean,
+    readonly ns: NamespaceInfo,
+    namespaces: NamespaceAdmin & { aclFor: SysDeps["aclFor"] },
   ) {
-    this.backends.set("auth/token/", { routes: tokenRoutes(tokens) });
+    this.tokens = tokens.scoped(ns);
+    this.policies = new PolicyStore(ns.path);
+    this.backends.set("auth/token/", { routes: [...tokenRoutes(this.tokens), tokenCreateRoute(this.tokens, (p) => this.policies.get(p) !== undefined)] });
     this.backends.set("sys/", {
-      routes: sysRoutes({
-        mounts: this.mounts,
-        isDenied: (rel) => faults.isDenied(normalizePrefix(rel)),
-        enableTransit: (p) => void this.mountTransit(p),
-        enableAuth: (p, type) => (type === "jwt" ? void this.mountJwt(p) : `emulator: only jwt auth methods can be enabled, not ${JSON.stringify(type)}`),
-        disableMount: (p) => this.unmount(p),
-        policyCapabilities: (names, p) => this.policies.capabilities(names, p),
-      }),
+      // OpenBao's sys PathsSpecial.Unauthenticated entries the emulator serves (the handler checks the token).
+      unauthenticated: /^internal\/ui\/mounts(?:\/.*)?$/,
+      routes: [
+        ...sysRoutes({
+          mounts: this.mounts,
+          nsPath: ns.path,
+          isDenied: (rel) => faults.isDenied(normalizePrefix(rel)),
+          enableTransit: (p) => void this.mountTransit(p),
+          enableAuth: (p, type) => (type === "jwt" ? void this.mountJwt(p) : `emulator: only jwt auth methods can be enabled, not ${JSON.stringify(type)}`),
+          disableMount: (p) => this.unmount(p),
+          aclFor: (t) => namespaces.aclFor(t),
+        }),
+        ...policyRoutes(this.policies),
+        ...namespaceRoutes(ns.path, namespaces),
+      ],
     });
   }
 

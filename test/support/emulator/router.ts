@@ -1,14 +1,15 @@
 // The HTTP request pipeline in OpenBao's order: faults (drop, hang, latency) → non-/v1 404 →
-// status endpoints → method → quota 429 → request data → sealed 503 → namespace → token/ACL
-// (403) → mount → backend route. Returns "drop" when the connection must close without a reply.
+// status endpoints → method → quota 429 → request data → sealed 503 → namespace (404) → token
+// (403) → existence check (update/create) → ACL (403) → mount → backend route. Returns "drop"
+// when the connection must close without a reply. docs/openbao-compat.md §ACL, §Namespaces.
 import type { Server } from "bun";
 import { errorResponse, goError, multierror, toResponse, type Operation } from "./envelope.ts";
 import type { Faults } from "./faults.ts";
 import type { RawData } from "./fields.ts";
 import { goQuote, parseGoBool } from "./go-format.ts";
-import type { MountTable } from "./mounts.ts";
+import type { NamespaceStore } from "./namespaces.ts";
 import { bodyData, queryData, readBody, RequestDataError } from "./request-data.ts";
-import { dispatch, type Route } from "./routes.ts";
+import { dispatch, writeOperation, type Route } from "./routes.ts";
 import { handleHealth, handleLeader, handleSealStatus, type ClusterStatus } from "./sys-status.ts";
 import type { TokenStore } from "./tokens.ts";
 
@@ -20,10 +21,8 @@ export interface Backend {
 export interface RouterDeps {
   faults: Faults;
   tokens: TokenStore;
-  mounts: MountTable;
-  backends: Map<string, Backend>; // by mount path ("transit/", "auth/jwt/", "sys/")
+  namespaces: NamespaceStore; // each namespace's mounts and backends ("transit/", "auth/jwt/", "sys/")
   cluster(): ClusterStatus;
-  namespaces: ReadonlySet<string>;
   maxRequestBytes: number;
   maxJsonStrings: number;
   isStopping(): boolean;
@@ -126,29 +125,37 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
     throw e;
   }
   if (d.faults.sealed) return errorResponse(503, ["Vault is sealed"], headers);
-  if (namespace !== "" && namespace !== "root" && !d.namespaces.has(namespace)) {
-    return errorResponse(403, ["permission denied"], headers);
-  }
+  const resolved = d.namespaces.resolve(req.headers.get("x-vault-namespace") ?? "", rel);
+  if (resolved === undefined) return errorResponse(404, ["namespace not found"], headers);
+  const { ns } = resolved;
+  rel = resolved.rel;
 
-  const mount = d.mounts.match(rel);
-  const backend = mount === undefined ? undefined : d.backends.get(mount.path);
+  const mount = ns.registry.mounts.match(rel);
+  const backend = mount === undefined ? undefined : ns.registry.backends.get(mount.path);
   const sub = mount === undefined ? rel : rel.slice(mount.path.length);
-  const isLogin = backend?.unauthenticated?.test(sub) ?? false;
-  const token = isLogin ? undefined : d.tokens.lookup(requestToken(req.headers));
-  if (isLogin) {
+  const unauthenticated = backend?.unauthenticated?.test(sub) ?? false;
+  const raw = requestToken(req.headers);
+  const token = raw === "" ? undefined : d.tokens.lookup(raw);
+  let operation: Operation = op;
+  if (unauthenticated) {
     if (d.faults.isDenied(path)) return errorResponse(403, ["permission denied"], headers);
   } else {
+    // A missing, unknown, revoked or expired token: plain "permission denied". An ACL refusal
+    // of a valid token: the go-multierror form.
     if (token === undefined) return errorResponse(403, ["permission denied"], headers);
+    if (op === "update" && backend !== undefined) operation = writeOperation(backend.routes, sub);
+    if (!token.isRoot && !d.namespaces.aclFor(token).allows(ns.path + rel, operation)) {
+      return errorResponse(403, [multierror("permission denied")], headers);
+    }
     if (d.faults.isDenied(path)) return errorResponse(403, [multierror("permission denied")], headers);
   }
   if (backend === undefined) {
-    if (token?.isRoot !== true) return errorResponse(403, [multierror("permission denied")], headers);
     return errorResponse(404, [`no handler for route ${goQuote(rel)}. route entry not found.`], headers);
   }
   try {
-    const outcome = dispatch(backend.routes, { op, path: sub, data, token, headers: req.headers });
-    return toResponse(outcome, op, headers);
+    const outcome = dispatch(backend.routes, { op: operation, path: sub, data, token, headers: req.headers });
+    return toResponse(outcome, operation, headers);
   } catch (e) {
-    return toResponse(goError(`emulator internal error: ${(e as Error).message}`), op, headers);
+    return toResponse(goError(`emulator internal error: ${(e as Error).message}`), operation, headers);
   }
 }

@@ -19,6 +19,21 @@ export interface Route {
   pattern: RegExp; // anchored; named groups become params
   fields: Schema;
   ops: Partial<Record<Operation, Handler>>;
+  /** The path's ExistenceCheck: a write to a missing object is then a `create` operation. */
+  exists?: (params: Readonly<Record<string, string>>) => boolean;
+}
+
+/**
+ * OpenBao's existence check (request_handling.go, before the ACL check): a POST/PUT to a path
+ * whose route has a check becomes `create` when the object does not exist, else `update`.
+ */
+export function writeOperation(routes: readonly Route[], path: string): "create" | "update" {
+  for (const route of routes) {
+    const m = route.pattern.exec(path);
+    if (m === null) continue;
+    return route.exists === undefined || route.exists(m.groups ?? {}) ? "update" : "create";
+  }
+  return "update";
 }
 
 /** OpenBao's key/role name syntax, usable inside a pattern: `\w(([\w-.]+)?\w)?`. */

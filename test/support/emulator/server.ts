@@ -9,7 +9,9 @@ import { makeTestPki } from "../tls.ts";
 import { systemMaxTtlS } from "./auth-jwt.ts";
 import { createControl } from "./control.ts";
 import { errorResponse } from "./envelope.ts";
+import { policyStanzas, renderPolicyHcl } from "../../../src/init/policy.ts";
 import { Faults } from "./faults.ts";
+import { NamespaceStore } from "./namespaces.ts";
 import { newUuid, randomHex } from "./ids.ts";
 import { Registry } from "./registry.ts";
 import { defaultMaxJsonStrings, defaultMaxRequestBytes } from "./request-data.ts";
@@ -51,6 +53,7 @@ function setupMounts(reg: Registry, opts: EmulatorOptions, trusted: JwtKeyPair) 
       name: jwt.role, roleType: "jwt", boundAudiences: jwt.audiences, boundSubject: j.boundSubject ?? "",
       boundClaims: j.boundClaims ?? {}, userClaim: "sub", ttlS: j.tokenTtlSeconds ?? 3600,
       maxTtlS: j.tokenMaxTtlSeconds ?? systemMaxTtlS, policies: j.policies ?? ["kms-plugin"],
+      noDefaultPolicy: j.noDefaultPolicy ?? true, // as init's setup script: token_no_default_policy=true
     },
   });
   const a = opts.approle ?? {};
@@ -60,6 +63,7 @@ function setupMounts(reg: Registry, opts: EmulatorOptions, trusted: JwtKeyPair) 
   };
   const secretIds = reg.mountAppRole({
     ...approle, ttlS: a.tokenTtlSeconds ?? 3600, maxTtlS: a.tokenMaxTtlSeconds ?? systemMaxTtlS, policies: a.policies ?? ["kms-plugin"],
+    noDefaultPolicy: a.noDefaultPolicy ?? true,
   });
   secretIds.add(approle.secretId, a.secretIdNumUses ?? 0, a.secretIdTtlSeconds ?? 0);
   const transitMount = (opts.transit?.mount ?? "transit").replace(/^\/+|\/+$/g, "");
@@ -82,8 +86,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const faults = new Faults();
   if (opts.initialized === false) faults.setInitialized(false);
   const tokens = new TokenStore(nowMs);
-  const reg = new Registry(tokens, nowMs, faults, opts.transit?.disableUpsert ?? true);
+  // OpenBao's default: config/keys disable_upsert=false (path_config_keys.go); an operator sets it.
+  const disableUpsert = opts.transit?.disableUpsert ?? false;
+  const namespaces = new NamespaceStore((info, store) => new Registry(tokens, nowMs, faults, disableUpsert, info, store));
+  const reg = namespaces.root.registry;
   const names = setupMounts(reg, opts, trusted);
+  // The roles' policy: exactly what `bao-kms-provider init` / `policy openbao` generate for this mount and key.
+  reg.policies.set("kms-plugin", renderPolicyHcl(policyStanzas(names.transitMount, names.keyName), "bao-kms-provider policy (emulator default)"));
+  for (const n of opts.namespaces ?? []) namespaces.create(n, {});
 
   const requests: RequestRecord[] = [];
   const cluster = { name: `vault-cluster-${randomHex(4)}`, id: newUuid() };
@@ -91,12 +101,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let url = "";
   let activeSince: string | undefined; // set once a standby joins: sys/leader then reports HA
   const deps: RouterDeps = {
-    faults, tokens, mounts: reg.mounts, backends: reg.backends,
+    faults, tokens, namespaces,
     cluster: () => ({
       sealed: faults.sealed, initialized: faults.initialized, clusterName: cluster.name, clusterId: cluster.id, nowMs: nowMs(),
       ...(activeSince === undefined ? {} : { leader: { isSelf: true, address: url, clusterAddress: clusterAddressOf(url), activeTime: activeSince } }),
     }),
-    namespaces: new Set((opts.namespaces ?? []).map((n) => n.replace(/^\/+|\/+$/g, ""))),
     maxRequestBytes: opts.maxRequestBytes ?? defaultMaxRequestBytes,
     maxJsonStrings: opts.maxJsonStrings ?? defaultMaxJsonStrings,
     isStopping: () => stopping,

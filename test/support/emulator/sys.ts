@@ -1,22 +1,26 @@
 // Logical sys/ routes: mounts (list, read, enable/disable transit), internal/ui/mounts and
-// capabilities-self. The emulator's only ACL model is the deny fault (see faults.ts).
-import { fixedError, ok, userError, type Outcome } from "./envelope.ts";
+// capabilities-self, answered from the token's ACL (acl.ts) and the deny fault (faults.ts).
+import type { Acl } from "./acl.ts";
+import { fixedError, goError, ok, userError, type Outcome } from "./envelope.ts";
 import { mountInfo, normalizeMountPath, type MountTable } from "./mounts.ts";
 import type { Route } from "./routes.ts";
+import type { TokenEntry } from "./tokens.ts";
 
 export interface SysDeps {
   mounts: MountTable;
+  nsPath: string; // path of this sys backend's namespace ("" = root)
   /** Whether the deny fault covers `/v1/<relPath>`. */
   isDenied(relPath: string): boolean;
   enableTransit(path: string): void;
   disableMount(path: string): void;
   /** Enables an auth method at auth/<path>; returns an error text for unsupported types. */
   enableAuth(path: string, type: string): string | undefined;
-  /** Capabilities from ACL policies (acl.ts); undefined = none of the token's policies is defined. */
-  policyCapabilities?(policies: readonly string[], path: string): string[] | undefined;
+  /** The merged ACL of a non-root token (from the policies of the token's own namespace). */
+  aclFor(t: TokenEntry): Acl;
 }
 
-const allCapabilities = ["create", "delete", "list", "read", "update"];
+/** sanitizePath (logical_system.go): no leading "/", a trailing "/". */
+const sanitizePath = (p: string) => (p.endsWith("/") ? p : p + "/").replace(/^\//, "");
 
 function injected(data: Record<string, unknown>): Outcome {
   return { kind: "ok", data, injectTopLevel: true };
@@ -80,13 +84,16 @@ export function sysRoutes(d: SysDeps): Route[] {
       pattern: /^internal\/ui\/mounts\/(?<path>.+)$/,
       fields: {},
       ops: {
-        read: (_c, _f, p) => {
-          const target = p.path!;
-          if (d.isDenied(target)) {
-            return fixedError(403, `preflight capability check returned 403, please ensure client's policies grant access to path "${target}"`);
-          }
+        // Unauthenticated route: the handler checks the token itself (pathInternalUIMountRead).
+        // A missing mount is the same 403 as no access, so mounts cannot be probed.
+        read: (ctx, _f, p) => {
+          if (ctx.token === undefined) return goError("permission denied");
+          const target = sanitizePath(p.path!);
+          const denied = fixedError(403, `preflight capability check returned 403, please ensure client's policies grant access to path "${target}"`);
+          if (d.isDenied(target)) return denied;
           const m = d.mounts.match(target);
-          if (m === undefined) return userError(`no mount found at path "${target}"`);
+          if (m === undefined) return denied;
+          if (!ctx.token.isRoot && !d.aclFor(ctx.token).hasMountAccess(d.nsPath + m.path)) return denied;
           return ok({ ...mountInfo(m), path: m.path });
         },
       },
@@ -100,7 +107,7 @@ export function sysRoutes(d: SysDeps): Route[] {
           if (paths.length === 0) return userError("paths must be supplied");
           const data: Record<string, unknown> = {};
           for (const p of paths) {
-            data[p] = d.isDenied(p) ? ["deny"] : ctx.token?.isRoot ? ["root"] : (d.policyCapabilities?.(ctx.token?.policies ?? [], p) ?? allCapabilities);
+            data[p] = d.isDenied(p) ? ["deny"] : ctx.token?.isRoot ? ["root"] : d.aclFor(ctx.token!).capabilities(d.nsPath + p.replace(/^\/+/, ""));
           }
           if (paths.length === 1) data.capabilities = data[paths[0]!];
           return injected(data);

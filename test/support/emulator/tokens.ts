@@ -19,11 +19,13 @@ export interface TokenEntry {
   backendTtlS: number; // TTL a renewal without increment gets (the role's token_ttl)
   lastRenewalMs: number | undefined;
   renewable: boolean;
+  namespace: string; // path of the namespace the token lives in: "" = root, else "team-a/"
 }
 
 export type NewToken = Pick<TokenEntry, "policies" | "meta" | "displayName" | "path" | "entityId" | "renewable"> & {
   ttlS: number;
   maxTtlS: number;
+  namespace?: { path: string; id: string }; // default root
 };
 
 const maxTokens = 100_000;
@@ -42,7 +44,7 @@ export class TokenStore {
     this.root = {
       id: newServiceToken(), accessor: newAccessor(), isRoot: true, policies: ["root"], meta: null,
       displayName: "root", path: "auth/token/root", entityId: "", issueMs: now, creationTtlS: 0, ttlS: 0,
-      maxTtlS: 0, backendTtlS: 0, lastRenewalMs: undefined, renewable: false,
+      maxTtlS: 0, backendTtlS: 0, lastRenewalMs: undefined, renewable: false, namespace: "",
     };
     this.tokens.set(this.root.id, this.root);
   }
@@ -56,9 +58,12 @@ export class TokenStore {
       warnings.push(ttlCappedWarning(ttlS, o.maxTtlS));
       ttlS = o.maxTtlS;
     }
+    const { namespace, ...rest } = o;
+    // Tokens of a non-root namespace carry its id as a ".<nsid>" suffix (token_store.go).
+    const suffix = namespace === undefined || namespace.path === "" ? "" : `.${namespace.id}`;
     const token: TokenEntry = {
-      ...o, id: newServiceToken(), accessor: newAccessor(), isRoot: false, issueMs: this.nowMs(),
-      creationTtlS: ttlS, ttlS, backendTtlS: o.ttlS, lastRenewalMs: undefined,
+      ...rest, id: newServiceToken() + suffix, accessor: newAccessor() + suffix, isRoot: false, issueMs: this.nowMs(),
+      creationTtlS: ttlS, ttlS, backendTtlS: o.ttlS, lastRenewalMs: undefined, namespace: namespace?.path ?? "",
     };
     this.tokens.set(token.id, token);
     return { token, warnings };
@@ -107,6 +112,19 @@ export class TokenStore {
     t.ttlS = ttlS;
     t.lastRenewalMs = now;
     return { warnings };
+  }
+
+  /** Revokes every token of the namespace at `path` and of its children (namespace deletion). */
+  revokeNamespace(path: string): void {
+    for (const [id, t] of this.tokens) if (path !== "" && t.namespace.startsWith(path)) this.tokens.delete(id);
+  }
+
+  /** A view whose `issue` stamps every new token with `ns` (for the backends of that namespace). */
+  scoped(ns: { path: string; id: string }): TokenStore {
+    if (ns.path === "") return this;
+    const view = Object.create(this) as TokenStore;
+    view.issue = (o) => this.issue({ ...o, namespace: ns });
+    return view;
   }
 
   revoke(id: string): void {

@@ -1,6 +1,9 @@
 // POST <transit>/encrypt/<name>: single and batch, upsert (unless disable_upsert), item
-// errors and batch status rules in OpenBao's order (path_encrypt.go).
+// errors and batch status rules in OpenBao's order (path_encrypt.go). Upsert happens only for a
+// `create` operation: the router's existence check makes an encrypt on a missing key a create,
+// which the ACL checks against the `create` capability (docs/openbao-compat.md §Encrypt on a missing key).
 import { goError, userError, type Outcome } from "./envelope.ts";
+import type { Operation } from "./envelope.ts";
 import type { Fields, Schema } from "./fields.ts";
 import { goBase64Decode } from "./go-format.ts";
 import { isSymmetricType, unimplementedKeyTypes, type KeyStore, type TransitKey } from "./keys.ts";
@@ -19,10 +22,10 @@ export const encryptFields: Schema = {
 };
 
 /** Loads the key or creates it as OpenBao's upsert would; returns an Outcome on refusal. */
-function loadOrUpsert(store: KeyStore, name: string, f: Fields, contextSet: boolean): TransitKey | Outcome {
+function loadOrUpsert(store: KeyStore, name: string, f: Fields, contextSet: boolean, op: Operation): TransitKey | Outcome {
   const existing = store.get(name);
   if (existing) return existing;
-  if (store.disableUpsert) return userError("encryption key not found");
+  if (op !== "create" || store.disableUpsert) return userError("encryption key not found");
   if (f.bool("convergent_encryption") && !contextSet) {
     return userError("convergent encryption requires derivation to be enabled, so context is required");
   }
@@ -36,7 +39,7 @@ function loadOrUpsert(store: KeyStore, name: string, f: Fields, contextSet: bool
   return store.create(name, { type, derived: contextSet }).key;
 }
 
-export function handleEncrypt(store: KeyStore, name: string, f: Fields): Outcome {
+export function handleEncrypt(store: KeyStore, name: string, f: Fields, op: Operation = "create"): Outcome {
   const isBatch = f.rawValue("batch_input") !== undefined && f.rawValue("batch_input") !== null;
   let items: BatchItem[];
   if (isBatch) {
@@ -71,7 +74,7 @@ export function handleEncrypt(store: KeyStore, name: string, f: Fields): Outcome
     contexts.push(ctx instanceof Uint8Array ? ctx : new Uint8Array(0));
   }
 
-  const key = loadOrUpsert(store, name, f, contextSet);
+  const key = loadOrUpsert(store, name, f, contextSet, op);
   if (!("versions" in key)) return key;
 
   items.forEach((it, i) => {

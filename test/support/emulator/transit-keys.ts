@@ -86,8 +86,8 @@ export function readConfigKeys(store: KeyStore): Outcome {
 }
 
 export function writeConfigKeys(store: KeyStore, f: Fields): Outcome {
-  const v = f.bool("disable_upsert");
-  if (v !== undefined) store.disableUpsert = v;
+  // path_config_keys.go reads d.Get("disable_upsert"): a POST without it sets the default, false.
+  store.disableUpsert = f.bool("disable_upsert") ?? false;
   return ok({ disable_upsert: store.disableUpsert });
 }
 

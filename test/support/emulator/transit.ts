@@ -34,7 +34,7 @@ export function transitRoutes(store: KeyStore): Route[] {
       fields: {},
       ops: { read: (_c, _f, p) => exportKey(store, p.type ?? "", n(p), p.version) },
     },
-    { pattern: named("encrypt/"), fields: encryptFields, ops: { update: (_c, f, p) => handleEncrypt(store, n(p), f) } },
+    { pattern: named("encrypt/"), fields: encryptFields, ops: { update: (c, f, p) => handleEncrypt(store, n(p), f, c.op) }, exists: (p) => store.get(n(p)) !== undefined },
     { pattern: named("decrypt/"), fields: decryptFields, ops: { update: (_c, f, p) => handleDecrypt(store, n(p), f) } },
   ];
 }

@@ -15,7 +15,8 @@ export interface EmulatorOptions {
     boundSubject?: string; // "" = any subject
     boundIssuer?: string; // default: the emulator's issuer
     boundClaims?: Record<string, string | string[]>;
-    policies?: string[]; // ["kms-plugin"]
+    policies?: string[]; // ["kms-plugin"]: the policy init generates for the transit mount and key
+    noDefaultPolicy?: boolean; // true (token_no_default_policy, as init's setup script sets it)
     supportedAlgs?: string[]; // ["RS256"]
   };
   approle?: {
@@ -28,14 +29,15 @@ export interface EmulatorOptions {
     tokenTtlSeconds?: number; // 3600
     tokenMaxTtlSeconds?: number; // 2764800
     policies?: string[]; // ["kms-plugin"]
+    noDefaultPolicy?: boolean; // true
   };
   transit?: {
     mount?: string; // "transit"
     keyName?: string; // "kubernetes"
     createKey?: boolean; // true
-    disableUpsert?: boolean; // true
+    disableUpsert?: boolean; // false, OpenBao's default: encrypt on a missing key may create it
   };
-  /** Namespaces accepted in X-Vault-Namespace (aliases of root); any other name → 403. */
+  /** Namespaces created at start (empty: no transit, no auth methods; set them up over HTTP). Unknown → 404. */
   namespaces?: string[];
   maxRequestBytes?: number; // 32 MiB
   maxJsonStrings?: number; // 1000
@@ -131,9 +133,9 @@ export interface Emulator {
   deleteKey(name: string, mount?: string): boolean;
   setDisableUpsert(v: boolean, mount?: string): void;
   /**
-   * Defines an ACL policy from HCL (`path "…" { capabilities = [...] }` stanzas). Only
-   * sys/capabilities-self consults policies; while none of a token's policies is defined it
-   * reports all five basic capabilities, as before.
+   * Defines an ACL policy of the root namespace from HCL (`path "…" { capabilities = [...] }`
+   * stanzas), like `PUT sys/policies/acl/<name>`. Every request of a non-root token is checked
+   * against its policies; `kms-plugin` starts as the policy `init` generates.
    */
   setPolicy(name: string, hcl: string): void;
   deletePolicy(name: string): void;
