@@ -10,6 +10,7 @@ import { contentsSuite } from "./suites/contents.ts";
 import { installCliSuite } from "./suites/install-cli.ts";
 import { systemInstallSuite } from "./suites/system-install.ts";
 import { reproducibleSuite } from "./suites/reproducible.ts";
+import { ociSuite } from "./suites/oci.ts";
 
 let artifacts: Artifacts | undefined;
 const get = (): Artifacts => {
@@ -28,4 +29,5 @@ afterAll(() => removeWorkDirs());
 contentsSuite(get);
 reproducibleSuite(get);
 installCliSuite(get);
+ociSuite(get);
 systemInstallSuite(get);
