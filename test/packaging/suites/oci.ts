@@ -283,10 +283,16 @@ const socketGid = (() => {
   const used = new Set(readFileSync("/etc/group", "utf8").split("\n").map((l) => Number(l.split(":")[2])));
   for (let g = 41000 + (process.pid % 1000); ; g++) if (!used.has(g)) return g;
 })();
+/** The emulator's URL by host name: the provider in the image resolves it (through the /etc/hosts a host-network pod gets). */
+const byName = (url: string) => {
+  const u = new URL(url);
+  if (u.hostname !== "127.0.0.1") throw new Error(`the emulator listens on ${u.hostname}, expected 127.0.0.1`);
+  return `https://localhost:${u.port}`;
+};
 /** A host user that is not in the socket group (nobody in /etc/passwd has it; tests only). */
 const outsider = 65533;
 
-function configText(p: { socket: string; ca: string; jwt: string; state: string }, emu: Emulator): string {
+function configText(p: { socket: string; ca: string; jwt: string; state: string; address: string }, emu: Emulator): string {
   return `config_version = "v1"
 
 [server]
@@ -297,7 +303,7 @@ metrics_address = "127.0.0.1:0"
 health_address = "127.0.0.1:0"
 
 [openbao]
-address = "${emu.url}"
+address = "${p.address}"
 ca_cert_file = "${p.ca}"
 tls_server_name = "${emu.serverName}"
 timeout = "2s"
@@ -435,7 +441,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       put("/etc/openbao-kms/tls/ca.crt", readFileSync(emu!.caFile, "utf8"), 0, 0, 0o644);
       put("/var/lib/openbao-kms/credentials/identity.jwt", jwt + "\n", 0, 65532, 0o640);
       // The container's paths (the manifest's mountPaths) in the config it reads.
-      put("/etc/openbao-kms/config.toml", configText({ socket: "/run/openbao-kms/kms.sock", ca: "/etc/openbao-kms/tls/ca.crt", jwt: "/var/lib/openbao-kms/credentials/identity.jwt", state: "/var/lib/openbao-kms/state/key-registry.json" }, emu!), 0, 65532, 0o640);
+      put("/etc/openbao-kms/config.toml", configText({ socket: "/run/openbao-kms/kms.sock", ca: "/etc/openbao-kms/tls/ca.crt", jwt: "/var/lib/openbao-kms/credentials/identity.jwt", state: "/var/lib/openbao-kms/state/key-registry.json", address: byName(emu!.url) }, emu!), 0, 65532, 0o640);
 
       // The rootfs: a writable snapshot of the imported amd64 image (as CRI prepares it), read-only at run time.
       const config = layout().manifestFor("amd64").config;
@@ -529,7 +535,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       }
       // The same files at their host paths; the process as the unit starts it: its user, the socket group, no privileges.
       const hostConfig = join(hostRoot, "etc/openbao-kms/host.toml");
-      writeFileSync(hostConfig, configText({ socket: join(runDir, "kms.sock"), ca: host("/etc/openbao-kms/tls/ca.crt"), jwt: host("/var/lib/openbao-kms/credentials/identity.jwt"), state: host("/var/lib/openbao-kms/state/key-registry.json") }, emu!));
+      writeFileSync(hostConfig, configText({ socket: join(runDir, "kms.sock"), ca: host("/etc/openbao-kms/tls/ca.crt"), jwt: host("/var/lib/openbao-kms/credentials/identity.jwt"), state: host("/var/lib/openbao-kms/state/key-registry.json"), address: byName(emu!.url) }, emu!));
       chownSync(hostConfig, 0, 65532);
       chmodSync(hostConfig, 0o640);
       const probeBin = join(hostRoot, "bao-kms-provider");
