@@ -25,6 +25,7 @@ import { startEmulator, type Emulator } from "../../support/emulator/server.ts";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "../../helpers/log-capture.ts";
 import { canConnect } from "../../helpers/provider.ts";
 import { PyKmsClient } from "../../helpers/py-kms-client.ts";
+import { criImageStatus } from "../cri-image-status.ts";
 import { manifestProblems } from "../static-pod-check.ts";
 import { alive, must, sh, workDir } from "../artifacts.ts";
 
@@ -256,11 +257,18 @@ interface Containerd {
 async function startContainerd(): Promise<Containerd> {
   const dir = workDir("containerd");
   const address = join(dir, "containerd.sock");
-  // Only what the test needs: no CRI plugin (no kubelet, no CNI), no debug or metrics listener.
+  // Everything under dir. The CRI plugin answers kubelet's ImageStatus; its CNI and streaming
+  // server are pointed at the temp dir and a free port (the pod uses the host network, no CNI).
   writeFileSync(join(dir, "config.toml"), `version = 2
 root = "${dir}/root"
 state = "${dir}/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/bkp-oci-test-no-sandbox:0"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "${dir}/cni/bin"
+    conf_dir = "${dir}/cni/net.d"
 [grpc]
   address = "${address}"
 [ttrpc]
@@ -382,7 +390,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       await emu?.stop();
     }, 60_000);
 
-    test("preload as docs/packaging.md says: sha256sum -c SHA256SUMS, the index digest, ctr images import; the digest reference is present and complete", async () => {
+    test("preload as docs/packaging.md says: sha256sum -c SHA256SUMS, the index digest, ctr images import; the digest reference is present and complete, and CRI ImageStatus (kubelet's check) finds it", async () => {
       const a = get();
       const sums = await sh(["sha256sum", "-c", "SHA256SUMS"], { cwd: a.dir, env: { PATH } });
       expect(sums.code).toBe(0);
@@ -395,6 +403,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       await mustCtr(["images", "import", "--base-name", imageRepository, "--digests", "--all-platforms", a.oci.archive]);
       console.error(`[oci] ctr images import: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const list = await mustCtr(["images", "list", "--quiet"]);
+      // (images list shows only what the import made: nothing else is in this containerd.)
       expect(list.trim().split("\n").sort()).toEqual([`${imageRepository}:${a.version}`, a.oci.reference].sort());
       const check = await mustCtr(["images", "check"]);
       const line = check.split("\n").find((l) => l.startsWith(`${a.oci.reference} `));
@@ -402,6 +411,16 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       expect(line).toContain(a.oci.index);
       const content = await mustCtr(["content", "ls", "--quiet"]);
       expect(content).toContain(a.oci.index);
+      // What kubelet asks before it would pull (imagePullPolicy IfNotPresent): CRI ImageStatus
+      // for the manifest's reference finds the preloaded image (CRI's image id is the config digest).
+      const amd64Config = layout().manifestFor("amd64").manifest;
+      let found = await criImageStatus(ctd!.address, a.oci.reference);
+      for (const t0 = performance.now(); found === undefined && performance.now() - t0 < 10_000; found = await criImageStatus(ctd!.address, a.oci.reference)) await Bun.sleep(100);
+      expect(found?.id).toBe(String(obj(amd64Config.config).digest));
+      expect(found?.repo_digests).toContain(a.oci.reference);
+      expect(found?.repo_tags).toContain(`${imageRepository}:${a.version}`);
+      // ... and does not find the template's placeholder (kubelet would try to pull it).
+      expect(await criImageStatus(ctd!.address, `${imageRepository}@${placeholderDigest}`)).toBeUndefined();
     }, 180_000);
 
     test("the image runs as the static pod: hostPath mounts, read-only rootfs, 65532 + socket group, no capabilities, host network; probe from the host passes; outsiders are refused", async () => {
