@@ -24,7 +24,7 @@ beforeAll(async () => {
   console.error(`[packaging] built amd64+arm64 .deb/.rpm in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }, 300_000);
 
-afterAll(() => removeWorkDirs());
+afterAll(() => removeWorkDirs(), 120_000); // two package builds and the image suite's dirs: a few GB
 
 contentsSuite(get);
 reproducibleSuite(get);

@@ -3,7 +3,8 @@
 // the glibc files it links, /etc/passwd and /etc/group), owners and mtimes, the image config;
 // skopeo copies it (verifying every blob), umoci unpacks it, the arm64 rootfs runs `version`
 // under qemu-aarch64-static inside a chroot. Then a containerd started here (its own root,
-// state and socket under a temp dir) imports the archive as docs/packaging.md says and runs the
+// state and socket under a temp dir) imports the archive as docs/packaging.md says, its CRI
+// plugin finds it by the manifest's reference (kubelet's ImageStatus), and it runs the
 // image the way kubelet runs the static pod from the manifest `bun run package` wrote: its
 // hostPath mounts (host side under a temp dir), a read-only root file system, UID/GID 65532
 // with the socket GID as a supplemental group, no capabilities, no_new_privs, containerd's
@@ -69,11 +70,22 @@ async function layerListing(layer: string): Promise<Array<{ perms: string; owner
   });
 }
 
+/** Temp dirs of this suite (hundreds of MB: layers, copies, containerd's store), removed when it ends. */
+const scratchDirs: string[] = [];
+const scratch = (tag: string) => {
+  const d = workDir(tag);
+  scratchDirs.push(d);
+  return d;
+};
+
 export function ociSuite(get: () => Artifacts): void {
   describe("OCI image for the static pod", () => {
     let layout: Layout;
+    afterAll(() => {
+      for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    }, 120_000);
     beforeAll(async () => {
-      const dir = workDir("oci-layout");
+      const dir = scratch("oci-layout");
       await must(["tar", "-xf", get().oci.archive, "-C", dir]);
       layout = new Layout(dir);
     });
@@ -168,7 +180,7 @@ export function ociSuite(get: () => Artifacts): void {
         expect(link.target!.startsWith("/") ? link.target : join(dirname(interp), link.target!)).toBe(`/${libDir}/${loader}`);
 
         // Byte for byte: the build output, the Debian package's files, and the nonroot entries.
-        const unpacked = workDir(`layer-${oci}`);
+        const unpacked = scratch(`layer-${oci}`);
         await must(["tar", "-xzf", layerFile, "-C", unpacked]);
         expect(sha256(readFileSync(join(unpacked, "usr/bin/bao-kms-provider")))).toBe(sha256(readFileSync(bin)));
         const srcDir = ociArch[arch].glibcDir;
@@ -189,7 +201,7 @@ export function ociSuite(get: () => Artifacts): void {
 
     test("skopeo copies every platform to an OCI directory (it verifies each blob) and sees both configs", async () => {
       const a = get();
-      const dest = workDir("skopeo");
+      const dest = scratch("skopeo");
       await must(["skopeo", "copy", "--all", "--preserve-digests", `oci-archive:${a.oci.archive}:${a.version}`, `oci:${dest}:copy`], { timeoutMs: 120_000 });
       const index = JSON.parse(readFileSync(join(dest, "index.json"), "utf8")) as Obj;
       expect(obj(arr(index.manifests)[0]).digest).toBe(a.oci.index);
@@ -202,11 +214,11 @@ export function ociSuite(get: () => Artifacts): void {
     test("umoci unpacks the arm64 image; the loader is at /lib/ld-linux-aarch64.so.1 and `version` runs under qemu-aarch64-static chrooted into the rootfs", async () => {
       const a = get();
       // umoci takes one manifest per reference: a copy of the layout whose index.json names the arm64 manifest.
-      const copy = workDir("umoci");
-      await must(["cp", "-a", join(layout.dir, "blobs"), join(layout.dir, "oci-layout"), copy]);
+      const copy = scratch("umoci");
+      await must(["cp", "-al", join(layout.dir, "blobs"), join(layout.dir, "oci-layout"), copy]);
       const arm = layout.manifestFor("arm64");
       writeFileSync(join(copy, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: mediaTypes.manifest, digest: arm.digest, size: layout.blob(arm.digest).length, annotations: { "org.opencontainers.image.ref.name": "arm64" } }] }));
-      const bundle = join(workDir("umoci-bundle"), "b");
+      const bundle = join(scratch("umoci-bundle"), "b");
       await must(["umoci", "unpack", "--image", `${copy}:arm64`, bundle], { timeoutMs: 120_000 });
       const rootfs = join(bundle, "rootfs");
       const spec = JSON.parse(readFileSync(join(bundle, "config.json"), "utf8")) as Obj;
@@ -255,7 +267,7 @@ interface Containerd {
 }
 
 async function startContainerd(): Promise<Containerd> {
-  const dir = workDir("containerd");
+  const dir = scratch("containerd");
   const address = join(dir, "containerd.sock");
   // Everything under dir. The CRI plugin answers kubelet's ImageStatus; its CNI and streaming
   // server are pointed at the temp dir and a free port (the pod uses the host network, no CNI).
@@ -402,9 +414,11 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       const t0 = performance.now();
       await mustCtr(["images", "import", "--base-name", imageRepository, "--digests", "--all-platforms", a.oci.archive]);
       console.error(`[oci] ctr images import: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const list = await mustCtr(["images", "list", "--quiet"]);
-      // (images list shows only what the import made: nothing else is in this containerd.)
-      expect(list.trim().split("\n").sort()).toEqual([`${imageRepository}:${a.version}`, a.oci.reference].sort());
+      // What the import made, and the record the CRI plugin adds under the image ID (the amd64 config digest).
+      const amd64Config = String(obj(layout().manifestFor("amd64").manifest.config).digest);
+      let list: string[] = [];
+      for (const t1 = performance.now(); list.length < 3 && performance.now() - t1 < 10_000; await Bun.sleep(100)) list = (await mustCtr(["images", "list", "--quiet"])).trim().split("\n");
+      expect(list.sort()).toEqual([`${imageRepository}:${a.version}`, a.oci.reference, amd64Config].sort());
       const check = await mustCtr(["images", "check"]);
       const line = check.split("\n").find((l) => l.startsWith(`${a.oci.reference} `));
       expect(line).toContain("complete (2/2)");
@@ -413,10 +427,9 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       expect(content).toContain(a.oci.index);
       // What kubelet asks before it would pull (imagePullPolicy IfNotPresent): CRI ImageStatus
       // for the manifest's reference finds the preloaded image (CRI's image id is the config digest).
-      const amd64Config = layout().manifestFor("amd64").manifest;
       let found = await criImageStatus(ctd!.address, a.oci.reference);
       for (const t0 = performance.now(); found === undefined && performance.now() - t0 < 10_000; found = await criImageStatus(ctd!.address, a.oci.reference)) await Bun.sleep(100);
-      expect(found?.id).toBe(String(obj(amd64Config.config).digest));
+      expect(found?.id).toBe(amd64Config);
       expect(found?.repo_digests).toContain(a.oci.reference);
       expect(found?.repo_tags).toContain(`${imageRepository}:${a.version}`);
       // ... and does not find the template's placeholder (kubelet would try to pull it).
@@ -434,7 +447,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       obj(spec.securityContext).supplementalGroups = [socketGid];
 
       // The host, prepared as docs/packaging.md "Static pod" says (temp paths instead of /etc, /var, /run).
-      hostRoot = workDir("pod-host");
+      hostRoot = scratch("pod-host");
       chmodSync(hostRoot, 0o755);
       runDir = mkdtempSync("/run/openbao-kms/oci-");
       host = (p) => (p === "/run/openbao-kms" ? runDir : join(hostRoot, p));
@@ -467,7 +480,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       const chainId = String(arr(obj(config.rootfs).diff_ids)[0]);
       snapshotKey = `bkp-oci-${process.pid}`;
       await mustCtr(["snapshots", "--snapshotter", "overlayfs", "prepare", snapshotKey, chainId]);
-      rootfs = join(workDir("rootfs"), "r");
+      rootfs = join(scratch("rootfs"), "r");
       mkdirSync(rootfs);
       const mountCmd = (await mustCtr(["snapshots", "--snapshotter", "overlayfs", "mounts", rootfs, snapshotKey])).trim();
       expect(mountCmd).toStartWith("mount -t overlay ");
