@@ -93,14 +93,8 @@ function textField(buf: Uint8Array, off: number, len: number, value: string): vo
 
 function header(e: TarEntry, mtime: number): Uint8Array {
   const h = new Uint8Array(512);
-  let name = e.type === "dir" ? `${e.path}/` : e.path;
-  let prefix = "";
-  if (utf8(name).length > 100) {
-    const cut = name.lastIndexOf("/", name.length - 2);
-    prefix = name.slice(0, cut);
-    name = name.slice(cut + 1);
-  }
-  textField(h, 0, 100, name);
+  // Every name here is short (the longest is blobs/sha256/<64 hex>); no ustar prefix, no PAX.
+  textField(h, 0, 100, e.type === "dir" ? `${e.path}/` : e.path);
   octalField(h, 100, 8, e.mode);
   octalField(h, 108, 8, 0); // uid
   octalField(h, 116, 8, 0); // gid
@@ -114,7 +108,6 @@ function header(e: TarEntry, mtime: number): Uint8Array {
   // uname/gname empty: ownership is the numeric 0:0 alone; devmajor/minor zero.
   octalField(h, 329, 8, 0);
   octalField(h, 337, 8, 0);
-  textField(h, 345, 155, prefix);
   let sum = 0;
   for (const b of h) sum += b;
   const c = sum.toString(8).padStart(6, "0");
@@ -161,10 +154,15 @@ function parents(paths: readonly string[]): TarEntry[] {
 
 // ---- the glibc files a binary needs ----
 
+/** DT_NEEDED sonames of an ELF file, from readelf. */
+async function elfNeeded(file: string): Promise<string[]> {
+  const dyn = await run(["readelf", "-d", "-W", file]);
+  return [...dyn.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]!);
+}
+
 /** The ELF interpreter and DT_NEEDED sonames of a binary, from readelf. */
 export async function elfNeeds(file: string): Promise<{ interp: string; needed: string[] }> {
-  const dyn = await run(["readelf", "-d", "-W", file]);
-  const needed = [...dyn.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]!);
+  const needed = await elfNeeded(file);
   const prog = await run(["readelf", "-l", "-W", file]);
   const interp = /Requesting program interpreter: ([^\]]+)\]/.exec(prog)?.[1];
   if (interp === undefined) throw new Error(`${file} has no ELF interpreter (not a dynamic executable?)`);
@@ -190,7 +188,7 @@ async function glibcFiles(arch: Arch, binary: string): Promise<{ files: GlibcFil
   const md5sums = new Map<string, string>(readFileSync(dpkgDb, "utf8").trim().split("\n").map((l) => [`/${l.slice(34)}`, l.slice(0, 32)] as const));
   const want = new Set([...needed, loader]);
   // The libraries' own needs (libc.so.6 needs the loader); all of glibc, so one round suffices.
-  for (const so of [...want]) for (const n of (await elfNeeds(join(a.glibcDir, so)).catch(() => ({ needed: [] as string[] }))).needed) want.add(n);
+  for (const so of [...want]) for (const n of await elfNeeded(join(a.glibcDir, so))) want.add(n);
   const files: GlibcFile[] = [];
   for (const so of [...want].sort()) {
     const src = join(a.glibcDir, so);

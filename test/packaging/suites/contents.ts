@@ -123,7 +123,7 @@ export function contentsSuite(get: () => Artifacts): void {
       const r = await sh(["sha256sum", "--strict", "-c", "SHA256SUMS"], { cwd: a.dir });
       expect(r.code).toBe(0);
       expect(r.stdout.trim().split("\n")).toHaveLength(names.length);
-    });
+    }, 60_000); // about 700 MB to hash, with the image archive
 
     test("control data: Architecture, Version, Depends = the glibc the binary needs; the rpm's name, arch, build time and scripts", async () => {
       const a = get();
