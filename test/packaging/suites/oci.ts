@@ -448,6 +448,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
       // The host, prepared as docs/packaging.md "Static pod" says (temp paths instead of /etc, /var, /run).
       hostRoot = scratch("pod-host");
       chmodSync(hostRoot, 0o755);
+      mkdirSync("/run/openbao-kms", { recursive: true, mode: 0o755 }); // as the e2e tests' makeSocketDir
       runDir = mkdtempSync("/run/openbao-kms/oci-");
       host = (p) => (p === "/run/openbao-kms" ? runDir : join(hostRoot, p));
       const jwt = emu!.mintJwt();
