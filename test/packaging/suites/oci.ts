@@ -14,7 +14,10 @@
 // Not kubelet itself: there is no kubelet here, and a CRI pod sandbox needs a pause image from
 // a registry. So the test builds the OCI runtime spec from the manifest the way containerd's CRI
 // plugin does for these fields, and containerd runs it (`ctr run --config`) on a writable
-// snapshot of the imported image that runc remounts read-only, as CRI does.
+// snapshot of the imported image that runc remounts read-only, as CRI does. containerd runs on
+// these machines, so the runc-only fallback the issue allows is not used. Outside the temp dirs
+// only containerd 1.6's fixed shim paths are touched (/run/containerd/s and /run/containerd/runc,
+// empty afterwards) and the cgroup /bkp-oci-test (removed).
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
