@@ -9,6 +9,7 @@ import { basename, join, resolve } from "node:path";
 import { buildDeb } from "./package-deb.ts";
 import { type Arch, type PackageMeta, buildMeta, repoRoot, run } from "./package-meta.ts";
 import { buildRpm } from "./package-rpm.ts";
+import { buildOciImage, type OciImage } from "./package-oci.ts";
 import { binaryPath } from "../src/install/layout.ts";
 
 export interface Artifacts {
@@ -19,6 +20,8 @@ export interface Artifacts {
   readonly debs: Partial<Record<Arch, string>>;
   readonly rpms: Partial<Record<Arch, string>>;
   readonly sums: string;
+  /** The static pod's OCI image archive, index and manifest (scripts/package-oci.ts). */
+  readonly oci: OciImage;
 }
 
 const releaseArch = { x64: "amd64", arm64: "arm64" } as const;
@@ -54,6 +57,7 @@ export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?:
   const binaries: Partial<Record<Arch, string>> = {};
   const debs: Partial<Record<Arch, string>> = {};
   const rpms: Partial<Record<Arch, string>> = {};
+  let oci: OciImage;
   try {
     for (const arch of arches) {
       const built = await buildBinary(arch, id.epoch, join(work, "bin"));
@@ -73,6 +77,7 @@ export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?:
         if (got !== want) throw new Error(`${basename(p)} carries a binary with sha256 ${got}, the build output is ${want}`);
       }
     }
+    oci = await buildOciImage(binaries, id, dir);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -80,7 +85,7 @@ export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?:
   const names = readdirSync(dir).filter((f) => f.startsWith("bao-kms-provider")).sort();
   const sums = names.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join("");
   writeFileSync(join(dir, "SHA256SUMS"), sums);
-  return { dir, version: id.version, epoch: id.epoch, binaries, debs, rpms, sums };
+  return { dir, version: id.version, epoch: id.epoch, binaries, debs, rpms, sums, oci };
 }
 
 if (import.meta.main) {

@@ -26,6 +26,13 @@ APT_PACKAGES=(
   libc6-arm64-cross  # ... with the arm64 glibc it links (qemu -L /usr/aarch64-linux-gnu); no binfmt needed
   python3-seccomp    # test/packaging runs the installed provider under systemd 252's MemoryDenyWriteExecute filter
   systemd            # systemd-analyze verify/security on the unit; systemd-sysusers/-tmpfiles for the postinstall
+  # The static pod's OCI image (scripts/package-oci.ts, test/packaging/suites/oci.ts):
+  binutils           # readelf lists the glibc files each binary links (the image carries exactly those)
+  gzip               # gzip -n compresses the image layers (deterministic)
+  containerd         # the tests start their own containerd: ctr images import, then run the image as the static pod
+  runc               # ... the OCI runtime containerd's shim runs it with
+  umoci              # unpacks the arm64 image for the contents check
+  skopeo             # copies the archive with every platform, verifying each blob's digest
 )
 
 export DEBIAN_FRONTEND=noninteractive

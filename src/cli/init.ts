@@ -84,6 +84,7 @@ export async function runInit(argv: readonly string[], io: Io): Promise<ExitCode
   if (model === "static-pod") {
     if (f.image === undefined) usage.push("--image is required with --model static-pod");
     else if (!imagePattern.test(f.image)) usage.push("--image must be pinned by digest (REF@sha256:<64 hex>)");
+    else if (f.image.endsWith(`@sha256:${"0".repeat(64)}`)) usage.push("--image has the template's all-zero placeholder digest: use the image's digest (the index of bao-kms-provider_<version>_oci.tar)");
     if (f["socket-gid"] === undefined) usage.push("--socket-gid is required with --model static-pod");
     else if (!/^[0-9]{1,10}$/.test(f["socket-gid"]) || Number(f["socket-gid"]) < 1 || Number(f["socket-gid"]) > 4_294_967_294) usage.push("--socket-gid must be a GID above 0");
     else socketGid = Number(f["socket-gid"]);

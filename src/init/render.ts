@@ -169,7 +169,8 @@ export function renderStaticPod({ cfg, image, socketGid, configPath }: StaticPod
     "    - name: bao-kms-provider",
     `      image: ${yq(image)}`,
     "      imagePullPolicy: IfNotPresent",
-    `      args: ["serve", ${yq(`--config=${configPath}`)}]`,
+    // The image's entrypoint is `bao-kms-provider serve` (scripts/package-oci.ts): only the flag here.
+    `      args: [${yq(`--config=${configPath}`)}]`,
     "      securityContext:",
     "        allowPrivilegeEscalation: false",
     "        readOnlyRootFilesystem: true",

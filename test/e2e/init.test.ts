@@ -183,7 +183,7 @@ describe("defaults filled from the reference", () => {
       // Only the socket directory and the key registry are writable.
       pod.spec.volumes.map((v: any) => [v.name, v.hostPath.path, v.name !== "run" && v.name !== "state"]),
     );
-    expect(pod.spec.containers[0].args).toEqual(["serve", "--config=/etc/openbao-kms/config.toml"]);
+    expect(pod.spec.containers[0].args).toEqual(["--config=/etc/openbao-kms/config.toml"]);
   });
 });
 
@@ -192,6 +192,7 @@ describe("refusals", () => {
     [["--model", "static-pod", "--socket-gid", "4242"], "--image is required with --model static-pod"],
     [["--model", "static-pod", "--image", digest], "--socket-gid is required with --model static-pod"],
     [["--model", "static-pod", "--image", "registry.example/x:latest", "--socket-gid", "4242"], "--image must be pinned by digest"],
+    [["--model", "static-pod", "--image", `localhost/bao-kms-provider@sha256:${"0".repeat(64)}`, "--socket-gid", "4242"], "all-zero placeholder digest"],
     [["--image", digest], "--image is only for --model static-pod"],
     [["--model", "vm"], "--model must be systemd or static-pod"],
     [["--policy-name", "root"], "--policy-name must be"],

@@ -10,6 +10,7 @@ import { contentsSuite } from "./suites/contents.ts";
 import { installCliSuite } from "./suites/install-cli.ts";
 import { systemInstallSuite } from "./suites/system-install.ts";
 import { reproducibleSuite } from "./suites/reproducible.ts";
+import { ociSuite } from "./suites/oci.ts";
 
 let artifacts: Artifacts | undefined;
 const get = (): Artifacts => {
@@ -23,9 +24,10 @@ beforeAll(async () => {
   console.error(`[packaging] built amd64+arm64 .deb/.rpm in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }, 300_000);
 
-afterAll(() => removeWorkDirs());
+afterAll(() => removeWorkDirs(), 120_000); // two package builds and the image suite's dirs: a few GB
 
 contentsSuite(get);
 reproducibleSuite(get);
 installCliSuite(get);
+ociSuite(get);
 systemInstallSuite(get);

@@ -1,5 +1,6 @@
 // Reproducibility: a second, independent build of the same commit for both architectures (fresh
-// binaries, .debs and .rpms in another directory) gives byte-identical artifacts, and so does a
+// binaries, .debs, .rpms and the OCI image archive in another directory) gives byte-identical
+// artifacts and the same image digest, and so does a
 // binary built from a copy of the checkout at another path. Prints the hashes.
 
 import { describe, expect, test } from "bun:test";
@@ -11,19 +12,24 @@ import { buildPackages, must, removeArtifacts, workDir } from "../artifacts.ts";
 
 export function reproducibleSuite(get: () => Artifacts): void {
   describe("reproducible build", () => {
-    test("building amd64 and arm64 again gives the same binaries, .debs and .rpms, byte for byte", async () => {
+    test("building amd64 and arm64 again gives the same binaries, .debs, .rpms and OCI image archive (same digest), byte for byte", async () => {
       const first = get();
       const second = await buildPackages(["x64", "arm64"]);
       try {
         expect(second.epoch).toBe(first.epoch);
         const rows: string[] = [];
         const picks = (["x64", "arm64"] as const).flatMap((arch) => [(a: Artifacts) => a.binaries[arch]!, (a: Artifacts) => a.debs[arch]!, (a: Artifacts) => a.rpms[arch]!]);
+        // The static pod's image: the archive, its index (sha256 = the image digest) and the manifest pinned to it.
+        picks.push((a) => a.oci.archive, (a) => a.oci.indexFile, (a) => a.oci.staticPod);
         for (const pick of picks) {
           const a = sha256(pick(first));
           const b = sha256(pick(second));
           rows.push(`  ${basename(pick(first))}\n    build 1 ${a}\n    build 2 ${b}`);
           expect(`${basename(pick(second))} ${b}`).toBe(`${basename(pick(first))} ${a}`);
         }
+        expect(second.oci.index).toBe(first.oci.index);
+        for (const arch of ["x64", "arm64"] as const) expect(second.oci.arches[arch]!.manifest).toBe(first.oci.arches[arch]!.manifest);
+        rows.push(`  image index (the image digest)\n    build 1 ${first.oci.index}\n    build 2 ${second.oci.index}`);
         console.error(`[packaging] SOURCE_DATE_EPOCH=${first.epoch}; two builds:\n${rows.join("\n")}`);
       } finally {
         removeArtifacts(second);
