@@ -218,7 +218,8 @@ const openbaoTls: CheckDef<DiagContext> = {
     try {
       const h = await readHealth(c.http, timeout(c));
       if (!h.usable) return fail(unusableHealth(config.openbao.address, h));
-      const role = h.state === "standby" ? ", a standby: requests must be forwarded to the active node" : "";
+      // A standby serves reads itself (they may lag behind the active node) and needs the active for writes (login).
+      const role = h.state === "standby" ? ", a standby: writes such as logins must reach the active node and its reads may lag behind it" : "";
       return pass(`${config.openbao.address} as ${config.openbao.tlsServerName} (sys/health HTTP ${h.status}${role})`);
     } catch (e) {
       return fail(describe(e, c));
