@@ -6,6 +6,7 @@
 // without BAO_STANDBY_ADDR the standby tests run on the emulator only.
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, isRealTarget, openTarget, type BaoReply, type CallOptions } from "../support/bao-target.ts";
+import { startCluster } from "../support/emulator/cluster.ts";
 import { startEmulator } from "../support/emulator/server.ts";
 import type { Emulator } from "../support/emulator/types.ts";
 
@@ -289,6 +290,22 @@ describe("standby: emulator-only states", () => {
     }
     expect((await onStandby("GET", `/v1/transit/keys/${key}`)).json.data.latest_version).toBe(2);
     await expect(t.emulator!.pauseReplication(true)).rejects.toThrow("standby node only");
+  });
+});
+
+describe("startCluster (emulator only)", () => {
+  emulatorTest("stop() stops the active node even when a standby's stop throws, and rethrows that error", async () => {
+    const c = await startCluster({ standbys: 1 });
+    const standby = c.standbys[0]!;
+    const realStop = standby.stop;
+    standby.stop = () => Promise.reject(new Error("standby stop failed"));
+    try {
+      await expect(c.stop()).rejects.toThrow("standby stop failed");
+      const refused = await fetch(`${c.active.url}/v1/sys/health`, { tls: { ca: c.active.caPem } }).then(() => "answered", () => "refused");
+      expect(refused).toBe("refused");
+    } finally {
+      await realStop();
+    }
   });
 });
 
