@@ -196,6 +196,10 @@ function unusableHealth(address: string, h: Health): string {
     case "uninitialized":
       return `${address} answered but is not initialized (sys/health HTTP ${h.status}): initialize and unseal it`;
     default:
+      // 200/429 here: the body was not OpenBao's health JSON for that code (a proxy's page, another server).
+      if (h.status === 200 || h.status === 429) {
+        return `${address} answered sys/health with HTTP ${h.status} but not with OpenBao's health JSON for it (initialized, sealed, standby): something other than an OpenBao node answers there`;
+      }
       return `${address} answered sys/health with HTTP ${h.status}, which is neither active (200) nor standby (429): the node cannot serve requests`;
   }
 }

@@ -9,6 +9,10 @@
 //   the standby cannot check), which answers UNAVAILABLE with the class in logs and metrics; the
 //   307 is never followed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeTestPki } from "../support/tls.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { startCluster, type EmulatorCluster } from "../support/emulator/cluster.ts";
 import { reportLines, runBinary } from "../helpers/cli.ts";
@@ -56,6 +60,22 @@ describe("doctor: sys/health in the root namespace", () => {
       expect(r.code).toBe(4);
     } finally {
       emu.unseal();
+    }
+  });
+
+  test("a proxy page answering 200 is not an active node: openbao.tls fails, exit 4", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bao-proxy-"));
+    const pki = makeTestPki(dir, { serverName: emu.serverName });
+    const proxy = Bun.serve({ hostname: "127.0.0.1", port: 0, tls: { cert: pki.certPem, key: pki.keyPem }, fetch: () => new Response("<html>ok</html>", { headers: { "Content-Type": "text/html" } }) });
+    const pf = writeProviderFiles({ ...emu, url: `https://127.0.0.1:${proxy.port}`, caFile: pki.caFile });
+    try {
+      const r = await doctor(emu, pf);
+      expect(r.line("openbao.tls")).toContain("answered sys/health with HTTP 200 but not with OpenBao's health JSON for it");
+      expect(r.code).toBe(4);
+    } finally {
+      await proxy.stop(true);
+      pf.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
