@@ -9,9 +9,9 @@ import { goQuote, parseGoBool } from "./go-format.ts";
 import type { MountTable } from "./mounts.ts";
 import { bodyData, queryData, readBody, RequestDataError } from "./request-data.ts";
 import { dispatch, type Route } from "./routes.ts";
-import { namespaceEcho, quotaExceeded } from "./node.ts";
 import { handleHealth, handleLeader, handleSealStatus, type ClusterStatus } from "./sys-status.ts";
 import type { TokenStore } from "./tokens.ts";
+import { namespaceEcho, quotaExceeded } from "./node.ts";
 
 export interface Backend {
   routes: Route[];
