@@ -5,15 +5,15 @@
 // the active node and once to the lagging standby, as a load balancer spreading reads would.
 // docs/openbao-compat.md "Stale reads on standbys".
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { createOpenBaoHttp } from "../../src/openbao/http.ts";
 import type { TokenSource } from "../../src/openbao/token-source.ts";
 import { createTransitClient, type TransitClient } from "../../src/openbao/transit-client.ts";
 import { createLogger } from "../../src/platform/log.ts";
-import { nextState } from "../../src/registry/build.ts";
 import type { RegistryStore } from "../../src/registry/types.ts";
 import { StatusController } from "../../src/status/controller.ts";
 import { LiveRegistry } from "../../src/status/live-registry.ts";
-import { makeRecord, type RotationPolicy } from "../../src/status/rotation.ts";
+import type { RotationPolicy } from "../../src/status/rotation.ts";
 import { StatusStore } from "../../src/status/store.ts";
 import { startCluster, type EmulatorCluster } from "../support/emulator/cluster.ts";
 import type { Emulator } from "../support/emulator/types.ts";
@@ -37,7 +37,7 @@ function transitOf(node: Emulator, key: string): TransitClient {
   return createTransitClient({ http, tokens, mountPath: node.transitMount, keyName: key });
 }
 
-/** A controller whose reads go to `via.target` (switchable), starting from `key` version 1 as the active record. */
+/** A controller whose reads go to `via.target` (switchable); its first probe bootstraps the registry from the unrotated key. */
 function controllerFor(key: string, policy: RotationPolicy) {
   const clients = { active: transitOf(cluster.active, key), standby: transitOf(cluster.standbys[0]!, key) };
   const via = { target: "active" as keyof typeof clients };
@@ -47,16 +47,16 @@ function controllerFor(key: string, policy: RotationPolicy) {
     encrypt: (r, s) => clients[via.target].encrypt(r, s),
     decrypt: (r, s) => clients[via.target].decrypt(r, s),
   };
-  const created = cluster.active.keyInfo(key)!.keys["1"]!;
-  const record = makeRecord(scope, 1, created, "active", { observedAtUnix: created });
   const registry = new LiveRegistry();
-  registry.publish(nextState(undefined, [record], record.kubernetesKeyId));
   const persistence: RegistryStore = { load: async () => ({ kind: "missing" }), save: async () => {} };
   const store = new StatusStore(Date.now, 120_000);
-  const controller = new StatusController({
+  // Built as a variable: newer trees also require the config identity fingerprint, older ones do not know it.
+  const options = {
     transit, store, registry, persistence, scope, policy, statePath: "/s/key-registry.json", nowMs: Date.now,
+    identityFingerprint: `cfg1.${createHash("sha256").update("stale reads test identity").digest("base64url")}`,
     log: createLogger({ level: "error", format: "json", write: () => {} }), probeIntervalMs: 30_000, deepProbeIntervalMs: 300_000, timeoutMs: 2000,
-  });
+  };
+  const controller = new StatusController(options as ConstructorParameters<typeof StatusController>[0]);
   return { controller, registry, via };
 }
 
@@ -76,6 +76,7 @@ describe("stale reads on a standby (replication lag) and the metadata probe", ()
         ? { requireStableObservationCount: 1, activationDelayMs: 0, rejectVersionRollback }
         : { requireStableObservationCount: 3, activationDelayMs: 3_600_000, rejectVersionRollback };
       const { controller, registry, via } = controllerFor(key, policy);
+      expect(await controller.probeOnce({ startup: true })).toMatchObject({ ok: true }); // bootstrap: version 1 active
       const standby = cluster.standbys[0]!;
       const seen = (): Array<[number, string]> => registry.state!.snapshots.map((r): [number, string] => [r.transitVersion, r.state]).sort((a, b) => a[0] - b[0]);
       await standby.pauseReplication(true);
@@ -108,6 +109,7 @@ describe("stale reads on a standby (replication lag) and the metadata probe", ()
     const { controller, registry, via } = controllerFor(key, { requireStableObservationCount: 3, activationDelayMs: 3_600_000, rejectVersionRollback: true });
     const standby = cluster.standbys[0]!;
     via.target = "standby";
+    expect(await controller.probeOnce({ startup: true })).toMatchObject({ ok: true }); // bootstrap: version 1 active
     await standby.pauseReplication(true);
     try {
       cluster.active.rotateKey(key);
