@@ -197,6 +197,10 @@ function unusableHealth(address: string, h: Health): string {
     case "uninitialized":
       return `${address} answered but is not initialized (sys/health HTTP ${h.status}): initialize and unseal it`;
     default:
+      // 200/429 here: the body was not OpenBao's health JSON for that code (a proxy's page, another server).
+      if (h.status === 200 || h.status === 429) {
+        return `${address} answered sys/health with HTTP ${h.status} but not with OpenBao's health JSON for it (initialized, sealed, standby): something other than an OpenBao node answers there`;
+      }
       return `${address} answered sys/health with HTTP ${h.status}, which is neither active (200) nor standby (429): the node cannot serve requests`;
   }
 }
@@ -219,7 +223,8 @@ const openbaoTls: CheckDef<DiagContext> = {
     try {
       const h = await readHealth(c.http, timeout(c));
       if (!h.usable) return fail(unusableHealth(config.openbao.address, h));
-      const role = h.state === "standby" ? ", a standby: requests must be forwarded to the active node" : "";
+      // A standby serves reads itself (they may lag behind the active node) and needs the active for writes (login).
+      const role = h.state === "standby" ? ", a standby: writes such as logins must reach the active node and its reads may lag behind it" : "";
       return pass(`${config.openbao.address} as ${config.openbao.tlsServerName} (sys/health HTTP ${h.status}${role})`);
     } catch (e) {
       return fail(describe(e, c));

@@ -44,6 +44,11 @@ export interface RequestOptions {
   readonly token?: string;
   readonly json?: unknown;
   readonly signal?: AbortSignal;
+  /**
+   * Non-2xx statuses that are answers, not failures (sys/health's 429/501/503): returned like a
+   * 2xx, with `body` the parsed JSON or undefined when it is empty or not JSON.
+   */
+  readonly answerStatuses?: ReadonlySet<number>;
 }
 
 export const defaultMaxBodyBytes = 1024 * 1024;
@@ -57,8 +62,8 @@ export const rootOnlyPaths: ReadonlySet<string> = new Set(["sys/health"]);
 
 export interface OpenBaoHttp {
   /**
-   * Sends `method /v1/<path>`. Resolves only for 2xx; throws TransitError otherwise (or the
-   * signal's reason when aborted by the caller).
+   * Sends `method /v1/<path>`. Resolves only for 2xx (and `answerStatuses`); throws TransitError
+   * otherwise (or the signal's reason when aborted by the caller).
    */
   request(method: "GET" | "POST", path: string, operation: string, options?: RequestOptions): Promise<OpenBaoResponse>;
 }
@@ -112,15 +117,16 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
         if (options.signal?.aborted) throw options.signal.reason;
         throw new TransitError(timeout.aborted ? "unavailable" : "connection_failed", operation, response.status, { cause: error });
       }
+      const answer = !response.ok && options.answerStatuses?.has(response.status) === true;
       let body: unknown;
       if (text !== "") {
         try {
           body = JSON.parse(text);
         } catch {
-          throw new TransitError(response.ok ? "invalid_response" : classifyHttpFailure(response.status, []), operation, response.status);
+          if (!answer) throw new TransitError(response.ok ? "invalid_response" : classifyHttpFailure(response.status, []), operation, response.status);
         }
       }
-      if (!response.ok) throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status);
+      if (!response.ok && !answer) throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status);
       return { status: response.status, body };
     },
   };

@@ -5,7 +5,7 @@ import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp } from "./http.ts";
 
 /**
- * What a sys/health status code says about the node (internal/http/sys_health.go: 200 active,
+ * What a sys/health answer says about the node (internal/http/sys_health.go: 200 active,
  * 429 standby, 503 sealed, 501 uninitialized; other codes are not OpenBao's defaults).
  */
 export type HealthState = "active" | "standby" | "sealed" | "uninitialized" | "unexpected";
@@ -13,7 +13,7 @@ export type HealthState = "active" | "standby" | "sealed" | "uninitialized" | "u
 export interface Health {
   readonly status: number;
   readonly state: HealthState;
-  /** Only an active node (200) or a standby (429, which forwards or redirects) can serve requests. */
+  /** Only an active node (200) or a standby (429: serves reads, forwards or redirects writes) can serve requests. */
   readonly usable: boolean;
 }
 
@@ -32,20 +32,51 @@ export function healthState(status: number): HealthState {
   }
 }
 
+/** The three fields of OpenBao's HealthResponse that say what the node is (internal/http/sys_health.go). */
+const healthFields = v.object({ initialized: v.boolean(), sealed: v.boolean(), standby: v.boolean() });
+
+/** What the body says the node is (the same order sys_health.go picks its status code in). */
+function bodyState(b: v.InferOutput<typeof healthFields>): HealthState {
+  if (!b.initialized) return "uninitialized";
+  if (b.sealed) return "sealed";
+  return b.standby ? "standby" : "active";
+}
+
+/**
+ * Judges one sys/health answer by its status and, when it is JSON, its body: the body must be
+ * OpenBao's health JSON and say the same as the status. A 2xx must carry it (a proxy's 200 page
+ * is not an active node); a 429/501/503 without a JSON body is judged by its status alone.
+ */
+export function judgeHealth(status: number, body: unknown): HealthState {
+  const byStatus = healthState(status);
+  const ok = status >= 200 && status < 300;
+  if (body === undefined && !ok) return byStatus;
+  const parsed = v.safeParse(healthFields, body);
+  if (!parsed.success) return "unexpected";
+  return bodyState(parsed.output) === byStatus ? byStatus : "unexpected";
+}
+
+/** sys/health's own non-2xx codes: answers to judge, not failures. */
+const healthAnswers: ReadonlySet<number> = new Set([429, 501, 503]);
+
 /**
  * GET sys/health, always in the root namespace (the HTTP helper never sends X-Vault-Namespace to
- * it). Any HTTP answer proves TLS; the status code alone says whether the node is usable.
+ * it). Any HTTP answer proves TLS; status and body together say whether the node is usable.
  */
 export async function readHealth(http: OpenBaoHttp, signal?: AbortSignal): Promise<Health> {
   let status: number;
+  let state: HealthState;
   try {
-    status = (await http.request("GET", "sys/health", "sys.health", signal ? { signal } : {})).status;
+    const res = await http.request("GET", "sys/health", "sys.health", { answerStatuses: healthAnswers, ...(signal ? { signal } : {}) });
+    status = res.status;
+    state = judgeHealth(res.status, res.body);
   } catch (e) {
-    // sys/health answers 429/501/503 with a body: an answer, not a transport failure.
+    // Any other answer (a 2xx that is not JSON, 4xx, 5xx) is not a usable node's; a 307 and
+    // transport failures are thrown.
     if (!(e instanceof TransitError) || e.status === undefined || e.kind === "standby_redirect") throw e;
     status = e.status;
+    state = "unexpected";
   }
-  const state = healthState(status);
   return { status, state, usable: state === "active" || state === "standby" };
 }
 

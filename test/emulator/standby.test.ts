@@ -1,10 +1,12 @@
 // Contract: HA standby behaviour (docs/openbao-compat.md "sys/health and standby"): sys/health
-// 429 with standby fields, request forwarding, the 307 redirect (X-Vault-No-Request-Forwarding,
-// or forwarding off), no active node, a sealed standby, and the uninitialized state.
+// 429 with standby fields, standby reads served locally and writes forwarded, the 307 redirect
+// for writes (X-Vault-No-Request-Forwarding, or forwarding off), no active node, a sealed
+// standby, replication lag, and the uninitialized state.
 // Against a real cluster: BAO_ADDR (active or load balancer) plus BAO_STANDBY_ADDR (one standby);
 // without BAO_STANDBY_ADDR the standby tests run on the emulator only.
 import { afterAll, describe, expect, test } from "bun:test";
 import { emulatorTest, isRealTarget, openTarget, type BaoReply, type CallOptions } from "../support/bao-target.ts";
+import { startCluster } from "../support/emulator/cluster.ts";
 import { startEmulator } from "../support/emulator/server.ts";
 import type { Emulator } from "../support/emulator/types.ts";
 
@@ -78,63 +80,134 @@ describe("standby: sys/health and sys/leader", () => {
   });
 });
 
-describe("standby: forwarding", () => {
-  standbyTest("a request to the standby is forwarded: same answer as the active, same state", async () => {
+/** Requests the active node recorded as forwarded by the shared standby (emulator only). */
+const forwardedPaths = () => t.emulator!.requests.filter((r) => r.forwardedBy === emuStandby!.url).map((r) => `${r.method} ${r.path}`);
+
+describe("standby: reads served locally, writes forwarded (standby reads on, OpenBao's default)", () => {
+  standbyTest("a key read, encrypt and decrypt of an existing key are answered by the standby itself", async () => {
+    const key = await t.createKey("standby-read");
     t.emulator?.resetCounts();
-    const key = await t.createKey("standby");
+    const read = await onStandby("GET", `/v1/${t.transitMount}/keys/${key}`);
+    expect(read.status).toBe(200);
+    expect(read.json.data.latest_version).toBe(1);
     const enc = await onStandby("POST", `/v1/${t.transitMount}/encrypt/${key}`, { body: { plaintext: "aGVsbG8=" } });
     expect(enc.status).toBe(200);
     expect(enc.json.data.ciphertext).toMatch(/^vault:v1:/);
-    const dec = await t.call("POST", `/v1/${t.transitMount}/decrypt/${key}`, { body: { ciphertext: enc.json.data.ciphertext } });
+    const dec = await onStandby("POST", `/v1/${t.transitMount}/decrypt/${key}`, { body: { ciphertext: enc.json.data.ciphertext } });
     expect(dec.json.data.plaintext).toBe("aGVsbG8=");
+    // The same state as the active node: the active decrypts the standby's ciphertext.
+    const onActive = await t.call("POST", `/v1/${t.transitMount}/decrypt/${key}`, { body: { ciphertext: enc.json.data.ciphertext } });
+    expect(onActive.json.data.plaintext).toBe("aGVsbG8=");
+    if (t.emulator) expect(t.emulator.count({ pathPrefix: `/v1/${t.transitMount}/` })).toBe(1); // only our own decrypt
+  });
+
+  standbyTest("a write (rotate) is forwarded: the active answers and its state changes", async () => {
+    const key = await t.createKey("standby-write");
+    t.emulator?.resetCounts();
+    const rot = await onStandby("POST", `/v1/${t.transitMount}/keys/${key}/rotate`);
+    expect(rot.status).toBeLessThan(300);
+    expect((await t.call("GET", `/v1/${t.transitMount}/keys/${key}`)).json.data.latest_version).toBe(2);
     // Errors come back as the active node wrote them.
     const absent = t.newKeyName("absent");
-    const missing = await onStandby("GET", `/v1/${t.transitMount}/keys/${absent}`);
-    expect(missing.status).toBe(404);
+    const missing = await onStandby("POST", `/v1/${t.transitMount}/keys/${absent}/rotate`);
+    expect(missing.status).toBeGreaterThanOrEqual(400);
     if (t.emulator) {
-      const forwarded = t.emulator.requests.filter((r) => r.forwardedBy === emuStandby!.url).map((r) => r.path);
-      expect(forwarded).toEqual([`/v1/${t.transitMount}/encrypt/${key}`, `/v1/${t.transitMount}/keys/${absent}`]);
+      expect(forwardedPaths()).toEqual([`POST /v1/${t.transitMount}/keys/${key}/rotate`, `POST /v1/${t.transitMount}/keys/${absent}/rotate`]);
+      const direct = await t.call("POST", `/v1/${t.transitMount}/keys/${absent}/rotate`);
+      expect([missing.status, missing.text]).toEqual([direct.status, direct.text]);
     }
   });
 
-  standbyTest("X-Vault-No-Request-Forwarding → 307 to the active node: same path and query, no body", async () => {
-    const r = await onStandby("GET", `/v1/${t.transitMount}/keys/anything?x=1`, { headers: { "X-Vault-No-Request-Forwarding": "true" } });
+  standbyTest("a read with an unknown token is forwarded, and the active refuses it", async () => {
+    t.emulator?.resetCounts();
+    const r = await onStandby("GET", `/v1/${t.transitMount}/keys/anything`, { token: "s.not-a-token" });
+    expect(r.status).toBe(403);
+    if (t.emulator) expect(forwardedPaths()).toEqual([`GET /v1/${t.transitMount}/keys/anything`]);
+  });
+
+  standbyTest("X-Vault-No-Request-Forwarding on a write → 307 to the active node: same path and query, no body", async () => {
+    const r = await onStandby("POST", `/v1/${t.transitMount}/keys/anything/rotate?x=1`, { headers: { "X-Vault-No-Request-Forwarding": "true" } });
     expect(r.status).toBe(307);
     expect(r.text).toBe("");
     expect(r.headers.get("cache-control")).toBe("no-store");
     const location = new URL(r.headers.get("location")!);
-    expect(location.pathname + location.search).toBe(`/v1/${t.transitMount}/keys/anything?x=1`);
+    expect(location.pathname + location.search).toBe(`/v1/${t.transitMount}/keys/anything/rotate?x=1`);
     if (t.emulator) expect(location.origin).toBe(new URL(t.emulator.url).origin);
+  });
+
+  standbyTest("X-Vault-No-Request-Forwarding on a read changes nothing: the standby answers it", async () => {
+    const key = await t.createKey("standby-noforward");
+    const r = await onStandby("GET", `/v1/${t.transitMount}/keys/${key}`, { headers: { "X-Vault-No-Request-Forwarding": "true" } });
+    expect(r.status).toBe(200);
+  });
+
+  standbyTest("an empty X-Vault-No-Request-Forwarding is no request: the write is forwarded", async () => {
+    const key = await t.createKey("standby-empty-header");
+    t.emulator?.resetCounts();
+    const r = await onStandby("POST", `/v1/${t.transitMount}/keys/${key}/rotate`, { headers: { "X-Vault-No-Request-Forwarding": "" } });
+    expect(r.status).toBeLessThan(300);
+    expect((await t.call("GET", `/v1/${t.transitMount}/keys/${key}`)).json.data.latest_version).toBe(2);
+    if (t.emulator) expect(forwardedPaths()).toEqual([`POST /v1/${t.transitMount}/keys/${key}/rotate`]);
   });
 });
 
 describe("standby: emulator-only states", () => {
-  emulatorTest("forwarding off: every non-status request → 307 (logins too); nothing reaches the active", async () => {
+  emulatorTest("forwarding off: writes (login, rotate) → 307, reads still served; nothing reaches the active", async () => {
     const s = await startEmulator({ standbyOf: t.emulator!, forwarding: false });
     try {
       t.emulator!.resetCounts();
-      const get = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { redirect: "manual", headers: { "X-Vault-Token": t.token }, tls: { ca: t.caPem } } as RequestInit);
-      expect(get.status).toBe(307);
-      expect(get.headers.get("location")).toBe(`${t.emulator!.url}/v1/transit/keys/kubernetes`);
+      const tls = { ca: t.caPem };
+      const get = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { redirect: "manual", headers: { "X-Vault-Token": t.token }, tls } as RequestInit);
+      expect(get.status).toBe(200);
+      const rotate = await fetch(`${s.url}/v1/transit/keys/kubernetes/rotate`, { method: "POST", redirect: "manual", headers: { "X-Vault-Token": t.token }, tls } as RequestInit);
+      expect(rotate.status).toBe(307);
+      expect(rotate.headers.get("location")).toBe(`${t.emulator!.url}/v1/transit/keys/kubernetes/rotate`);
       const login = await fetch(`${s.url}/v1/${t.emulator!.jwtMount}/login`, {
-        method: "POST", redirect: "manual", body: JSON.stringify({ role: t.emulator!.jwtRole, jwt: t.emulator!.mintJwt() }), tls: { ca: t.caPem },
+        method: "POST", redirect: "manual", body: JSON.stringify({ role: t.emulator!.jwtRole, jwt: t.emulator!.mintJwt() }), tls,
       } as RequestInit);
       expect(login.status).toBe(307);
-      expect((await fetch(`${s.url}/v1/sys/health`, { tls: { ca: t.caPem } })).status).toBe(429);
+      expect((await fetch(`${s.url}/v1/sys/health`, { tls })).status).toBe(429);
       expect(t.emulator!.count()).toBe(0);
-      expect(s.count()).toBe(3);
+      expect(s.count()).toBe(4);
       s.setForwarding(true);
-      expect((await fetch(`${s.url}/v1/transit/keys/kubernetes`, { headers: { "X-Vault-Token": t.token }, tls: { ca: t.caPem } })).status).toBe(200);
+      const fwd = await fetch(`${s.url}/v1/transit/keys/kubernetes/rotate`, { method: "POST", headers: { "X-Vault-Token": t.token }, tls } as RequestInit);
+      expect(fwd.status).toBeLessThan(300);
       expect(t.emulator!.count()).toBe(1);
     } finally {
       await s.stop();
     }
   });
 
-  emulatorTest("no active node (the active is sealed) → 500 'local node not active but active cluster node not found'", async () => {
+  emulatorTest("standbyReads: false (disable_standby_reads) → every request goes to the active before parsing; 307 when forwarding is off", async () => {
+    const s = await startEmulator({ standbyOf: t.emulator!, standbyReads: false });
+    try {
+      t.emulator!.resetCounts();
+      const tls = { ca: t.caPem };
+      const get = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { headers: { "X-Vault-Token": t.token }, tls });
+      expect(get.status).toBe(200);
+      expect(t.emulator!.requests.map((r) => [r.path, r.forwardedBy])).toEqual([["/v1/transit/keys/kubernetes", s.url]]);
+      const noForward = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { redirect: "manual", headers: { "X-Vault-Token": t.token, "X-Vault-No-Request-Forwarding": "1" }, tls } as RequestInit);
+      expect(noForward.status).toBe(307);
+      s.setForwarding(false);
+      const off = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { redirect: "manual", headers: { "X-Vault-Token": t.token }, tls } as RequestInit);
+      expect(off.status).toBe(307);
+      t.emulator!.seal();
+      try {
+        const r = await fetch(`${s.url}/v1/transit/keys/kubernetes`, { headers: { "X-Vault-Token": t.token }, tls });
+        expect([r.status, await r.text()]).toEqual([500, '{"errors":["local node not active but active cluster node not found"]}\n']);
+      } finally {
+        t.emulator!.unseal();
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
+  emulatorTest("no active node (the active is sealed): reads still served, a write → 500 'local node not active but active cluster node not found'", async () => {
     t.emulator!.seal();
     try {
-      const r = await onStandby("GET", "/v1/transit/keys/kubernetes");
+      expect((await onStandby("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
+      const r = await onStandby("POST", "/v1/transit/keys/kubernetes/rotate");
       expect(r.status).toBe(500);
       expect(r.text).toBe('{"errors":["local node not active but active cluster node not found"]}\n');
       expect((await onStandby("GET", "/v1/sys/leader", { token: null })).json).toEqual({ ha_enabled: true });
@@ -146,11 +219,12 @@ describe("standby: emulator-only states", () => {
     }
   });
 
-  emulatorTest("a sealed standby: 503 Vault is sealed, sys/health 503 sealed and standby", async () => {
+  emulatorTest("a sealed standby: 503 Vault is sealed for reads and writes, sys/health 503 sealed and standby", async () => {
     emuStandby!.seal();
     try {
       const r = await onStandby("GET", "/v1/transit/keys/kubernetes");
       expect([r.status, r.text]).toEqual([503, '{"errors":["Vault is sealed"]}\n']);
+      expect((await onStandby("POST", "/v1/transit/keys/kubernetes/rotate")).status).toBe(503);
       const h = await onStandby("GET", "/v1/sys/health", { token: null });
       expect(h.status).toBe(503);
       expect(h.json).toMatchObject({ initialized: true, sealed: true, standby: true });
@@ -160,12 +234,14 @@ describe("standby: emulator-only states", () => {
     }
   });
 
-  emulatorTest("forwarding fails (the active drops the connection) → falls back to the 307", async () => {
+  emulatorTest("forwarding a write fails (the active drops the connection) → falls back to the 307", async () => {
     t.emulator!.dropConnections(true, "/v1/transit/");
     try {
-      const r = await onStandby("GET", "/v1/transit/keys/kubernetes");
+      const r = await onStandby("POST", "/v1/transit/keys/kubernetes/rotate");
       expect(r.status).toBe(307);
-      expect(r.headers.get("location")).toBe(`${t.emulator!.url}/v1/transit/keys/kubernetes`);
+      expect(r.headers.get("location")).toBe(`${t.emulator!.url}/v1/transit/keys/kubernetes/rotate`);
+      // A read never needed the active.
+      expect((await onStandby("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
     } finally {
       t.emulator!.clearFaults();
     }
@@ -176,19 +252,59 @@ describe("standby: emulator-only states", () => {
     try {
       const t0 = performance.now();
       expect((await t.call("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
-      expect(performance.now() - t0).toBeLessThan(250);
+      const onActive = performance.now() - t0;
       const t1 = performance.now();
       expect((await onStandby("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
-      expect(performance.now() - t1).toBeGreaterThanOrEqual(290);
+      const viaStandby = performance.now() - t1;
+      expect(viaStandby).toBeGreaterThanOrEqual(290);
+      expect(onActive).toBeLessThan(viaStandby);
       // A quota on the standby answers before anything is forwarded.
       emuStandby!.rateLimit("/v1/transit/");
       t.emulator!.resetCounts();
-      const limited = await onStandby("GET", "/v1/transit/keys/kubernetes");
-      expect([limited.status, limited.json]).toEqual([429, { errors: ['request path "transit/keys/kubernetes": rate limit quota exceeded'] }]);
+      const limited = await onStandby("POST", "/v1/transit/keys/kubernetes/rotate");
+      expect([limited.status, limited.json]).toEqual([429, { errors: ['request path "transit/keys/kubernetes/rotate": rate limit quota exceeded'] }]);
       expect(t.emulator!.count()).toBe(0);
       expect((await t.call("GET", "/v1/transit/keys/kubernetes")).status).toBe(200);
     } finally {
       emuStandby!.clearFaults();
+    }
+  });
+
+  emulatorTest("pauseReplication: the standby's key reads lag behind the active (rotation, new key) until it catches up", async () => {
+    const key = await t.createKey("lag");
+    await emuStandby!.pauseReplication(true);
+    try {
+      t.emulator!.rotateKey(key);
+      const fresh = t.newKeyName("after-pause");
+      t.emulator!.createKey(fresh);
+      expect((await t.call("GET", `/v1/transit/keys/${key}`)).json.data.latest_version).toBe(2);
+      const stale = await onStandby("GET", `/v1/transit/keys/${key}`);
+      expect(stale.status).toBe(200);
+      expect(stale.json.data.latest_version).toBe(1);
+      expect(Object.keys(stale.json.data.keys)).toEqual(["1"]);
+      expect((await onStandby("GET", `/v1/transit/keys/${fresh}`)).status).toBe(404);
+      // Refusals are not about the key's state: still answered live.
+      expect((await onStandby("GET", `/v1/transit/keys/${key}`, { token: "s.unknown" })).status).toBe(403);
+    } finally {
+      await emuStandby!.pauseReplication(false);
+    }
+    expect((await onStandby("GET", `/v1/transit/keys/${key}`)).json.data.latest_version).toBe(2);
+    await expect(t.emulator!.pauseReplication(true)).rejects.toThrow("standby node only");
+  });
+});
+
+describe("startCluster (emulator only)", () => {
+  emulatorTest("stop() stops the active node even when a standby's stop throws, and rethrows that error", async () => {
+    const c = await startCluster({ standbys: 1 });
+    const standby = c.standbys[0]!;
+    const realStop = standby.stop;
+    standby.stop = () => Promise.reject(new Error("standby stop failed"));
+    try {
+      await expect(c.stop()).rejects.toThrow("standby stop failed");
+      const refused = await fetch(`${c.active.url}/v1/sys/health`, { tls: { ca: c.active.caPem } }).then(() => "answered", () => "refused");
+      expect(refused).toBe("refused");
+    } finally {
+      await realStop();
     }
   });
 });

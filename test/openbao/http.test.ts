@@ -87,10 +87,13 @@ describe("against a misbehaving server", () => {
 
   test("a 307 is a standby redirect, never followed; the Location's origin only is kept", async () => {
     let calls = 0;
+    const modes: Array<RequestInit["redirect"]> = [];
     const e = await failure(
-      misbehave(() => (calls++, new Response(null, { status: 307, headers: { Location: "https://active.test:8200/v1/transit/encrypt/k?x=1" } }))).request("GET", "x", "op"),
+      misbehave((req) => (calls++, modes.push(req.redirect), new Response(null, { status: 307, headers: { Location: "https://active.test:8200/v1/transit/encrypt/k?x=1" } }))).request("GET", "x", "op"),
     );
     expect([e.kind, e.status, e.redirectOrigin, calls]).toEqual(["standby_redirect", 307, "https://active.test:8200", 1]);
+    // A fake fetch cannot follow anything: what proves "never followed" is the mode handed to fetch.
+    expect(modes).toEqual(["manual"]);
     expect(e.message).toBe("openbao op failed: standby_redirect (HTTP 307)");
     const noLocation = await failure(misbehave(() => new Response(null, { status: 307 })).request("GET", "x", "op"));
     expect([noLocation.kind, noLocation.redirectOrigin]).toEqual(["standby_redirect", undefined]);

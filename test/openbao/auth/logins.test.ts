@@ -161,6 +161,24 @@ describe("OAuth2 client credentials", () => {
     }
   });
 
+  test("the grant is sent with redirect: manual; a redirect back to the working endpoint is still refused", async () => {
+    const modes: Array<RequestInit["redirect"]> = [];
+    const spy = (async (input: string, init?: RequestInit) => {
+      modes.push(init?.redirect);
+      return fetch(input, init);
+    }) as unknown as typeof fetch;
+    issuer.faults = { redirectTo: issuer.url };
+    const before = issuer.grants.length;
+    try {
+      const e = await failure(oauth2JwtSupplier(base({ fetch: spy }))(signal()));
+      expect([e.authClass, e.message.includes("redirects are not followed")]).toEqual(["oauth2_rejected", true]);
+      expect(modes).toEqual(["manual"]);
+      expect(issuer.grants.length - before).toBe(1); // the one grant we sent; no second request
+    } finally {
+      issuer.faults = {};
+    }
+  });
+
   test("a token endpoint signed by an unknown CA fails as a TLS failure", async () => {
     const e = await failure(oauth2JwtSupplier(base({ caPem: emu.caPem }))(signal()));
     expect(e.authClass).toBe("oauth2_request_failed");

@@ -12,22 +12,26 @@ export interface EmulatorCluster {
 }
 
 /** Starts the active node with `opts`, then `standbys` (default 2) standbys of it. */
-export async function startCluster(opts: EmulatorOptions & { standbys?: number; forwarding?: boolean } = {}): Promise<EmulatorCluster> {
-  const { standbys: n = 2, forwarding = true, ...activeOpts } = opts;
+export async function startCluster(opts: EmulatorOptions & { standbys?: number } = {}): Promise<EmulatorCluster> {
+  const { standbys: n = 2, forwarding = true, standbyReads = true, ...activeOpts } = opts;
   const active = await startEmulator(activeOpts);
   const standbys: Emulator[] = [];
   try {
-    for (let i = 0; i < n; i++) standbys.push(await startEmulator({ standbyOf: active, forwarding, host: activeOpts.host }));
+    for (let i = 0; i < n; i++) standbys.push(await startEmulator({ standbyOf: active, forwarding, standbyReads, host: activeOpts.host }));
   } catch (e) {
-    for (const s of standbys) await s.stop();
-    await active.stop();
+    await stopAll(active, standbys);
     throw e;
   }
-  return {
-    active, standbys, nodes: [active, ...standbys],
-    async stop() {
-      for (const s of standbys) await s.stop();
-      await active.stop();
-    },
-  };
+  return { active, standbys, nodes: [active, ...standbys], stop: () => stopAll(active, standbys) };
+}
+
+/** Stops every standby, then the active node, even when a standby's stop throws (the first error is rethrown). */
+async function stopAll(active: Emulator, standbys: readonly Emulator[]): Promise<void> {
+  try {
+    const results = await Promise.allSettled(standbys.map((s) => s.stop()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+  } finally {
+    await active.stop();
+  }
 }

@@ -4,11 +4,12 @@ import type { Server } from "bun";
 import type { JwtKeyPair, signJwt } from "../jwt.ts";
 import type { TestPki } from "../tls.ts";
 import type { PolicyStore } from "./acl.ts";
-import { normalizePrefix, type Faults } from "./faults.ts";
+import type { Faults } from "./faults.ts";
 import { isSymmetricType, type KeyStore, type TransitKey } from "./keys.ts";
 import { normalizeMountPath, type MountTable } from "./mounts.ts";
 import type { TokenStore } from "./tokens.ts";
 import { newUuid } from "./ids.ts";
+import { mergeHandles, nodeControls, type NodeControls } from "./node.ts";
 import type { SecretIds } from "./auth-approle.ts";
 import type { CreateKeyOptions, Emulator, KeyConfig, KeyInfo, RequestRecord } from "./types.ts";
 
@@ -68,7 +69,7 @@ export function createControl(c: EmulatorCore): Emulator {
   const host = c.server.hostname ?? "127.0.0.1";
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${c.server.port}`;
 
-  return {
+  const handle: Omit<Emulator, keyof NodeControls> = {
     url,
     port: c.server.port ?? 0,
     serverName: c.serverName,
@@ -123,41 +124,19 @@ export function createControl(c: EmulatorCore): Emulator {
     setPolicy: (name, hcl) => void c.policies.set(name, hcl),
     deletePolicy: (name) => c.policies.delete(name),
 
-    get requests() {
-      return c.requests;
-    },
-    count(filter = {}) {
-      const prefix = filter.pathPrefix === undefined ? undefined : normalizePrefix(filter.pathPrefix);
-      return c.requests.filter((r) => (filter.method === undefined || r.method === filter.method) && (prefix === undefined || r.path.startsWith(prefix))).length;
-    },
-    resetCounts: () => void c.requests.splice(0, c.requests.length),
-
-    seal: () => void (c.faults.sealed = true),
-    unseal: () => {
-      if (!c.faults.initialized) throw new Error("emulator: cannot unseal a node that is not initialized");
-      c.faults.sealed = false;
-    },
-    get sealed() {
-      return c.faults.sealed;
-    },
-    setInitialized: (v) => c.faults.setInitialized(v),
-    get initialized() {
-      return c.faults.initialized;
-    },
     role: "active",
     setForwarding() {
       throw new Error("emulator: setForwarding applies to a standby node only");
     },
+    pauseReplication() {
+      return Promise.reject(new Error("emulator: pauseReplication applies to a standby node only"));
+    },
     deny: (p) => c.faults.deny(p, true),
     allow: (p) => c.faults.deny(p, false),
-    setLatency: (ms, p) => c.faults.setLatency(ms, p),
-    rateLimit: (p) => c.faults.setRateLimit(p),
-    dropConnections: (on, p) => c.faults.setDrop(on, p),
-    hang: (on, p) => c.faults.setHang(on, p),
-    clearFaults: () => c.faults.clear(),
     revokeAllTokens: () => c.tokens.revokeAllButRoot(),
     revokeToken: (t) => c.tokens.revoke(t),
     isTokenValid: (t) => c.tokens.lookup(t) !== undefined,
     stop: c.stop,
   };
+  return mergeHandles(handle, nodeControls(c.requests, c.faults));
 }

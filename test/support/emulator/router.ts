@@ -12,6 +12,7 @@ import { bodyData, queryData, readBody, RequestDataError } from "./request-data.
 import { dispatch, writeOperation, type Route } from "./routes.ts";
 import { handleHealth, handleLeader, handleSealStatus, type ClusterStatus } from "./sys-status.ts";
 import type { TokenStore } from "./tokens.ts";
+import { namespaceEcho, quotaExceeded } from "./node.ts";
 
 export interface Backend {
   routes: Route[];
@@ -26,7 +27,7 @@ export interface RouterDeps {
   maxRequestBytes: number;
   maxJsonStrings: number;
   isStopping(): boolean;
-  /** Set on a standby node (standby.ts): answers every request past the status endpoints. */
+  /** Set on a standby node (standby.ts): answers every request past the status endpoints (locally or via the active). */
   standby?: (req: Request, path: string) => Promise<Response | "drop">;
 }
 
@@ -101,7 +102,7 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
     // keep the raw path; it will not match any route
   }
   const namespace = (req.headers.get("x-vault-namespace") ?? "").replace(/^\/+|\/+$/g, "");
-  const headers: Record<string, string> = namespace !== "" ? { "X-Vault-Namespace": req.headers.get("x-vault-namespace")! } : {};
+  const headers = namespaceEcho(req.headers);
 
   if (rel === "sys/health") return handleHealth(req.method, url.searchParams, req.headers, d.cluster());
   if (rel === "sys/seal-status") return handleSealStatus(req.method, d.cluster());
@@ -113,9 +114,7 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
   if (m instanceof Response) return m;
   const { op } = m;
   rel = m.path;
-  if (d.faults.isRateLimited(path)) {
-    return errorResponse(429, [`request path ${goQuote(rel)}: rate limit quota exceeded`], headers);
-  }
+  if (d.faults.isRateLimited(path)) return quotaExceeded(rel, headers);
   if (op === "update" && rel.endsWith("/")) return errorResponse(400, ["cannot write to a path ending in '/'"], headers);
   let data: RawData | null;
   try {

@@ -13,25 +13,15 @@ import { policyStanzas, renderPolicyHcl } from "../../../src/init/policy.ts";
 import { Faults } from "./faults.ts";
 import { NamespaceStore } from "./namespaces.ts";
 import { newUuid, randomHex } from "./ids.ts";
+import { recordingHandler } from "./node.ts";
 import { Registry } from "./registry.ts";
 import { defaultMaxJsonStrings, defaultMaxRequestBytes } from "./request-data.ts";
-import { routeRequest, type RouterDeps } from "./router.ts";
+import type { RouterDeps } from "./router.ts";
 import { clusterAddressOf, forwardedByHeader, registerActive, startStandby } from "./standby.ts";
 import { TokenStore } from "./tokens.ts";
 import type { Emulator, EmulatorOptions, RequestRecord } from "./types.ts";
 
 export type { Emulator, EmulatorOptions } from "./types.ts";
-
-const maxRecords = 100_000;
-
-// Bun.serve has no API to close a connection from a handler. A body stream that errors before
-// its first byte makes Bun reset the connection without sending any HTTP bytes (no status line);
-// erroring with `undefined` keeps Bun from logging it. faults.test.ts checks both at the socket.
-// Known Bun.serve limit: requests with non-standard methods (LIST, SCAN) are closed by Bun before
-// reaching us, so only `GET ?list=true` works for listing.
-function droppedResponse(): Response {
-  return new Response(new ReadableStream({ start: (c) => c.error(undefined) }));
-}
 
 /** "jwt", "/auth/jwt/" → "auth/jwt". */
 function authMountPath(m: string): string {
@@ -120,19 +110,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       tls: { cert: pki.certPem, key: pki.keyPem },
       // Above our own 32 MiB check, so that check (with OpenBao's JSON 413 body) answers first.
       maxRequestBodySize: deps.maxRequestBytes + 16 * 1024 * 1024,
-      async fetch(req, srv) {
-        const record: RequestRecord = { method: req.method, path: new URL(req.url).pathname, status: 0, atMs: Date.now() };
-        const ns = req.headers.get("x-vault-namespace");
-        if (ns !== null) record.namespace = ns;
-        const forwardedBy = req.headers.get(forwardedByHeader);
-        if (forwardedBy !== null) record.forwardedBy = forwardedBy;
-        requests.push(record);
-        if (requests.length > maxRecords) requests.splice(0, maxRecords / 10);
-        const res = await routeRequest(req, srv, deps);
-        if (res === "drop") return droppedResponse();
-        record.status = res.status;
-        return res;
-      },
+      fetch: recordingHandler(requests, deps, forwardedByHeader),
       error: (err) => errorResponse(500, [`emulator internal error: ${err.message}`]),
     });
   } catch (e) {

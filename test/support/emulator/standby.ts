@@ -1,13 +1,17 @@
 // HA standby nodes: an emulator started with `standbyOf: active` shares the active node's state
-// and certificate, answers the status endpoints itself (sys/health 429, standby: true) and hands
-// every other request to the active node: forwarded (OpenBao's default), or a 307 to it when
-// forwarding is off. Follows internal/http/handler.go (forwardRequest, respondStandby) and
-// internal/http/logical.go (handleLogicalInternal forwards before parsing anything).
+// and certificate and answers the status endpoints itself (sys/health 429, standby: true).
+//
+// With standby reads on (OpenBao's default, `disable_standby_reads = false`) a standby handles a
+// request itself and hands it to the active node only when handling it would write storage
+// (internal/http/logical.go handleLogicalInternal; internal/vault/request_handling.go:
+// ErrReadOnly / ErrPerfStandbyPleaseForward → logical.ShouldForward → forwardRequest). With them
+// off it forwards every logical request before parsing it. Forwarding, or a 307 to the active
+// when it cannot forward, follows internal/http/handler.go (forwardRequest, respondStandby).
 import type { Server } from "bun";
 import { errorResponse } from "./envelope.ts";
-import { Faults, normalizePrefix } from "./faults.ts";
-import { goQuote } from "./go-format.ts";
-import { routeRequest, type RouterDeps } from "./router.ts";
+import { Faults } from "./faults.ts";
+import { mergeHandles, namespaceEcho, nodeControls, quotaExceeded, recordingHandler } from "./node.ts";
+import { requestToken, routeRequest, type RouterDeps } from "./router.ts";
 import type { Emulator, EmulatorOptions, RequestRecord } from "./types.ts";
 
 /** What a standby needs from the active node it follows (registered by server.ts). */
@@ -37,7 +41,8 @@ export function registerActive(e: Emulator, link: ActiveLink): void {
 export const forwardedByHeader = "x-emulator-forwarded-by";
 /** Longest a forwarded request may take (OpenBao bounds it by max_request_duration, 90 s). */
 export const forwardTimeoutMs = 30_000;
-const maxRecords = 100_000;
+/** Most transit keys one replication pause snapshots (bounds the pause's internal reads). */
+const maxSnapshotKeys = 10_000;
 const hopHeaders = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length", "te", "upgrade", forwardedByHeader]);
 
 /** The request-forwarding cluster address a node reports: its API port + 1 (OpenBao's default layout). */
@@ -54,6 +59,14 @@ function redirectTo(activeUrl: string, url: URL, extra: Record<string, string> =
   return new Response(null, { status: 307, headers: { ...extra, Location: target.toString(), "Cache-Control": "no-store" } });
 }
 
+// Transit operations that only read storage: a read-enabled standby serves them itself (their
+// handlers in internal/builtin/logical/transit/ run in a storage transaction that writes nothing,
+// so no ErrReadOnly). Encrypt is one of them only for an existing key: on a missing key it is a
+// create (upsert), which writes.
+const transitReadOps = /^(?<mount>.+?)\/(?<op>encrypt|decrypt|rewrap|datakey\/plaintext|datakey\/wrapped|hmac|sign|verify)\/(?<name>[^/]+)$/;
+// Token and capability look-ups read the token store only.
+const readOnlyPosts = /^(?:sys\/capabilities(?:-self|-accessor)?|auth\/token\/lookup(?:-self|-accessor)?)$/;
+
 /** Starts a standby of `opts.standbyOf`. Call `stop()` when done (the active is not stopped). */
 export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   const active = opts.standbyOf!;
@@ -62,9 +75,43 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   const faults = new Faults();
   const requests: RequestRecord[] = [];
   let forwarding = opts.forwarding ?? true;
+  const standbyReads = opts.standbyReads ?? true;
   let stopping = false;
   const inflight = new Set<AbortController>();
   let self = "";
+  let server: Server<unknown> | undefined;
+  /** While replication is paused: each transit key's GET answer as of the pause, by URL path. */
+  let frozen: { keys: Map<string, { body: string; headers: Record<string, string> }>; mounts: string[] } | undefined;
+
+  // Local handling runs the shared pipeline once more; this node's drop/hang/latency/quota were
+  // applied on the way in, so here only the seal is this node's and the rest (ACL deny) shared.
+  const localFaults: Faults = Object.create(link.deps.faults, {
+    shouldDrop: { value: () => false },
+    shouldHang: { value: () => false },
+    latencyFor: { value: () => 0 },
+    isRateLimited: { value: () => false },
+    sealed: { get: () => faults.sealed || !faults.initialized },
+  });
+
+  /** Would a read-enabled standby answer this itself (no storage write, token known locally)? */
+  const servesLocally = (req: Request, rel: string): boolean => {
+    const raw = requestToken(req.headers);
+    // An unknown token is forwarded, not refused (fetchACLTokenEntryAndEntity on a standby).
+    if (raw === "" || link.deps.tokens.lookup(raw) === undefined) return false;
+    if (req.method === "GET" || req.method === "HEAD") return true;
+    if (req.method !== "POST" && req.method !== "PUT") return false;
+    if (readOnlyPosts.test(rel)) return true;
+    const m = transitReadOps.exec(rel)?.groups;
+    if (m === undefined) return false;
+    if (m.op !== "encrypt") return true;
+    // Encrypt on a missing key may create it: forwarded. Keys in a namespace are not looked up here.
+    if ((req.headers.get("x-vault-namespace") ?? "").replace(/^\/+|\/+$/g, "") !== "") return false;
+    try {
+      return active.keyInfo(decodeURIComponent(m.name!), m.mount) !== undefined;
+    } catch {
+      return false; // not a transit mount the active knows: let the active answer
+    }
+  };
 
   const forward = async (req: Request, url: URL, echo: Record<string, string>): Promise<Response> => {
     const headers = new Headers();
@@ -89,18 +136,35 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     }
   };
 
+  /** A local answer, with transit key reads taken from the paused snapshot when there is one. */
+  const answerLocally = async (req: Request, url: URL, echo: Record<string, string>): Promise<Response | "drop"> => {
+    const live = await routeRequest(req, server!, localDeps);
+    if (frozen === undefined || live === "drop" || req.method !== "GET" || url.search !== "") return live;
+    if (live.status !== 200 && live.status !== 404) return live; // refused (403, 400…): not about the key's state
+    const snap = frozen.keys.get(url.pathname);
+    if (snap !== undefined) return new Response(snap.body, { status: 200, headers: { ...snap.headers, ...echo } });
+    // A key created after the pause does not exist yet on this node: a nil response → 404.
+    const keyRead = frozen.mounts.some((m) => url.pathname.startsWith(`/v1/${m}/keys/`) && !url.pathname.slice(`/v1/${m}/keys/`.length).includes("/"));
+    return keyRead ? errorResponse(404, [], echo) : live;
+  };
+
   const standby = async (req: Request, path: string): Promise<Response | "drop"> => {
     const url = new URL(req.url);
-    const rel = path.slice(4);
-    // The generic handler echoes X-Vault-Namespace on every answer (internal/http/handler.go).
-    const ns = req.headers.get("x-vault-namespace") ?? "";
-    const echo: Record<string, string> = ns === "" ? {} : { "X-Vault-Namespace": ns };
+    let rel = path.slice(4);
+    try {
+      rel = decodeURIComponent(rel);
+    } catch {
+      // keep the raw path
+    }
+    const echo = namespaceEcho(req.headers);
     // The rate-limit quota wraps the whole handler (internal/http/util.go), so it applies here too.
-    if (faults.isRateLimited(path)) return errorResponse(429, [`request path ${goQuote(rel)}: rate limit quota exceeded`], echo);
-    // core.Leader() on a sealed node: ErrSealed, which respondError turns into 503.
+    if (faults.isRateLimited(path)) return quotaExceeded(rel, echo);
+    // Sealed: core.HandleRequest (reads on) or core.Leader() (reads off) → ErrSealed → 503.
     if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"], echo);
+    if (standbyReads && servesLocally(req, rel)) return answerLocally(req, url, echo);
+    // forwardRequest: no leader → 500; the client's no-forwarding header (any non-empty value) → 307.
     if (!link.leading()) return errorResponse(500, ["local node not active but active cluster node not found"], echo);
-    if (!forwarding || req.headers.get("x-vault-no-request-forwarding") !== null) return redirectTo(link.url, url, echo);
+    if (!forwarding || (req.headers.get("x-vault-no-request-forwarding") ?? "") !== "") return redirectTo(link.url, url, echo);
     return forward(req, url, echo);
   };
 
@@ -115,69 +179,64 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     isStopping: () => stopping,
     standby,
   };
+  const localDeps: RouterDeps = { ...deps, faults: localFaults, standby: undefined };
 
-  const server: Server<unknown> = Bun.serve({
+  /** Reads every transit key's GET answer through the local pipeline (root token), as of now. */
+  const snapshot = async () => {
+    const get = async (p: string) => {
+      const res = await routeRequest(new Request(self + p, { headers: { "X-Vault-Token": active.rootToken } }), server!, localDeps);
+      if (res === "drop" || res.status !== 200) return undefined;
+      return { body: await res.text(), headers: Object.fromEntries(res.headers) };
+    };
+    const mountsRes = await get("/v1/sys/mounts");
+    const table = mountsRes === undefined ? {} : (JSON.parse(mountsRes.body) as { data?: Record<string, { type?: string }> }).data ?? {};
+    const mounts = Object.entries(table).filter(([, m]) => m.type === "transit").map(([p]) => p.replace(/\/+$/, ""));
+    const keys = new Map<string, { body: string; headers: Record<string, string> }>();
+    for (const m of mounts) {
+      const list = await get(`/v1/${m}/keys?list=true`);
+      const names = list === undefined ? [] : ((JSON.parse(list.body) as { data?: { keys?: string[] } }).data?.keys ?? []);
+      for (const n of names.slice(0, maxSnapshotKeys - keys.size)) {
+        const p = `/v1/${m}/keys/${encodeURIComponent(n)}`;
+        const r = await get(p);
+        if (r !== undefined) keys.set(p, r);
+      }
+    }
+    return { keys, mounts };
+  };
+
+  server = Bun.serve({
     hostname: opts.host ?? "127.0.0.1",
     port: opts.port ?? 0,
     development: false,
     tls: { cert: link.certPem, key: link.keyPem },
     maxRequestBodySize: link.deps.maxRequestBytes + 16 * 1024 * 1024,
-    async fetch(req, srv) {
-      const record: RequestRecord = { method: req.method, path: new URL(req.url).pathname, status: 0, atMs: Date.now() };
-      const ns = req.headers.get("x-vault-namespace");
-      if (ns !== null) record.namespace = ns;
-      requests.push(record);
-      if (requests.length > maxRecords) requests.splice(0, maxRecords / 10);
-      const res = await routeRequest(req, srv, deps);
-      if (res === "drop") return new Response(new ReadableStream({ start: (c) => c.error(undefined) }));
-      record.status = res.status;
-      return res;
-    },
+    fetch: recordingHandler(requests, deps, forwardedByHeader),
     error: (err) => errorResponse(500, [`emulator internal error: ${err.message}`]),
   });
   const host = server.hostname ?? "127.0.0.1";
   self = `https://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
   link.joinHa();
 
-  const base = active;
-  return {
-    ...base,
-    url: self,
-    port: server.port ?? 0,
-    get requests() {
-      return requests;
+  const srv = server;
+  return mergeHandles(
+    {
+      ...active,
+      url: self,
+      port: srv.port ?? 0,
+      role: "standby" as const,
+      setForwarding: (on: boolean) => void (forwarding = on),
+      async pauseReplication(on: boolean) {
+        frozen = on ? (frozen ?? (await snapshot())) : undefined;
+      },
+      // deny/allow model ACL policy: shared, evaluated by the active node (the active's methods).
+      async stop() {
+        if (stopping) return;
+        stopping = true;
+        faults.releaseAll();
+        for (const ac of inflight) ac.abort();
+        await srv.stop(true);
+      },
     },
-    count(filter = {}) {
-      const prefix = filter.pathPrefix === undefined ? undefined : normalizePrefix(filter.pathPrefix);
-      return requests.filter((r) => (filter.method === undefined || r.method === filter.method) && (prefix === undefined || r.path.startsWith(prefix))).length;
-    },
-    resetCounts: () => void requests.splice(0, requests.length),
-    seal: () => void (faults.sealed = true),
-    unseal: () => {
-      if (!faults.initialized) throw new Error("emulator: cannot unseal a node that is not initialized");
-      faults.sealed = false;
-    },
-    get sealed() {
-      return faults.sealed;
-    },
-    setInitialized: (v) => faults.setInitialized(v),
-    get initialized() {
-      return faults.initialized;
-    },
-    role: "standby",
-    setForwarding: (on) => void (forwarding = on),
-    // deny/allow model ACL policy: shared, evaluated by the active node (base's methods).
-    setLatency: (ms, p) => faults.setLatency(ms, p),
-    rateLimit: (p) => faults.setRateLimit(p),
-    dropConnections: (on, p) => faults.setDrop(on, p),
-    hang: (on, p) => faults.setHang(on, p),
-    clearFaults: () => faults.clear(),
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      faults.releaseAll();
-      for (const ac of inflight) ac.abort();
-      await server.stop(true);
-    },
-  };
+    nodeControls(requests, faults),
+  );
 }

@@ -92,11 +92,11 @@ export function handleSealStatus(method: string, s: ClusterStatus): Response {
  * for a lone node; an HA node names the active node (is_self and active_time only on the active
  * one); a sealed HA node cannot look the leader up (503 Vault is sealed).
  */
-export function handleLeader(method: string, s?: ClusterStatus): Response {
+export function handleLeader(method: string, s: ClusterStatus): Response {
   if (method !== "GET") return errorResponse(405, []);
-  const l = s?.leader;
+  const l = s.leader;
   if (l === undefined) return jsonResponse(200, goEncode(goStruct([["ha_enabled", false]])));
-  if (s!.sealed || !(s!.initialized ?? true)) return errorResponse(503, ["Vault is sealed"]);
+  if (s.sealed || !(s.initialized ?? true)) return errorResponse(503, ["Vault is sealed"]);
   const body = goStruct([
     ["ha_enabled", true],
     ["is_self", l.isSelf ? true : undefined],

@@ -51,6 +51,11 @@ export interface EmulatorOptions {
   standbyOf?: Emulator;
   /** Standby only: forward requests to the active node (true, OpenBao's default) or answer 307 to it (false). */
   forwarding?: boolean;
+  /**
+   * Standby only: serve requests that write nothing itself (true, OpenBao's default; config
+   * `disable_standby_reads`) or forward every request before parsing it (false). See README.md "Standby".
+   */
+  standbyReads?: boolean;
 }
 
 /** One HTTP request as seen by the emulator. `status` 0 = no HTTP response (dropped, or still pending). */
@@ -155,6 +160,12 @@ export interface Emulator {
   readonly role: "active" | "standby";
   /** Standby only: switch between forwarding and 307 redirects (throws on an active node). */
   setForwarding(on: boolean): void;
+  /**
+   * Standby only: true freezes what this node's local reads see of transit keys (GET
+   * <mount>/keys/<name>) at this moment, as a standby whose replication lags; false catches up.
+   * Rejects on an active node.
+   */
+  pauseReplication(on: boolean): Promise<void>;
   deny(pathPrefix: string): void;
   allow(pathPrefix: string): void;
   setLatency(ms: number, pathPrefix?: string): void;
