@@ -101,13 +101,12 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
   } catch {
     // keep the raw path; it will not match any route
   }
-  const namespace = (req.headers.get("x-vault-namespace") ?? "").replace(/^\/+|\/+$/g, "");
   const headers = namespaceEcho(req.headers);
 
   if (rel === "sys/health") return handleHealth(req.method, url.searchParams, req.headers, d.cluster());
   if (rel === "sys/seal-status") return handleSealStatus(req.method, d.cluster());
   if (rel === "sys/leader") return handleLeader(req.method, d.cluster());
-  // A standby forwards (or redirects) everything else before parsing it (internal/http/logical.go).
+  // A standby serves reads itself and forwards (or redirects) writes (internal/http/logical.go; standby.ts).
   if (d.standby !== undefined) return d.standby(req, path);
 
   const m = operationFor(req, url.searchParams, rel);
