@@ -39,7 +39,11 @@ export interface Io {
 // Commands load their modules on demand: evaluating grpc-js and the protobuf code costs ~25 ms
 // that `version` never needs (measured: 34 → 10 ms per run).
 const commands: Record<string, (argv: readonly string[], io: Io) => Promise<ExitCode> | ExitCode> = {
-  serve: async (argv, io) => (await import("./serve.ts")).runServe(argv, io),
+  // Signal handlers first, before serve's modules load (src/cli/serve-signals.ts).
+  serve: async (argv, io) => {
+    const signals = (await import("./serve-signals.ts")).installServeSignals(io.exitNow);
+    return (await import("./serve.ts")).runServe(argv, io, signals);
+  },
   probe: async (argv, io) => (await import("./probe.ts")).runProbe(argv, io.out),
   version: (argv, io) => runVersion(argv, io.out),
   install: async (argv, io) => (await import("./install.ts")).runInstall(argv, io),
