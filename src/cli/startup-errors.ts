@@ -91,6 +91,8 @@ function describeTls(error: unknown, config: Config): string {
  * is being replaced) is retried.
  */
 export function isPermanentStartupError(error: unknown): boolean {
+  // A login that failed in transport is an AuthError with the transport's kind.
+  if (error instanceof TransitError && error.kind === "tls_failed") return tlsProblem(error) === "server_name";
   if (error instanceof AuthError) {
     if (error.authClass === "oauth2_config_invalid") return true;
     if (error.authClass !== "credential_file_unreadable") return false;
@@ -108,6 +110,7 @@ export function isPermanentStartupError(error: unknown): boolean {
 
 /** A stable class for the start-up log line (never "unknown" for a known failure). */
 export function startupErrorClass(error: unknown): string {
+  if (error instanceof TransitError && error.kind === "tls_failed") return `tls_${tlsProblem(error)}`;
   if (error instanceof AuthError) return error.authClass;
   if (error instanceof TransitError) return error.kind === "tls_failed" ? `tls_${tlsProblem(error)}` : error.kind;
   if (error instanceof DOMException && error.name === "TimeoutError") return "timeout";
