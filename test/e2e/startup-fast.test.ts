@@ -53,7 +53,7 @@ async function runServe(configPath: string, o: { kill?: { signal: "SIGTERM" | "S
   const text = await stderr;
   const lines = text.split("\n").filter(Boolean);
   captureProviderLines(lines);
-  return { code: p.exitCode, signal: p.signalCode, ms: end - t0, stderr: text, lines, ...(sentAt === undefined ? {} : { afterSignalMs: end - sentAt }) };
+  return { code: p.exitCode, signal: p.signalCode === null ? null : String(p.signalCode), ms: end - t0, stderr: text, lines, ...(sentAt === undefined ? {} : { afterSignalMs: end - sentAt }) };
 }
 
 describe("permanent errors end start-up at once", () => {
