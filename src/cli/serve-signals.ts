@@ -1,11 +1,10 @@
 // SIGTERM/SIGINT for `serve`, installed before serve.ts and its dependencies are even loaded
 // (src/cli/root.ts), so there is no window in which a signal is handled differently:
-//   - before serve.ready (config, lock, login, bootstrap retries, binding): start-up stops at
-//     once; the socket is removed if it was already bound, and the process ends *by that
-//     signal* (default action re-raised). A signal that arrives before this module ran at all
+//   - before the socket is bound (config, lock, login, bootstrap retries): start-up stops at
+//     once and the process ends *by that signal* (default action re-raised). A signal that arrives before this module ran at all
 //     ends the process by the same default action, so the outcome never depends on timing:
 //     killed by SIGTERM (shell status 143) / SIGINT (130), which systemd counts as a clean stop.
-//   - once serving: drain (up to 15 s), remove the socket, exit 0;
+//   - once the socket accepts (serving() was called): drain (up to 15 s), remove the socket, exit 0;
 //   - a second signal while draining: exit 1 at once.
 // No heavy imports here: this runs before grpc-js and the rest of serve are evaluated.
 

@@ -1,7 +1,6 @@
 // `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
 // path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
 
-import { unlinkSync } from "node:fs";
 import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
@@ -55,8 +54,8 @@ mode or owner, a TLS name mismatch, a rotated key without state, a damaged state
 replaced by a fresh login (re-reading the credential file) when needed. A new Transit
 version is promoted only after rotation.require_stable_observation_count probes and
 rotation.activation_delay, and is saved before Status reports it.
-SIGTERM/SIGINT before serve.ready: start-up stops at once and the process ends by that
-signal (status 143 / 130). Once serving: stop accepting, finish in-flight calls (up to 15s),
+SIGTERM/SIGINT during start-up, before the socket exists: start-up stops at once and the
+process ends by that signal (status 143 / 130). Once the socket accepts: stop accepting, finish in-flight calls (up to 15s),
 remove the socket, exit 0. A second signal exits 1 at once.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
@@ -120,7 +119,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, installed?:
     health_address: server.listeners.healthAddress,
   });
 
-  const signal = await signals.serving((second) => log.warn("serve.shutdown", { signal: second, outcome: "immediate" }));
+  const signal = await server.stopRequested;
   log.info("serve.shutdown", { signal, outcome: "draining" });
   const outcome = await server.stop(shutdownGraceMs);
   signals.done();
@@ -244,14 +243,9 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
     },
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
-  // A signal from here until serve.ready must not leave our socket behind.
-  signals.onStartupAbort(() => {
-    try {
-      unlinkSync(config.server.socketPath);
-    } catch {
-      // already gone
-    }
-  });
+  // From the moment the socket accepts, a signal drains (no await between bind and here, so no
+  // signal can be handled in between): callers that saw the socket get a clean exit 0.
+  const stopRequested = signals.serving((second) => log.warn("serve.shutdown", { signal: second, outcome: "immediate" }));
   // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
   metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store) });
   let listeners;
@@ -269,6 +263,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
   controller.start();
   return {
     listeners,
+    stopRequested,
     stop(graceMs: number) {
       listeners.draining();
       void controller.stop();
