@@ -12,6 +12,7 @@ import { isTable } from "../config/fields.ts";
 import { maxConfigBytes, parseConfigText, defaultConfigPath } from "../config/load.ts";
 import { readFailureReason, readFileCapped } from "../config/read-file.ts";
 import type { Config } from "../config/schema.ts";
+import { placeholderImageDigest } from "../config/placeholders.ts";
 import { parseToml } from "../config/toml.ts";
 import { checkEncryptionConfigText } from "../diagnostics/encryption-config.ts";
 import { parsePolicyHcl, policyStanzas, renderPolicyHcl } from "../init/policy.ts";
@@ -84,6 +85,7 @@ export async function runInit(argv: readonly string[], io: Io): Promise<ExitCode
   if (model === "static-pod") {
     if (f.image === undefined) usage.push("--image is required with --model static-pod");
     else if (!imagePattern.test(f.image)) usage.push("--image must be pinned by digest (REF@sha256:<64 hex>)");
+    else if (f.image.endsWith(`@${placeholderImageDigest}`)) usage.push("--image has the all-zero placeholder digest of packaging/static-pod: pin the digest of the image you built or pulled");
     if (f["socket-gid"] === undefined) usage.push("--socket-gid is required with --model static-pod");
     else if (!/^[0-9]{1,10}$/.test(f["socket-gid"]) || Number(f["socket-gid"]) < 1 || Number(f["socket-gid"]) > 4_294_967_294) usage.push("--socket-gid must be a GID above 0");
     else socketGid = Number(f["socket-gid"]);
