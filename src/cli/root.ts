@@ -17,6 +17,7 @@ Commands:
   verify-rotation   check that a rotation is complete on this node
   retire-versions   plan or apply removing old retired versions from decrypt lookup
   restore-versions  plan or apply making removed versions decryptable again
+  backup            copy this node's key registry (state + checkpoint) consistently, with SHA-256 sums; or --verify one
   config            config check | show | schema
   init              generate config, EncryptionConfigurations, OpenBao policy and setup script
   policy            policy openbao: print the least-privilege OpenBao policy for the configured key
@@ -57,6 +58,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   "restore-versions": async (argv, io) => (await import("./rotation.ts")).runRestoreVersions(argv, io),
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
   policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
+  backup: async (argv, io) => (await import("./backup.ts")).runBackup(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
