@@ -36,14 +36,20 @@ export function authTarget(cfg: Config, policyName: string): { mount: string; ro
   return { mount: jwt.mountPath, role: jwt.role };
 }
 
-const common = String.raw`# api METHOD PATH [JSON]: one OpenBao API call; prints the answer; fails on HTTP >= 400
-# (curl then prints OpenBao's error). The token goes to curl on stdin, never on a command line.
+const common = String.raw`# api METHOD PATH [JSON]: one OpenBao API call; prints the answer; fails on HTTP >= 400 and
+# then prints OpenBao's answer on stderr. The token goes to curl on stdin, never on a command line.
 api() {
   method=$1 path=$2 body=${"$"}{3-}
   set -- --silent --show-error --fail-with-body --proto =https --max-time 30 --cacert "$BAO_CACERT" --config - -X "$method"
   if [ -n "$NAMESPACE" ]; then set -- "$@" -H "X-Vault-Namespace: $NAMESPACE"; fi
   if [ -n "$body" ]; then set -- "$@" -H "Content-Type: application/json" --data-binary "$body"; fi
-  printf 'header = "X-Vault-Token: %s"\n' "$BAO_TOKEN" | curl "$@" "$BAO_ADDR/v1/$path"
+  if out=$(printf 'header = "X-Vault-Token: %s"\n' "$BAO_TOKEN" | curl "$@" "$BAO_ADDR/v1/$path"); then
+    printf '%s\n' "$out"
+  else
+    rc=$?
+    printf 'openbao-setup.sh: %s %s failed (curl exit %s): %s\n' "$method" "$path" "$rc" "$out" >&2
+    return "$rc"
+  fi
 }
 
 # js VALUE: VALUE as a JSON string.
