@@ -9,12 +9,12 @@ import { createKmsClient } from "../kms/grpc/client.ts";
 import { hashValue } from "../kms/hash.ts";
 import { isWellFormedKeyId } from "../kms/key-id.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
-import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
+import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import { hasFailure, renderReport, type Check } from "./report.ts";
 
 const flags = {
   socket: { type: "string", value: "PATH", description: "KMS socket to probe (default /run/openbao-kms/kms.sock)", default: undefined },
-  config: { type: "string", value: "PATH", description: "take the socket from this config's server.socket_path (instead of --socket)", default: undefined },
+  config: { type: "string", value: "PATH", description: "take the socket from this config's server.socket_path (instead of --socket; exit 3 when the config is invalid)", default: undefined },
   timeout: { type: "string", value: "DURATION", description: "overall deadline for the three calls", default: "10s" },
   output: { type: "string", value: "FORMAT", description: "text or json", default: "text" },
 } as const;
@@ -23,7 +23,7 @@ export const probeHelp = `Usage: bao-kms-provider probe [flags]
 
 Calls Status, Encrypt (32 random bytes) and Decrypt on a running provider, as kube-apiserver
 would, and checks version "v2", healthz "ok", Status key_id == Encrypt key_id and the round trip.
-Exit 0 when every check passes, 4 when one fails, 2 on bad flags, 3 when --config is invalid.
+Exit 0 when every check passes, 4 when one fails, 2 on bad flags.
 
 Flags:
 ${formatFlags(flags)}
@@ -51,20 +51,6 @@ export async function runProbe(argv: readonly string[], out: (s: string) => void
   const report = { name: "probe", checks };
   out(renderReport(report, format));
   return hasFailure(report) ? exitCodes.checkFailed : exitCodes.ok;
-}
-
-const defaultSocket = "/run/openbao-kms/kms.sock";
-
-/** server.socket_path of a config, loaded and validated as `serve` does (exit 3 when invalid). */
-async function socketFromConfig(path: string): Promise<string> {
-  const { loadConfigFile } = await import("../config/load.ts");
-  const { ConfigError } = await import("../config/errors.ts");
-  try {
-    return (await loadConfigFile(path, { env: {} })).server.socketPath;
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
 }
 
 /** Runs the probe sequence; later checks are skipped once one fails. */
@@ -155,4 +141,19 @@ function skipRest(checks: Check[], ids: string[]): Check[] {
 function grpcMessage(e: unknown): string {
   const err = e as { code?: number; details?: string; message?: string };
   return err.code !== undefined ? `gRPC code ${err.code}: ${err.details ?? ""}` : String(err.message ?? e);
+}
+
+const defaultSocket = "/run/openbao-kms/kms.sock";
+
+/** server.socket_path of a config, loaded and validated as `serve` does (exit 3 when invalid). */
+async function socketFromConfig(path: string): Promise<string> {
+  const { loadConfigFile } = await import("../config/load.ts");
+  const { ConfigError } = await import("../config/errors.ts");
+  const { CliError } = await import("./exit-codes.ts");
+  try {
+    return (await loadConfigFile(path, { env: {} })).server.socketPath;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
 }
