@@ -17,11 +17,11 @@ Commands:
   verify-rotation   check that a rotation is complete on this node
   retire-versions   plan or apply removing old retired versions from decrypt lookup
   restore-versions  plan or apply making removed versions decryptable again
-  backup            copy this node's key registry (state + checkpoint) consistently, with SHA-256 sums; or --verify one
   config            config check | show | schema
   init              generate config, EncryptionConfigurations, OpenBao policy and setup script
   policy            policy openbao: print the least-privilege OpenBao policy for the configured key
   benchmark         Transit (and with --socket, KMS RPC) latency
+  backup            copy this node's key registry (state + checkpoint) consistently, with SHA-256 sums; or --verify one
   version           print version, commit, build date and Bun version
   install           install systemd: write the unit, users, directories and example config from this binary
   help              show help for a command
