@@ -67,5 +67,5 @@ test("the static-pod template's image digest is the placeholder, and init refuse
     },
   });
   expect(code).toBe(2);
-  expect(err).toContain("--image has the all-zero placeholder digest");
+  expect(err).toContain("all-zero placeholder digest");
 });
