@@ -8,7 +8,8 @@ import { stagePayload } from "./package-stage.ts";
 import { type PackageMeta, maintainer, repoRoot, run } from "./package-meta.ts";
 
 export const rpmArch = { x64: "x86_64", arm64: "aarch64" } as const;
-export const rpmLicense = "LicenseRef-none-granted";
+/** SPDX: our code (Apache-2.0) and what the compiled executable bundles (packaging/deb/copyright). */
+export const rpmLicense = "Apache-2.0 AND MIT AND LGPL-2.0-or-later AND BSD-2-Clause AND BSD-3-Clause";
 
 const packagingText = (p: string) => readFileSync(join(repoRoot, "packaging", p), "utf8");
 

@@ -1,6 +1,8 @@
 // The project's test command (`bun run test [--no-build] [bun test args...]`): builds dist/ for the
 // e2e tests, runs `bun test` (whole test/ tree unless a path/pattern is given), streams its output,
 // then prints exactly one last line `N passed, N failed[, N skipped]`; exit != 0 on failure or 0 tests.
+// During a stretch without output (a slow e2e or packaging step) it prints a progress line at
+// least every 15 s. bunfig.toml's [run] silent keeps `bun run` from printing after the summary.
 
 const VALUE_FLAGS = new Set([
   "--timeout", "--rerun-each", "--retry", "--seed", "--coverage-reporter", "--coverage-dir",
@@ -51,11 +53,46 @@ export function parseSummary(output: string): Counts {
   return c;
 }
 
-async function pump(stream: ReadableStream<Uint8Array>, out: NodeJS.WriteStream, keep: string[]): Promise<void> {
+/** Longest silence before a progress line, ms. */
+export const progressEveryMs = 15_000;
+
+/** What the progress line knows: when output last came, the current file, passes and fails so far. */
+export class Progress {
+  lastOutputMs: number;
+  file = "";
+  pass = 0;
+  fail = 0;
+  private partial = "";
+  constructor(readonly startMs: number) {
+    this.lastOutputMs = startMs;
+  }
+  see(text: string, nowMs: number): void {
+    this.lastOutputMs = nowMs;
+    const lines = (this.partial + text).replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").split(/\r?\n/);
+    this.partial = lines.pop() ?? "";
+    for (const l of lines) {
+      const f = /^(\S+\.test\.ts):$/.exec(l);
+      if (f) this.file = f[1]!;
+      else if (l.startsWith("(pass)")) this.pass++;
+      else if (l.startsWith("(fail)")) this.fail++;
+    }
+  }
+  /** A line to print now, or undefined while output is recent. */
+  due(nowMs: number): string | undefined {
+    if (nowMs - this.lastOutputMs < progressEveryMs) return undefined;
+    this.lastOutputMs = nowMs;
+    const s = Math.round((nowMs - this.startMs) / 1000);
+    return `test: still running after ${s} s (${this.pass} passed, ${this.fail} failed so far${this.file ? `; in ${this.file}` : ""})`;
+  }
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, out: NodeJS.WriteStream, keep: string[], progress: Progress): Promise<void> {
   const dec = new TextDecoder();
   for await (const chunk of stream) {
     out.write(chunk);
-    keep.push(dec.decode(chunk, { stream: true }));
+    const text = dec.decode(chunk, { stream: true });
+    keep.push(text);
+    progress.see(text, performance.now());
   }
 }
 
@@ -80,8 +117,14 @@ async function main(): Promise<number> {
   process.on("SIGINT", forward("SIGINT"));
   process.on("SIGTERM", forward("SIGTERM"));
   const keep: string[] = [];
-  await Promise.all([pump(child.stdout, process.stdout, keep), pump(child.stderr, process.stderr, keep)]);
+  const progress = new Progress(performance.now());
+  const ticker = setInterval(() => {
+    const line = progress.due(performance.now());
+    if (line !== undefined) console.error(line);
+  }, 1_000);
+  await Promise.all([pump(child.stdout, process.stdout, keep, progress), pump(child.stderr, process.stderr, keep, progress)]);
   const code = await child.exited;
+  clearInterval(ticker);
 
   // Summary lines go to stderr, so only that order matters; stdout is merged for safety.
   const c = parseSummary(keep.join(""));

@@ -2,7 +2,7 @@
 // EncryptionConfiguration phases, the OpenBao policy and setup script, the static-pod manifest
 // and an installation record. Never contacts OpenBao; never writes outside --out; never
 // overwrites (O_EXCL); every file is re-checked before it is written.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "smol-toml";
@@ -12,10 +12,12 @@ import { isTable } from "../config/fields.ts";
 import { maxConfigBytes, parseConfigText, defaultConfigPath } from "../config/load.ts";
 import { readFailureReason, readFileCapped } from "../config/read-file.ts";
 import type { Config } from "../config/schema.ts";
+import { placeholderImageDigest } from "../config/placeholders.ts";
 import { parseToml } from "../config/toml.ts";
 import { checkEncryptionConfigText } from "../diagnostics/encryption-config.ts";
 import { parsePolicyHcl, policyStanzas, renderPolicyHcl } from "../init/policy.ts";
-import { jwtOf, renderEncryptionConfig, renderSetupScript, renderStaticPod, staticPodUid } from "../init/render.ts";
+import { nodeCredentialFiles, renderEncryptionConfig, renderStaticPod, staticPodUid } from "../init/render.ts";
+import { authTarget, credentialSource, mountIdMarker, renderSetupScript } from "../init/setup-script.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
@@ -35,16 +37,24 @@ export const initHelp = `Usage: bao-kms-provider init --values FILE --out DIR [-
                              [--policy-name NAME] [--image REF@sha256:…] [--socket-gid N]
 
 Generates, from one values file, files that match each other:
-  config.toml                      provider config (0640), reloaded with the provider's own loader
+  config.toml                      provider config (0640), reloaded with the provider's own loader;
+                                   config.toml.in instead when the values leave out
+                                   transit.key_id_scope.transit_mount_id: openbao-setup.sh creates
+                                   the mount, reads its uuid and writes config.toml from it
   encryption-config-readers.yaml   phase 1 EncryptionConfiguration: identity first, kms second
   encryption-config.yaml           phase 2 EncryptionConfiguration: kms first, identity second
   openbao-policy.hcl               least-privilege OpenBao policy
-  openbao-setup.sh                 bao commands for the OpenBao admin to review (0750; never run by init)
+  openbao-setup.sh                 OpenBao setup for the admin to review and run (0750; curl and the
+                                   HTTP API; never run by init): Transit mount and key, policy, the
+                                   auth method of the credential source (JWT file, OAuth2, AppRole)
   bao-kms-provider.yaml            static pod manifest (--model static-pod only)
   installation.json                what was generated, fingerprint, lineage id, next steps (no secrets)
 Defaults filled when the values file leaves them out: openbao.ca_cert_file
 /etc/openbao-kms/tls/ca.crt, auth.jwt.jwt_file /var/lib/openbao-kms/identity.jwt (static pod:
-/var/lib/openbao-kms/credentials/identity.jwt),
+/var/lib/openbao-kms/credentials/identity.jwt), auth.jwt.oauth2.client_secret_file
+/var/lib/openbao-kms/oauth2-client-secret, auth.approle.secret_id_file
+/var/lib/openbao-kms/secret-id (static pod: in /var/lib/openbao-kms/credentials/), a random
+auth.approle.role_id (the setup script gives the role that id),
 server.socket_group openbao-kms-socket (systemd) or --socket-gid (static pod; the flag wins).
 Never contacts OpenBao, never writes outside --out, never overwrites a file (O_EXCL).
 Exit codes: 0 ok, 1 write failure or non-empty --out, 2 usage, 3 invalid values.
@@ -64,6 +74,10 @@ const defaultCaFile = "/etc/openbao-kms/tls/ca.crt";
 const defaultJwtFile = "/var/lib/openbao-kms/identity.jwt";
 /** Static pods mount the JWT's directory (atomic replacement), so it gets one of its own. */
 const staticPodJwtFile = "/var/lib/openbao-kms/credentials/identity.jwt";
+/** Where the other credential files go (static pods: the credentials directory). */
+const credentialFile = (name: string, staticPod: boolean) => `/var/lib/openbao-kms/${staticPod ? "credentials/" : ""}${name}`;
+/** Stands in for the mount's uuid while the generated config is checked (never written). */
+const pendingMountIdForChecks = "00000000-0000-4000-8000-000000000000";
 const defaultSocketGroup = "openbao-kms-socket";
 const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const imagePattern = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}$/;
@@ -84,7 +98,7 @@ export async function runInit(argv: readonly string[], io: Io): Promise<ExitCode
   if (model === "static-pod") {
     if (f.image === undefined) usage.push("--image is required with --model static-pod");
     else if (!imagePattern.test(f.image)) usage.push("--image must be pinned by digest (REF@sha256:<64 hex>)");
-    else if (f.image.endsWith(`@sha256:${"0".repeat(64)}`)) usage.push("--image has the template's all-zero placeholder digest: use the image's digest (the index of bao-kms-provider_<version>_oci.tar)");
+    else if (f.image.endsWith(`@${placeholderImageDigest}`)) usage.push("--image has the template's all-zero placeholder digest: use the digest of the image you built (the index of bao-kms-provider_<version>_oci.tar) or pulled");
     if (f["socket-gid"] === undefined) usage.push("--socket-gid is required with --model static-pod");
     else if (!/^[0-9]{1,10}$/.test(f["socket-gid"]) || Number(f["socket-gid"]) < 1 || Number(f["socket-gid"]) > 4_294_967_294) usage.push("--socket-gid must be a GID above 0");
     else socketGid = Number(f["socket-gid"]);
@@ -111,10 +125,16 @@ export async function runInit(argv: readonly string[], io: Io): Promise<ExitCode
   }
   const filled = fillDefaults(raw, socketGid);
   const lineage = resolveLineage(filled, f["new-key"]);
-  const configText = `# Generated by bao-kms-provider init ${buildInfo.version} from ${(valuesPath.split("/").pop() ?? "").replace(/[^\x20-\x7e]/g, "?")}.\n# Identical on every control-plane node of this cluster (see identityFingerprint in installation.json).\n\n${stringify(filled)}`;
+  const scopeValues = section(section(filled, "transit"), "key_id_scope");
+  const mountIdPending = scopeValues.transit_mount_id === undefined || scopeValues.transit_mount_id === "";
+  if (mountIdPending) scopeValues.transit_mount_id = mountIdMarker;
+  const source = (valuesPath.split("/").pop() ?? "").replace(/[^\x20-\x7e]/g, "?");
+  const configText = mountIdPending
+    ? `# Generated by bao-kms-provider init ${buildInfo.version} from ${source}.\n# openbao-setup.sh writes config.toml from this file, with the Transit mount's uuid as transit_mount_id.\n# config.toml is identical on every control-plane node of this cluster.\n\n${stringify(filled)}`
+    : `# Generated by bao-kms-provider init ${buildInfo.version} from ${source}.\n# Identical on every control-plane node of this cluster (see identityFingerprint in installation.json).\n\n${stringify(filled)}`;
   let cfg: Config;
   try {
-    cfg = parseConfigText(configText, { sourceName: "generated config.toml", env: {} });
+    cfg = parseConfigText(mountIdPending ? configText.replace(mountIdMarker, pendingMountIdForChecks) : configText, { sourceName: "generated config.toml", env: {} });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
     throw e;
@@ -124,16 +144,16 @@ export async function runInit(argv: readonly string[], io: Io): Promise<ExitCode
   const shellProblem = shellUnsafe(cfg);
   if (shellProblem !== undefined) throw new CliError(exitCodes.config, shellProblem);
 
-  const files = generate({ cfg, configText, policyName, model, image: f.image, socketGid, lineage });
+  const files = generate({ cfg, configText, policyName, model, image: f.image, socketGid, lineage, mountIdPending });
   for (const file of files) selfCheck(file, cfg, policyName, socketGid, f.image);
 
   prepareOutDir(outDir);
   for (const file of files) writeExclusive(join(outDir, file.name), file.text, file.mode);
 
-  const fp = identityFingerprint(cfg);
+  const fp = mountIdPending ? "known once openbao-setup.sh has written config.toml (bao-kms-provider config show)" : identityFingerprint(cfg);
   const lines = [`Wrote ${files.length} files to ${outDir}:`, ...files.map((x) => `  ${x.name.padEnd(32)} ${x.purpose}`), `identityFingerprint: ${fp}`];
   if (lineage.generated) lines.push(`keyLineageId: ${cfg.transit.keyIdScope.keyLineageId} (generated; record it with your values file)`);
-  lines.push(`Next: review openbao-setup.sh with the OpenBao admin, then follow "remainingActions" in installation.json.`);
+  lines.push(`Next: the OpenBao admin reviews and runs openbao-setup.sh (docs/openbao-setup.md)${mountIdPending ? ", which writes config.toml" : ""}; then follow "remainingActions" in installation.json.`);
   io.out(lines.join("\n") + "\n");
   return exitCodes.ok;
 }
@@ -161,9 +181,16 @@ function fillDefaults(values: Record<string, unknown>, socketGid: number | undef
   else server.socket_group ??= defaultSocketGroup;
   section(raw, "openbao").ca_cert_file ??= defaultCaFile;
   const auth = section(raw, "auth");
+  const staticPod = socketGid !== undefined;
   if (auth.method === undefined || auth.method === "jwt") {
     const jwt = section(auth, "jwt");
-    if (jwt.source === undefined || jwt.source === "file") jwt.jwt_file ??= socketGid === undefined ? defaultJwtFile : staticPodJwtFile;
+    if (jwt.source === undefined || jwt.source === "file") jwt.jwt_file ??= staticPod ? staticPodJwtFile : defaultJwtFile;
+    else if (jwt.source === "oauth2") section(jwt, "oauth2").client_secret_file ??= credentialFile("oauth2-client-secret", staticPod);
+  } else if (auth.method === "approle") {
+    const approle = section(auth, "approle");
+    approle.secret_id_file ??= credentialFile("secret-id", staticPod);
+    // The role's id is not secret (the secret ID is): the setup script gives the role this one.
+    if (approle.role_id === undefined && approle.role_id_file === undefined) approle.role_id = randomUUID();
   }
   return raw;
 }
@@ -181,11 +208,13 @@ function resolveLineage(raw: Record<string, unknown>, newKey: boolean): { genera
 // business in a mount, key, role or namespace name; refuse them rather than rely on quoting.
 function shellUnsafe(cfg: Config): string | undefined {
   const plain = /^[A-Za-z0-9_.\/:@-]+$/;
+  const target = authTarget(cfg, "policy");
   const named: Array<[string, string]> = [
     ["transit.mount_path", cfg.transit.mountPath],
     ["transit.key_name", cfg.transit.keyName],
-    ["auth.jwt.mount_path", jwtOf(cfg).mountPath],
-    ["auth.jwt.role", jwtOf(cfg).role],
+    [`auth.${cfg.auth.method}.mount_path`, target.mount],
+    ...(cfg.auth.method === "jwt" ? [["auth.jwt.role", target.role] as [string, string]] : []),
+    ...(cfg.auth.approle?.roleId ? [["auth.approle.role_id", cfg.auth.approle.roleId] as [string, string]] : []),
     ["transit.key_id_scope.transit_mount_id", cfg.transit.keyIdScope.transitMountId],
     ...(cfg.openbao.namespace !== "" ? [["openbao.namespace", cfg.openbao.namespace] as [string, string]] : []),
   ];
@@ -201,17 +230,20 @@ interface GenerateInput {
   readonly image: string | undefined;
   readonly socketGid: number | undefined;
   readonly lineage: { generated: boolean };
+  readonly mountIdPending: boolean;
 }
 
 function generate(g: GenerateInput): Generated[] {
   const { cfg } = g;
   const header = `Generated by bao-kms-provider init ${buildInfo.version}: least privilege for ${cfg.transit.mountPath}/keys/${cfg.transit.keyName}`;
   const files: Generated[] = [
-    { name: "config.toml", mode: 0o640, purpose: "provider config (install as /etc/openbao-kms/config.toml, root:openbao-kms 0640)", text: g.configText },
+    g.mountIdPending
+      ? { name: "config.toml.in", mode: 0o640, purpose: "provider config without the mount uuid (openbao-setup.sh writes config.toml)", text: g.configText }
+      : { name: "config.toml", mode: 0o640, purpose: "provider config (install as /etc/openbao-kms/config.toml, root:openbao-kms 0640)", text: g.configText },
     { name: "encryption-config-readers.yaml", mode: 0o644, purpose: "phase 1 EncryptionConfiguration (identity first)", text: renderEncryptionConfig(cfg, "readers") },
     { name: "encryption-config.yaml", mode: 0o644, purpose: "phase 2 EncryptionConfiguration (kms first)", text: renderEncryptionConfig(cfg, "writers") },
     { name: "openbao-policy.hcl", mode: 0o644, purpose: `OpenBao policy ${g.policyName}`, text: renderPolicyHcl(policyStanzas(cfg.transit.mountPath, cfg.transit.keyName), header) },
-    { name: "openbao-setup.sh", mode: 0o750, purpose: "bao commands for the OpenBao admin to review", text: renderSetupScript({ cfg, policyName: g.policyName, version: buildInfo.version }) },
+    { name: "openbao-setup.sh", mode: 0o750, purpose: `OpenBao setup (${credentialSource(cfg)}) for the admin to review and run`, text: renderSetupScript({ cfg, policyName: g.policyName, version: buildInfo.version, mountIdPending: g.mountIdPending }) },
   ];
   if (g.model === "static-pod") {
     files.push({
@@ -230,14 +262,16 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
   const { cfg } = g;
   const socketDir = cfg.server.socketPath.slice(0, cfg.server.socketPath.lastIndexOf("/"));
   const remainingActions = [
-    "OpenBao admin: review openbao-setup.sh, set AUDIENCE and SUBJECT to the nodes' JWT claims, run it, and confirm the printed mount uuid equals transit.key_id_scope.transit_mount_id",
+    credentialSource(cfg) === "approle"
+      ? "OpenBao admin: review and run openbao-setup.sh with BAO_ADDR, BAO_CACERT and an admin BAO_TOKEN (docs/openbao-setup.md)" + (g.mountIdPending ? "; it writes config.toml with the Transit mount's uuid" : "")
+      : "OpenBao admin: review and run openbao-setup.sh with BAO_ADDR, BAO_CACERT, an admin BAO_TOKEN, JWT_ISSUER, the issuer's keys (JWT_PUBKEY_FILE, JWT_JWKS_URL or JWT_OIDC_DISCOVERY_URL), AUDIENCE and SUBJECT (docs/openbao-setup.md)" + (g.mountIdPending ? "; it writes config.toml with the Transit mount's uuid" : ""),
     ...(g.model === "systemd"
       ? [
           "Every control-plane node: install the package (or 'bao-kms-provider install systemd'), copy config.toml to /etc/openbao-kms/config.toml (root:openbao-kms 0640) and the OpenBao CA to " + cfg.openbao.caCertFile,
-          `Every control-plane node: provision the identity JWT at ${jwtOf(cfg).jwtFile} (root:openbao-kms 0640) and add kube-apiserver's user to group ${cfg.server.socketGroup}`,
+          `Every control-plane node: provision ${nodeCredentialFiles(cfg).map((c) => `the ${c.what} at ${c.path}`).join(" and ")} (root:openbao-kms 0640${credentialSource(cfg) === "approle" ? "; one secret ID per node: openbao-setup.sh secret-id" : ""}) and add kube-apiserver's user to group ${cfg.server.socketGroup}`,
         ]
       : [
-          `Every control-plane node: copy config.toml to ${defaultConfigPath} (readable by uid ${staticPodUid}), the OpenBao CA to ${cfg.openbao.caCertFile} and the identity JWT to ${jwtOf(cfg).jwtFile}`,
+          `Every control-plane node: copy config.toml to ${defaultConfigPath} (readable by uid ${staticPodUid}), the OpenBao CA to ${cfg.openbao.caCertFile} and ${nodeCredentialFiles(cfg).map((c) => `the ${c.what} to ${c.path}`).join(" and ")}`,
           `Every control-plane node: create ${socketDir} owned by ${staticPodUid}:${g.socketGid} mode 2750 (and a tmpfiles.d entry so it survives reboots) and ${cfg.state.path.slice(0, cfg.state.path.lastIndexOf("/"))} owned by ${staticPodUid}:${staticPodUid} mode 0750 (the key registry; back it up), run kube-apiserver with supplemental group ${g.socketGid}, then place bao-kms-provider.yaml in the kubelet's staticPodPath`,
         ]),
     "Every control-plane node: run 'bao-kms-provider doctor --encryption-config encryption-config-readers.yaml' until it reports no [fail]",
@@ -249,7 +283,8 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
     generator: { version: buildInfo.version, commit: buildInfo.commit },
     generatedAt: new Date().toISOString(),
     model: g.model,
-    identityFingerprint: identityFingerprint(cfg),
+    identityFingerprint: g.mountIdPending ? null : identityFingerprint(cfg),
+    transitMountIdPending: g.mountIdPending,
     keyLineageId: cfg.transit.keyIdScope.keyLineageId,
     keyLineageIdGenerated: g.lineage.generated,
     clusterId: cfg.transit.keyIdScope.clusterId,
@@ -260,7 +295,8 @@ function installationRecord(g: GenerateInput, files: readonly Generated[]) {
       g.model === "systemd"
         ? { user: "openbao-kms", group: "openbao-kms", socketGroup: cfg.server.socketGroup }
         : { uid: staticPodUid, gid: staticPodUid, socketGid: g.socketGid },
-    hostPaths: { config: defaultConfigPath, caCert: cfg.openbao.caCertFile, jwtFile: jwtOf(cfg).jwtFile, socket: cfg.server.socketPath },
+    credentialSource: credentialSource(cfg),
+    hostPaths: { config: defaultConfigPath, caCert: cfg.openbao.caCertFile, credentials: nodeCredentialFiles(cfg).map((c) => c.path), socket: cfg.server.socketPath },
     files: files.map((x) => ({ name: x.name, mode: "0" + x.mode.toString(8), sha256: createHash("sha256").update(x.text).digest("hex"), purpose: x.purpose })),
     remainingActions,
   };
@@ -272,6 +308,12 @@ function selfCheck(file: Generated, cfg: Config, policyName: string, socketGid: 
   switch (file.name) {
     case "config.toml": {
       const again = parseConfigText(file.text, { env: {} });
+      if (identityFingerprint(again) !== identityFingerprint(cfg)) throw problem("fingerprint changed on reload");
+      return;
+    }
+    case "config.toml.in": {
+      if (file.text.split(mountIdMarker).length !== 2) throw problem(`${mountIdMarker} must appear exactly once`);
+      const again = parseConfigText(file.text.replace(mountIdMarker, pendingMountIdForChecks), { env: {} });
       if (identityFingerprint(again) !== identityFingerprint(cfg)) throw problem("fingerprint changed on reload");
       return;
     }
@@ -292,7 +334,7 @@ function selfCheck(file: Generated, cfg: Config, policyName: string, socketGid: 
     }
     case "openbao-setup.sh": {
       if (!file.text.startsWith("#!/bin/sh\n") || !file.text.includes("\nset -eu\n")) throw problem("missing #!/bin/sh or set -eu");
-      if (!file.text.includes("disable_upsert=true") || !file.text.includes("exportable=false")) throw problem("missing safe key settings");
+      if (!file.text.includes('{"disable_upsert":true}') || !file.text.includes('"exportable":false')) throw problem("missing safe key settings");
       if (/[\u0000-\u0008\u000b-\u001f]/.test(file.text)) throw problem("control characters");
       return;
     }
@@ -306,7 +348,7 @@ function selfCheck(file: Generated, cfg: Config, policyName: string, socketGid: 
     }
     case "installation.json": {
       const rec = JSON.parse(file.text) as { identityFingerprint?: string };
-      if (rec.identityFingerprint !== identityFingerprint(cfg)) throw problem("fingerprint");
+      if (rec.identityFingerprint !== null && rec.identityFingerprint !== identityFingerprint(cfg)) throw problem("fingerprint");
       if (/token|secret/i.test(Object.keys(rec).join(","))) throw problem("secret-like field");
       return;
     }

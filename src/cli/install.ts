@@ -2,7 +2,7 @@
 // and the examples from the copies embedded in the binary (the packages' bytes), applies the
 // tmpfiles.d layout, and keeps an existing config unless --force. Never enables or starts anything.
 
-import { chmodSync, existsSync, lstatSync, statSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readAccounts } from "../install/accounts.ts";
 import { copyFileAtomic, ensureDirectory, setOwner, writeFileAtomic, type Outcome } from "../install/files.ts";
@@ -72,7 +72,15 @@ export async function runInstall(argv: readonly string[], io: Io): Promise<ExitC
   if (target !== "systemd") throw usageError(target === undefined ? 'install needs a target: "install systemd"' : `unknown install target "${target}": expected systemd`);
   const f = parseFlags(rest, flags);
   const root = resolve(f.root ?? "/");
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(exitCodes.error, `--root ${root} is not a directory`);
+  const rootStat = lstatSync(root, { throwIfNoEntry: false });
+  if (rootStat === undefined) {
+    // A new image tree: create it (and its parents) like `mkdir -p`.
+    try {
+      mkdirSync(root, { recursive: true, mode: 0o755 });
+    } catch (e) {
+      throw new CliError(exitCodes.error, `--root ${root} cannot be created (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  } else if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(exitCodes.error, `--root ${root} is not a directory`);
   const onHost = root === "/";
   const canChown = process.geteuid?.() === 0;
   const host = (p: string) => join(root, p);
@@ -95,19 +103,25 @@ export async function runInstall(argv: readonly string[], io: Io): Promise<ExitC
       else io.err("bao-kms-provider: warning: systemd-sysusers not found: create the users and groups listed in /usr/lib/sysusers.d/openbao-kms.conf\n");
     }
     const accounts = readAccounts(root);
-    const own = (e: TmpfilesEntry) => {
+    /** Sets the owner when it can; false (and listed under "Owners not set") otherwise. */
+    const own = (e: TmpfilesEntry): boolean => {
       const uid = accounts.uid(e.user);
       const gid = accounts.gid(e.group);
-      if (uid !== undefined && gid !== undefined && canChown) at(e.path, () => setOwner(host(e.path), uid, gid));
-      else notOwned.push(`${e.user}:${e.group} ${e.path}`);
+      if (uid !== undefined && gid !== undefined && canChown) {
+        at(e.path, () => setOwner(host(e.path), uid, gid));
+        return true;
+      }
+      notOwned.push(`${e.user}:${e.group} ${e.path}`);
+      return false;
     };
 
     const entries = parseTmpfiles(tmpfilesText);
     for (const e of entries.filter((x) => x.type === "d")) {
       const o = at(e.path, () => ensureDirectory(host(e.path), e.mode));
-      own(e);
+      const owned = own(e);
       at(e.path, () => ensureDirectory(host(e.path), e.mode)); // chown may drop the setgid bit
-      rows.push([o === "written" ? "created" : "directory", e.path, `${octal(e.mode)} ${e.user}:${e.group}`]);
+      // The owner only when it was set; otherwise it is listed once, under "Owners not set".
+      rows.push([o === "written" ? "created" : "directory", e.path, owned ? `${octal(e.mode)} ${e.user}:${e.group}` : `${octal(e.mode)}, owner not set`]);
     }
 
     const configExists = lstatSync(host(configFile.path), { throwIfNoEntry: false }) !== undefined;

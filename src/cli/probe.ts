@@ -13,7 +13,8 @@ import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import { hasFailure, renderReport, type Check } from "./report.ts";
 
 const flags = {
-  socket: { type: "string", value: "PATH", description: "KMS socket to probe", default: "/run/openbao-kms/kms.sock" },
+  socket: { type: "string", value: "PATH", description: "KMS socket to probe (default /run/openbao-kms/kms.sock)", default: undefined },
+  config: { type: "string", value: "PATH", description: "take the socket from this config's server.socket_path (instead of --socket; exit 3 when the config is invalid)", default: undefined },
   timeout: { type: "string", value: "DURATION", description: "overall deadline for the three calls", default: "10s" },
   output: { type: "string", value: "FORMAT", description: "text or json", default: "text" },
   "expected-key-id": { type: "string", value: "ID", description: "fail unless Status reports this key_id (obk2.…, or its hash H(key_id) as doctor and rotation-plan print it)" },
@@ -39,7 +40,8 @@ export async function runProbe(argv: readonly string[], out: (s: string) => void
     return exitCodes.ok;
   }
   const format = parseOutputFormat(f.output);
-  const socket = f.socket ?? "";
+  if (f.socket !== undefined && f.config !== undefined) throw usageError("--socket and --config are exclusive");
+  const socket = f.config !== undefined ? await socketFromConfig(f.config) : (f.socket ?? defaultSocket);
   if (!isAbsolute(socket)) throw usageError("--socket must be an absolute path");
   let timeoutMs: number;
   try {
@@ -161,4 +163,19 @@ function skipRest(checks: Check[], ids: string[]): Check[] {
 function grpcMessage(e: unknown): string {
   const err = e as { code?: number; details?: string; message?: string };
   return err.code !== undefined ? `gRPC code ${err.code}: ${err.details ?? ""}` : String(err.message ?? e);
+}
+
+const defaultSocket = "/run/openbao-kms/kms.sock";
+
+/** server.socket_path of a config, loaded and validated as `serve` does (exit 3 when invalid). */
+async function socketFromConfig(path: string): Promise<string> {
+  const { loadConfigFile } = await import("../config/load.ts");
+  const { ConfigError } = await import("../config/errors.ts");
+  const { CliError } = await import("./exit-codes.ts");
+  try {
+    return (await loadConfigFile(path, { env: {} })).server.socketPath;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
 }

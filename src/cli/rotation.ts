@@ -176,6 +176,30 @@ function render(view: Record<string, unknown>, format: Format): string {
 
 // ---------------------------------------------------------------- rotation-plan / verify-rotation
 
+/** The rotation view for people: one labelled line per fact (`--output json` keeps the field names). */
+function rotationText(command: string, v: RotationView): string {
+  const orNone = (xs: readonly number[]) => (xs.length === 0 ? "none" : xs.join(", "));
+  const checkpoint = { current: "checkpoint current", behind: "checkpoint BEHIND the state", missing: "checkpoint MISSING", absent: "no checkpoint" }[v.checkpointStatus];
+  const rows: Array<[string, string]> = [
+    ["Transit key", v.transitMetadataStatus === "ok" ? `readable, latest version ${v.latestTransitVersion}` : `cannot be read (${v.transitMetadataError ?? "failed"})`],
+    ["Key registry", v.stateLoaded ? `generation ${v.stateGeneration}, ${checkpoint}` : v.stateError !== undefined ? `cannot be loaded: ${v.stateError}` : "no state yet"],
+    ...(v.stateHash !== null ? [["State hash", `${v.stateHash}  (pass to --expected-state-hash)`] as [string, string]] : []),
+    ["Rotation", { stable: "stable: the active version is Transit's latest", pending: "in progress: a newer version is pending", blocked: "BLOCKED: live metadata does not validate the registry", uninitialized: "not started: no key registry yet", unknown: "unknown" }[v.rotationState]],
+    ["Active version", v.activeTransitVersion === null ? "none" : `${v.activeTransitVersion} (key_id hash ${v.activeKeyIdHash})`],
+    [
+      "Pending version",
+      v.pendingTransitVersion === null
+        ? "none"
+        : `${v.pendingTransitVersion} (key_id hash ${v.pendingKeyIdHash}), ${v.pendingStableObservationCount} stable observation(s)${v.pendingPromotesAfter === null ? "" : `, promoted after ${v.pendingPromotesAfter}`}`,
+    ],
+    ["Decryptable versions", orNone(v.decryptableVersions)],
+    ["Removed versions", orNone(v.removedVersions)],
+    ["Next probe", v.nextProbe],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+  return `${command}:\n${rows.map(([k, val]) => `  ${(k + ":").padEnd(width)} ${val}`).join("\n")}\n`;
+}
+
 interface RotationView extends Record<string, unknown> {
   transitMetadataStatus: "ok" | "failed";
   transitMetadataError?: string;
@@ -287,7 +311,7 @@ export async function runRotationPlan(argv: readonly string[], io: Io): Promise<
   const format = parseOutputFormat(f.output);
   const config = await loadConfig(f.config, io);
   const { view, problem } = await rotationView(config);
-  io.out(render({ command: "rotation-plan", ...view }, format));
+  io.out(format === "json" ? render({ command: "rotation-plan", ...view }, format) : rotationText("rotation-plan", view));
   // A blocked rotation is what this report is for; only an unreadable input is a failure.
   if (problem !== undefined && view.rotationState !== "blocked") {
     io.err(`bao-kms-provider rotation-plan: ${problem}\n`);
@@ -313,7 +337,12 @@ export async function runVerifyRotation(argv: readonly string[], io: Io): Promis
     reasons.push(`active version ${view.activeTransitVersion} is not Transit's latest (${view.latestTransitVersion})`);
   }
   const complete = reasons.length === 0;
-  io.out(render({ command: "verify-rotation", complete, ...view, confidence: "limited", limitations: [...rotationLimitations], ...(complete ? {} : { incomplete: reasons }) }, format));
+  const result = { command: "verify-rotation", complete, ...view, confidence: "limited", limitations: [...rotationLimitations], ...(complete ? {} : { incomplete: reasons }) };
+  if (format === "json") io.out(render(result, format));
+  else {
+    const verdict = complete ? ["Rotation complete on this node (confidence: limited):", ...rotationLimitations.map((l) => `  - ${l}`)] : ["Rotation NOT complete on this node:", ...reasons.map((r) => `  - ${r}`)];
+    io.out(`${rotationText("verify-rotation", view)}\n${verdict.join("\n")}\n`);
+  }
   return complete ? exitCodes.ok : exitCodes.checkFailed;
 }
 

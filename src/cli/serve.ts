@@ -18,7 +18,6 @@ import { ObservedStatusStore } from "../observability/observed-store.ts";
 import { authObserver, openBaoObserver } from "../observability/openbao-observer.ts";
 import { ProviderMetrics } from "../observability/provider-metrics.ts";
 import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { authFailureClass } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
@@ -34,7 +33,8 @@ import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { retryBootstrap } from "./bootstrap.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
-import { describeStartupFailure } from "./startup-errors.ts";
+import { installServeSignals, type ServeSignals } from "./serve-signals.ts";
+import { describeStartupFailure, isPermanentStartupError, startupErrorClass } from "./startup-errors.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
@@ -50,12 +50,14 @@ Runs the KMS v2 provider on server.socket_path. It first takes the key registry 
 strictly. Before binding the socket it logs in to OpenBao, reads the Transit key (creating
 generation 1 of the registry only for an unrotated key) and round-trips 32 random bytes, retrying every
 bootstrap.retry_interval until bootstrap.grace_timeout; if that never succeeds it exits 5,
-naming the cause, without exposing a socket. The OpenBao token is renewed ahead of expiry and
+naming the cause, without exposing a socket. Failures no wait can heal (a credential file's
+mode or owner, a TLS name mismatch, a rotated key without state, a damaged state) exit 5 at once. The OpenBao token is renewed ahead of expiry and
 replaced by a fresh login (re-reading the credential file) when needed. A new Transit
 version is promoted only after rotation.require_stable_observation_count probes and
 rotation.activation_delay, and is saved before Status reports it.
-SIGTERM/SIGINT: stop accepting, finish in-flight calls (up to 15s),
-remove the socket, exit 0. A second signal exits at once.
+SIGTERM/SIGINT during start-up, before the socket exists: start-up stops at once and the
+process ends by that signal (status 143 / 130). Once the socket accepts: stop accepting, finish in-flight calls (up to 15s),
+remove the socket, exit 0. A second signal exits 1 at once.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
 Exit codes: 0 clean shutdown, 2 usage, 3 config invalid, 5 runtime failure.
@@ -75,7 +77,9 @@ export interface ServeIo {
   readonly exitNow: (code: number) => never;
 }
 
-export async function runServe(argv: readonly string[], io: ServeIo): Promise<ExitCode> {
+export async function runServe(argv: readonly string[], io: ServeIo, installed?: ServeSignals): Promise<ExitCode> {
+  // Before anything else (src/cli/root.ts installs them even before this module loads).
+  const signals = installed ?? installServeSignals(io.exitNow);
   const f = parseFlags(argv, flags);
   if (f.help) {
     io.out(serveHelp);
@@ -98,13 +102,12 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
   }
   const log = createLogger(config.logging);
   log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
-  // Listen for signals before the socket exists: a SIGTERM during start-up must not kill the
-  // process by default action (socket left behind, no drain); it shuts down once started.
-  const signalled = waitForSignal(io, log);
+  // A signal before serve.ready ends start-up at once (serve-signals.ts); say so in the log.
+  signals.onStartupAbort((signal) => log.warn("serve.shutdown", { signal, outcome: "startup_aborted" }));
 
   let server;
   try {
-    server = await start(config, log);
+    server = await start(config, log, signals);
   } catch (e) {
     const message = describeStartupFailure(e, config);
     log.error("serve.shutdown", { outcome: "startup_failed", reason: message });
@@ -117,14 +120,15 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<Ex
     health_address: server.listeners.healthAddress,
   });
 
-  const signal = await signalled;
+  const signal = await server.stopRequested;
   log.info("serve.shutdown", { signal, outcome: "draining" });
   const outcome = await server.stop(shutdownGraceMs);
+  signals.done();
   log.info("serve.shutdown", { signal, outcome });
   return exitCodes.ok;
 }
 
-async function start(config: Config, log: Logger) {
+async function start(config: Config, log: Logger, signals: ServeSignals) {
   const caPem = await readCaBundle(config.openbao.caCertFile);
   const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
   const http = openBaoHttpFromConfig(config, caPem, openBaoObserver(metrics, log));
@@ -174,6 +178,8 @@ async function start(config: Config, log: Logger) {
       async () => {
         // An operator may be restoring the state files while we retry: look again (we hold the lock).
         if (registry.state === undefined) await loadIfPresent();
+        // Log in first, so a login failure is reported as one (not as the first probe's read failing).
+        await tokens.token();
         const metadata = await controller.probeOnce({ startup: true });
         const probed = metadata.ok ? await controller.deepProbeOnce({ startup: true }) : metadata;
         if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
@@ -181,13 +187,16 @@ async function start(config: Config, log: Logger) {
       {
         graceTimeoutMs: config.bootstrap.graceTimeoutMs,
         retryIntervalMs: config.bootstrap.retryIntervalMs,
+        // A bad file mode, a name mismatch, a rotated key without state, …: no wait heals them.
+        isPermanent: isPermanentStartupError,
         onRetry: (attempt, error, waitMs) => {
           tokens.retryNow();
-          log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: authFailureClass(error), duration_ms: waitMs });
+          // The cause in words (paths, modes, HTTP status; never a secret or OpenBao's text).
+          log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: startupErrorClass(error), reason: describeStartupFailure(error, config), duration_ms: waitMs });
         },
       },
     );
-    const served = await serveKms(config, log, { metrics, transit, store, controller, registry });
+    const served = await serveKms(config, log, { metrics, transit, store, controller, registry }, signals);
     started = true;
     return {
       ...served,
@@ -212,7 +221,7 @@ interface Running {
   readonly registry: LiveRegistry;
 }
 
-async function serveKms(config: Config, log: Logger, { metrics, transit, store, controller, registry }: Running) {
+async function serveKms(config: Config, log: Logger, { metrics, transit, store, controller, registry }: Running, signals: ServeSignals) {
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) {
     metrics.staleSocketRemoved();
@@ -237,6 +246,9 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
     },
   });
   const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
+  // From the moment the socket accepts, a signal drains (no await between bind and here, so no
+  // signal can be handled in between): callers that saw the socket get a clean exit 0.
+  const stopRequested = signals.serving((second) => log.warn("serve.shutdown", { signal: second, outcome: "immediate" }));
   // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
   metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store), archivedVersions: () => controller.archivedVersions().length });
   let listeners;
@@ -255,6 +267,7 @@ async function serveKms(config: Config, log: Logger, { metrics, transit, store, 
   controller.start();
   return {
     listeners,
+    stopRequested,
     stop(graceMs: number) {
       listeners.draining();
       void controller.stop();
@@ -275,19 +288,3 @@ function startupReasonMessage(reason: string, config: Config): string {
   return `start-up probe failed: ${reason}`;
 }
 
-
-function waitForSignal(io: ServeIo, log: Logger): Promise<string> {
-  return new Promise((resolve) => {
-    let received: string | undefined;
-    const onSignal = (name: string) => {
-      if (received !== undefined) {
-        log.warn("serve.shutdown", { signal: name, outcome: "immediate" });
-        io.exitNow(1);
-      }
-      received = name;
-      resolve(name);
-    };
-    process.on("SIGTERM", () => onSignal("SIGTERM"));
-    process.on("SIGINT", () => onSignal("SIGINT"));
-  });
-}

@@ -1,5 +1,6 @@
 // Config entry points: text or file → TOML → strict validation → frozen Config. Every problem is
 // collected and thrown together as one ConfigError; nothing is read from process.env.
+import { placeholderProblems } from "./placeholders.ts";
 import * as v from "valibot";
 import { buildConfig } from "./build.ts";
 import { type Env, type FlagOverrides, type KeyOverride, keyOverrides } from "./env.ts";
@@ -86,6 +87,7 @@ function relationshipProblems(f: FileConfig): ConfigProblem[] {
   if (listenAddressesConflict(f.server.metrics_address, f.server.health_address)) {
     problems.push({ path: "server.health_address", message: "must differ from server.metrics_address (same host and port)" });
   }
+  problems.push(...placeholderProblems(f.transit.key_id_scope));
   return problems;
 }
 

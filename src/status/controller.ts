@@ -234,7 +234,14 @@ export class StatusController implements KeyDiscovery {
     if (mode === "observe") this.validatedSinceMs ??= now;
     this.noteArchived(obs, meta);
     if (obs.changed) {
+      const wasPending = new Set(state.snapshots.filter((r) => r.state === "pending").map((r) => r.kubernetesKeyId));
       const saved = await this.commit(state, obs.records, obs.activeKeyId);
+      // Operators see a rotation start here, not only when it completes (key.promoted).
+      for (const r of obs.records) {
+        if (r.state === "pending" && !wasPending.has(r.kubernetesKeyId)) {
+          this.o.log.info("key.pending", { key_id_hash: hashForLog(r.kubernetesKeyId), transit_version: r.transitVersion, generation: saved.generation, outcome: mode === "discover" ? "discovered" : "observed" });
+        }
+      }
       if (obs.promoted) {
         this.o.log.info("key.promoted", {
           key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),

@@ -19,23 +19,23 @@ describe("golden values", () => {
     expect(identityJson(cfg)).toBe(
       '{"domain":"openbao-kubernetes-kms/config-identity/v1","provider_name":"openbao-kms","cluster_id":"prod-eu-1",' +
         '"openbao_instance_id":"openbao-prod","openbao_namespace":"admin/workload-a",' +
-        '"transit_mount_id":"3f1c9a52-7d0e-4b8a-9c61-2e5f8d4a7b10","key_lineage_id":"0f4e8d2c6b1a9f3e7d5c4b2a1908f7e6",' +
+        '"transit_mount_id":"8d5e2b71-4c3a-4f09-b6e2-91a7c0d4e3f5","key_lineage_id":"a7c3e91f5b2d4086e1f9c3b7d5a20e48",' +
         '"transit_mount_path":"transit","transit_key_name":"kubernetes"}',
     );
-    expect(identityFingerprint(cfg)).toBe("cfg1.KR_Rp2hnRxQ_ZBfJDjGCRiqOi1Z8VVsw7Kdf6Irk9CQ");
+    expect(identityFingerprint(cfg)).toBe("cfg1.NMz-cgzZt_8ZSLcqleHQ56zsWACI-RAdcZfJjkuGS0w");
   });
 
   test("minimal.toml (empty namespace is omitted, not empty)", () => {
     const cfg = parseConfigText(minimal);
     expect(identityJson(cfg)).not.toContain("openbao_namespace");
-    expect(identityFingerprint(cfg)).toBe("cfg1.A_WrzGVKfCGSKBcRioxZgHLyQz0kq4vjktkpa_MaD0w");
+    expect(identityFingerprint(cfg)).toBe("cfg1.B4ZiHBcGRHX5gO0l4Hvf6mnK7eLfBHsCCIw3aifSX3M");
   });
 
   test("Go escaping: <, >, &, U+2028 and quotes escaped; other non-ASCII raw", () => {
     const text = edit(minimal, 'cluster_id = "prod-eu-1"', 'cluster_id = "a<b>&c\\u2028é\\""');
     const cfg = parseConfigText(text);
     expect(identityJson(cfg)).toContain('"cluster_id":"a\\u003cb\\u003e\\u0026c\\u2028é\\""');
-    expect(identityFingerprint(cfg)).toBe("cfg1.yJovBkMsE1zY1gow35msME0c2cvK8dTS4jOZKESuOGg");
+    expect(identityFingerprint(cfg)).toBe("cfg1.3mUW4lzlbalW2yxBrj4d3b0vqkpHuxv6yFjystYEs1U");
   });
 });
 
@@ -54,8 +54,8 @@ describe("sensitivity", () => {
     ["openbao.instance_id", 'instance_id = "openbao-prod"', 'instance_id = "openbao-dr"'],
     ["provider_name", 'provider_name = "openbao-kms"', 'provider_name = "openbao-kms-2"'],
     ["cluster_id", 'cluster_id = "prod-eu-1"', 'cluster_id = "prod-eu-2"'],
-    ["transit_mount_id", 'transit_mount_id = "3f1c', 'transit_mount_id = "4f1c'],
-    ["key_lineage_id", 'key_lineage_id = "0f4e', 'key_lineage_id = "1f4e'],
+    ["transit_mount_id", 'transit_mount_id = "8d5e', 'transit_mount_id = "9d5e'],
+    ["key_lineage_id", 'key_lineage_id = "a7c3', 'key_lineage_id = "b7c3'],
   ])("changes when %s changes", (_field, from, to) => {
     expect(fp(edit(valid, from, to))).not.toBe(base);
   });

@@ -52,8 +52,8 @@ describe("valid fixtures", () => {
         keyIdScope: {
           providerName: "openbao-kms",
           clusterId: "prod-eu-1",
-          transitMountId: "3f1c9a52-7d0e-4b8a-9c61-2e5f8d4a7b10",
-          keyLineageId: "0f4e8d2c6b1a9f3e7d5c4b2a1908f7e6",
+          transitMountId: "8d5e2b71-4c3a-4f09-b6e2-91a7c0d4e3f5",
+          keyLineageId: "a7c3e91f5b2d4086e1f9c3b7d5a20e48",
         },
       },
       status: { probeIntervalMs: 10_000, deepProbeIntervalMs: 60_000, maxStalenessMs: 45_000 },

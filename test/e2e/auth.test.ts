@@ -292,7 +292,7 @@ describe("bootstrap failures: exit 5, the cause named, no secret", () => {
     try {
       const r = await serveFails(files, []);
       expect(r.stderr).toContain("TLS to OpenBao at");
-      expect(r.stderr).toContain("check openbao.ca_cert_file and openbao.tls_server_name");
+      expect(r.stderr).toContain("does not carry the name wrong-name.test; set openbao.tls_server_name");
     } finally {
       files.cleanup();
     }

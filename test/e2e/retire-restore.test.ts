@@ -122,7 +122,10 @@ describe("reports", () => {
 
   test("text output and usage errors", async () => {
     const t = await cli("rotation-plan");
-    expect(t.stdout).toContain("rotationState: stable\n");
+    expect(t.stdout).toContain("  Rotation:             stable: the active version is Transit's latest\n");
+    expect(t.stdout).toMatch(/\n  Active version: +[0-9]+ \(key_id hash [A-Za-z0-9_-]{43}\)\n/);
+    // People's words, not a dump of the JSON field names.
+    expect(t.stdout).not.toMatch(/\b[a-z]+[A-Z][A-Za-z]*:/);
     expect((await cli("rotation-plan", "--output", "yaml")).code).toBe(2);
     for (const args of [["retire-versions"], ["retire-versions", "--before-version", "1"], ["retire-versions", "--before-version", "x"], ["retire-versions", "--before-version", "3", "--apply"], ["restore-versions"], ["restore-versions", "--versions", "1,a"]]) {
       const r = await cli(...args);

@@ -5,7 +5,8 @@
 // own state converges on the same key_id; a second provider on the same state refuses.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
@@ -155,10 +156,12 @@ describe("multi-node and operations", () => {
   let providerB: RunningProvider;
   let clientB: PyKmsClient;
 
-  test("a rotated key with no state: serve refuses and says what to restore", async () => {
-    const files = writeProviderFiles(emu, { extraToml: `${fast}\n[bootstrap]\ngrace_timeout = "1s"\nretry_interval = "200ms"\n` });
+  test("a rotated key with no state: serve refuses at once (grace_timeout 60s) and says what to restore", async () => {
+    const files = writeProviderFiles(emu, { extraToml: `${fast}\n[bootstrap]\ngrace_timeout = "60s"\nretry_interval = "200ms"\n` });
     cleanups.push(() => files.cleanup());
+    const t0 = performance.now();
     const r = await runBinary(["serve", "--config", files.configPath], { timeoutMs: 10_000 });
+    expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain("latest_version 2");
     expect(r.stderr).toContain(`restore ${files.statePath} and ${files.statePath}.checkpoint`);
@@ -168,8 +171,13 @@ describe("multi-node and operations", () => {
 
   test("a second node restored from the first node's files converges on the same key_id after the next rotation", async () => {
     b = writeProviderFiles(emu, { extraToml: fast, logLevel: "info" });
-    copyFileSync(a.statePath, b.statePath);
-    copyFileSync(`${a.statePath}.checkpoint`, `${b.statePath}.checkpoint`);
+    // docs/backup-and-restore.md: `backup` on the running first node, `backup --verify` and
+    // `install` on the second.
+    const backupDir = join(b.dir, "from-a");
+    expect((await runBinary(["backup", "--config", a.configPath, "--out", backupDir])).code).toBe(0);
+    expect((await runBinary(["backup", "--config", b.configPath, "--verify", backupDir])).code).toBe(0);
+    const installed = Bun.spawnSync(["install", "-m", "0640", join(backupDir, "key-registry.json"), join(backupDir, "key-registry.json.checkpoint"), dirname(b.statePath)]);
+    expect(installed.exitCode).toBe(0);
     providerB = await startProvider(b);
     clientB = new PyKmsClient(b.socketPath);
     cleanups.push(() => b.cleanup(), () => providerB.stop(), () => clientB.close());
@@ -196,8 +204,9 @@ describe("multi-node and operations", () => {
       .replace('max_staleness = "2s"', 'max_staleness = "2m"');
     expect(slow).toContain('probe_interval = "1m"');
     const c = writeProviderFiles(emu, { extraToml: slow, logLevel: "info" });
-    copyFileSync(b.statePath, c.statePath);
-    copyFileSync(`${b.statePath}.checkpoint`, `${c.statePath}.checkpoint`);
+    const fromB = join(c.dir, "from-b");
+    expect((await runBinary(["backup", "--config", b.configPath, "--out", fromB])).code).toBe(0);
+    expect(Bun.spawnSync(["install", "-m", "0640", join(fromB, "key-registry.json"), join(fromB, "key-registry.json.checkpoint"), dirname(c.statePath)]).exitCode).toBe(0);
     const providerC = await startProvider(c);
     const clientC = new PyKmsClient(c.socketPath);
     cleanups.push(() => c.cleanup(), () => providerC.stop(), () => clientC.close());

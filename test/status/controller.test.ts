@@ -165,6 +165,11 @@ describe("registry: persist, then publish", () => {
     const promoted = lines.map((l) => JSON.parse(l)).find((l) => l.message === "key.promoted");
     expect(promoted).toMatchObject({ transit_version: 3, previous_transit_version: 2, generation: 5 });
     expect(JSON.stringify(promoted)).not.toContain("obk2.");
+    // One info line when version 3 first became pending (not at each count), before the promotion.
+    const pendingLines = lines.map((l) => JSON.parse(l)).filter((l) => l.message === "key.pending");
+    expect(pendingLines).toHaveLength(1);
+    expect(pendingLines[0]).toMatchObject({ level: "info", transit_version: 3, generation: 2, outcome: "observed" });
+    expect(lines.findIndex((l) => l.includes('"key.pending"'))).toBeLessThan(lines.findIndex((l) => l.includes('"key.promoted"')));
   });
 
   test("a failed save publishes nothing and makes Status unhealthy (state_save_failed)", async () => {

@@ -6,6 +6,7 @@ import { newUuid } from "./ids.ts";
 import type { Route } from "./routes.ts";
 import type { TokenStore } from "./tokens.ts";
 import { authObject } from "./auth-token.ts";
+import { appRoleRoleRoutes } from "./auth-approle-roles.ts";
 
 export interface AppRoleConfig {
   mount: string; // "auth/approle"
@@ -75,5 +76,7 @@ export function appRoleRoutes(cfg: AppRoleConfig, tokens: TokenStore, secretIds:
       fields: { role_id: "string", secret_id: "string" },
       ops: { update: (_c, f) => login((f.string("role_id") ?? "").trim(), (f.string("secret_id") ?? "").trim()) },
     },
+    // Role management (auth-approle-roles.ts): what an operator's setup writes.
+    ...appRoleRoleRoutes(cfg, secretIds),
   ];
 }
