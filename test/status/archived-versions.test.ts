@@ -148,6 +148,22 @@ describe("status controller", () => {
     expect(saved).toEqual([]);
   });
 
+  test("archivedVersions (the gauge's source) reports none while a metadata probe fails, the count again once one validates, without a second warning", async () => {
+    const { current, controller, events } = setup();
+    await controller.probeOnce();
+    current.meta = meta(2, { minDecryptionVersion: 2 });
+    expect((await controller.probeOnce()).ok).toBe(true);
+    expect(controller.archivedVersions()).toEqual([1]);
+    // The key is trimmed past v1 (or soft-deleted, or unreadable): the last count is no longer known.
+    current.meta = meta(2, { minDecryptionVersion: 2, minAvailableVersion: 2 });
+    expect(await controller.probeOnce()).toMatchObject({ ok: false, reason: "version_unavailable" });
+    expect(controller.archivedVersions()).toEqual([]);
+    current.meta = meta(2, { minDecryptionVersion: 2 });
+    expect((await controller.probeOnce()).ok).toBe(true);
+    expect(controller.archivedVersions()).toEqual([1]);
+    expect(events().filter((e) => e.outcome === "archived").length).toBe(1);
+  });
+
   test("a vanished version or a soft-deleted key makes Status unhealthy with its reason", async () => {
     const { current, controller, store } = setup();
     await controller.probeOnce();
