@@ -20,7 +20,7 @@ import { acquireStateLock } from "../registry/lock.ts";
 import { restoreVersions, retireVersions } from "../registry/transitions.ts";
 import { RegistryError, type LoadResult, type RegistryState, type RegistryStore, type SnapshotRecord } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
-import { observe, RotationError, validateMetadata } from "../status/rotation.ts";
+import { observe, RotationError, validateMetadata, versionAvailability } from "../status/rotation.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./root.ts";
@@ -338,10 +338,19 @@ interface Change {
   plan(state: RegistryState, meta: KeyMetadata): { next: RegistryState; changed: boolean; records: readonly SnapshotRecord[] };
 }
 
-/** Refusals that do not depend on the operation: live metadata must validate every retained version. */
-function checkLive(state: RegistryState, meta: KeyMetadata, config: Config): void {
+/**
+ * Refusals that do not depend on the operation: live metadata must validate every retained
+ * version. `tolerateTrimmed` (retire-versions, before planning) leaves out retired versions
+ * Transit trimmed (below min_available_version): their ciphertext is already lost, and removing
+ * them is what makes the registry agree with OpenBao again. The planned state is then checked
+ * without that allowance, so a trimmed version the change does not remove still refuses it.
+ */
+function checkLive(state: RegistryState, meta: KeyMetadata, config: Config, opts: { readonly tolerateTrimmed?: boolean } = {}): void {
+  const records = opts.tolerateTrimmed
+    ? state.snapshots.filter((r) => !(r.state === "retired" && versionAvailability(meta, r.transitVersion) === "trimmed"))
+    : state.snapshots;
   try {
-    observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+    observe({ records, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
   } catch (e) {
     if (e instanceof RotationError) throw new RegistryError("progress", `live Transit metadata does not validate the registry (${e.reason}): ${e.message}`);
     throw e;
@@ -368,7 +377,6 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
     const state = loaded.state;
     let planned;
     try {
-      checkLive(state, read.meta, c.config);
       planned = c.plan(state, read.meta);
     } catch (e) {
       if (e instanceof RegistryError) return refuse(e.message);
@@ -382,7 +390,7 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
       nextStateHash: planned.changed ? planned.next.currentHash : state.currentHash,
       nextGeneration: planned.changed ? planned.next.generation : state.generation,
       activeKeyIdHash: hashValue(state.activeKeyId),
-      [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId) })),
+      [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId), transit: versionAvailability(read.meta, r.transitVersion) })),
       limitations: [...rotationLimitations],
     };
     if (c.apply) {
@@ -410,6 +418,23 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
   }
 }
 
+/**
+ * The retire-versions plan against live metadata (pure; throws RegistryError when refused).
+ * Retired versions Transit trimmed may be removed (their ciphertext is already lost); the
+ * planned state must validate in full, so the active version, any trimmed version left behind,
+ * or any other inconsistency still refuses it.
+ */
+export function planRetire(state: RegistryState, meta: KeyMetadata, before: number, config: Config): { next: RegistryState; changed: boolean; records: readonly SnapshotRecord[] } {
+  checkLive(state, meta, config, { tolerateTrimmed: true });
+  const active = activeOf(state);
+  if (meta.latestVersion !== active.transitVersion) {
+    throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
+  }
+  const planned = retireVersions(state, before, expectedIdentityOf(config).fingerprint);
+  if (planned.changed) checkLive(planned.next, meta, config);
+  return planned;
+}
+
 export async function runRetireVersions(argv: readonly string[], io: Io): Promise<ExitCode> {
   const f = parseFlags(argv, retireFlags);
   if (f.help) {
@@ -432,13 +457,7 @@ export async function runRetireVersions(argv: readonly string[], io: Io): Promis
       apply: f.apply,
       expectedHash,
       extra: { beforeVersion: before },
-      plan: (state, meta) => {
-        const active = activeOf(state);
-        if (meta.latestVersion !== active.transitVersion) {
-          throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
-        }
-        return retireVersions(state, before, expectedIdentityOf(config).fingerprint);
-      },
+      plan: (state, meta) => planRetire(state, meta, before, config),
     },
     io,
   );
@@ -467,6 +486,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
       expectedHash,
       extra: { versions },
       plan: (state, meta) => {
+        checkLive(state, meta, config);
         for (const v of versions) {
           // A retired version is checked too: if Transit archives it, the advice (lower the minimum)
           // is what the operator needs, not "only removed versions can be restored".
@@ -474,10 +494,11 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           if (r === undefined) continue; // transitions report it
           // Order matters: OpenBao does not list archived versions, so "not listed" only means
           // "vanished" once trimming and archiving are ruled out.
-          if (meta.minAvailableVersion > v) {
+          const availability = versionAvailability(meta, v);
+          if (availability === "trimmed") {
             throw new RegistryError("progress", `Transit trimmed version ${v} (min_available_version ${meta.minAvailableVersion}): its key material is deleted and it cannot be decrypted again`);
           }
-          if (meta.minDecryptionVersion > v) {
+          if (availability === "archived") {
             const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
             throw new RegistryError(
               "progress",
@@ -486,7 +507,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           }
           if (r.state !== "removed") continue; // transitions report it
           const created = meta.createdAtUnix.get(v);
-          if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
+          if (availability === "vanished" || created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
         }
         return restoreVersions(state, versions, expectedIdentityOf(config).fingerprint);

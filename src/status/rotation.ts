@@ -118,6 +118,21 @@ export function validateMetadata(meta: KeyMetadata): void {
   if (!meta.createdAtUnix.has(latest)) throw new RotationError("profile_invalid", `Transit key latest version ${latest} has no creation time`);
 }
 
+/** How Transit holds one version at or below latest_version (see versionAvailability). */
+export type VersionAvailability = "trimmed" | "archived" | "vanished" | "listed";
+
+/**
+ * One classifier for every caller (probe, restore-versions, retire-versions), in the only order
+ * that is right: OpenBao lists only versions >= min_decryption_version, so "not listed" means
+ * "vanished" once trimming (below min_available_version: key material deleted for good) and
+ * archiving (below min_decryption_version: brought back by lowering it) are ruled out.
+ */
+export function versionAvailability(meta: KeyMetadata, version: number): VersionAvailability {
+  if (meta.minAvailableVersion > version) return "trimmed";
+  if (meta.minDecryptionVersion > version) return "archived";
+  return meta.createdAtUnix.has(version) ? "listed" : "vanished";
+}
+
 /**
  * Rule 42, with OpenBao's archive (sdk/helper/keysutil/policy.go handleArchiving): Transit
  * lists only versions >= min_decryption_version. For every decryptable record:
@@ -136,20 +151,24 @@ function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, 
     const v = r.transitVersion;
     const isActive = r.kubernetesKeyId === activeKeyId;
     if (v > meta.latestVersion) throw new RotationError("version_rollback", `Transit latest_version ${meta.latestVersion} is below registered version ${v}`);
-    if (meta.minAvailableVersion > v) {
-      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back`);
+    const availability = versionAvailability(meta, v);
+    if (availability === "trimmed") {
+      // A retained (retired) version's ciphertext is lost either way; retire-versions makes the
+      // registry say so, after which the probes validate again.
+      const way = isActive ? "" : `; once that loss is accepted, stop tracking it with 'bao-kms-provider retire-versions --before-version ${meta.minAvailableVersion}' (serve stopped; refused while a rotation is pending)`;
+      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back${way}`);
     }
-    if (meta.minDecryptionVersion > v) {
+    if (availability === "archived") {
       if (isActive) {
         throw new RotationError("version_unavailable", `the active version ${v} is archived by Transit min_decryption_version ${meta.minDecryptionVersion}: lower min_decryption_version to ${v} or less`);
       }
       archived.push(r);
       continue;
     }
-    const created = meta.createdAtUnix.get(v);
-    if (created === undefined) {
+    if (availability === "vanished") {
       throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed although min_decryption_version ${meta.minDecryptionVersion} does not archive it (the version vanished)`);
     }
+    const created = meta.createdAtUnix.get(v);
     if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
     if (isActive && meta.minEncryptionVersion > v) blocked = true;
   }
