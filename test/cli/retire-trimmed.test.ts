@@ -75,6 +75,6 @@ test("never the active version: a trimmed active version is refused whatever --b
 test("nothing trimmed: the allowance changes nothing (an ordinary retire plan; a vanished version still refuses)", () => {
   expect(planRetire(state, meta({ minAvailable: 0, minDecryption: 1 }), 3, config).records.map((r) => r.transitVersion)).toEqual([2, 1]);
   const vanished = meta({ minAvailable: 0, minDecryption: 1 });
-  vanished.createdAtUnix.delete(1);
+  (vanished.createdAtUnix as Map<number, number>).delete(1);
   expect(refusal(() => planRetire(state, vanished, 3, config))).toContain("vanished");
 });
