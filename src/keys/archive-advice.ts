@@ -5,6 +5,15 @@
 import type { Config } from "../config/schema.ts";
 import type { KeyMetadata } from "../openbao/transit-client.ts";
 
+/**
+ * The one operator sentence for a soft-deleted key (start-up exit message, doctor, the probe's
+ * RotationError): what OpenBao does with it and the command that restores it.
+ */
+export function softDeletedAdvice(mount: string, key: string): string {
+  const path = `${mount}/keys/${key}`;
+  return `Transit key ${path} is soft-deleted: OpenBao refuses every encrypt and decrypt with it until 'bao write -f ${path}/soft-delete-restore' restores it (its data is intact)`;
+}
+
 /** One sentence for `versions` (lowest first), or undefined when there are none. */
 export function archivedAdvice(versions: readonly number[], meta: KeyMetadata, config: Config): string | undefined {
   if (versions.length === 0) return undefined;

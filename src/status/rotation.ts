@@ -3,6 +3,7 @@
 // passed in. A new latest version becomes pending, is promoted only after enough stable
 // observations plus the activation delay, and nothing decryptable is ever dropped here.
 
+import { softDeletedAdvice } from "../keys/archive-advice.ts";
 import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
@@ -19,9 +20,8 @@ export interface RotationPolicy {
 /** Why an observation fails closed; each is a Status-unhealthy reason. */
 export type RotationFailure = "profile_invalid" | "key_soft_deleted" | "version_rollback" | "creation_time_drift" | "version_unavailable";
 
-/** The operator sentence for a soft-deleted key (start-up, Status probe log, doctor). */
-export const softDeletedMessage =
-  "Transit key is soft-deleted (soft_deleted=true): OpenBao refuses every encrypt and decrypt with it until it is restored with POST <mount>/keys/<name>/soft-delete-restore";
+/** A soft-deleted key where the mount and key name are not known (validateMetadata); see operatorMessage. */
+export const softDeletedMessage = softDeletedAdvice("<mount>", "<name>");
 
 export class RotationError extends Error {
   override readonly name = "RotationError" as const;
@@ -30,6 +30,11 @@ export class RotationError extends Error {
     message: string,
   ) {
     super(message);
+  }
+
+  /** The message for an operator, naming the configured key (start-up errors). */
+  operatorMessage(mount: string, key: string): string {
+    return this.reason === "key_soft_deleted" ? softDeletedAdvice(mount, key) : `Transit key ${mount}/keys/${key}: ${this.message}`;
   }
 }
 

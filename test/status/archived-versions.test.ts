@@ -77,7 +77,7 @@ describe("state machine", () => {
   });
 
   test("a soft-deleted key → key_soft_deleted, before any other check", () => {
-    expect(reasonOf(() => obs({ ...meta(2), softDeleted: true, exportable: true }))).toMatch(/^key_soft_deleted: Transit key is soft-deleted .*soft-delete-restore/);
+    expect(reasonOf(() => obs({ ...meta(2), softDeleted: true, exportable: true }))).toMatch(/^key_soft_deleted: Transit key <mount>\/keys\/<name> is soft-deleted: .*soft-delete-restore/);
   });
 
   test("a new version while v1 is archived is recorded and promoted as usual", () => {
