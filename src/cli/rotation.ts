@@ -14,12 +14,13 @@ import { hashValue } from "../kms/hash.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { createTransitClient, type KeyMetadata } from "../openbao/transit-client.ts";
+import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { acquireStateLock } from "../registry/lock.ts";
 import { restoreVersions, retireVersions } from "../registry/transitions.ts";
 import { RegistryError, type LoadResult, type RegistryState, type RegistryStore, type SnapshotRecord } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
+import { deepProbe } from "../status/deep-probe.ts";
 import { observe, RotationError, validateMetadata, versionAvailability } from "../status/rotation.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
@@ -60,7 +61,9 @@ latest Transit versions, any pending version with its stable observation count a
 it can be promoted (promotesAfter; a restart waits rotation.activation_delay again), what
 the next metadata probe would conclude, and retained versions that Transit archives below
 min_decryption_version (archivedVersions, with archivedAdvice: lowering the minimum brings
-them back). key_ids are shown as hashes. Nothing is written.
+them back). When the next probe would promote, it runs the candidate's encrypt/decrypt round
+trip once (pendingRoundTrip: ok or a failure class; serve defers the promotion while it fails).
+key_ids are shown as hashes. Nothing is written.
 Exit codes: 0 report printed, 2 usage, 3 config invalid, 4 state unreadable, OpenBao metadata
 unreadable (auth, TLS, permission), or no state and the key is already rotated.
 
@@ -84,8 +87,10 @@ export const retireVersionsHelp = `Usage: bao-kms-provider retire-versions --bef
 
 Plans (default) or applies the removal of retired Transit versions below N from this node's
 decrypt lookup: ciphertext under those versions then fails with NOT_FOUND. OpenBao is not
-changed. Refused while a rotation is pending, when N is outside 2..active version, or when the
-active version is not Transit's latest. --apply needs the stateHash printed by the plan you
+changed. Refused while a rotation is pending, when N is outside 2..active version, when the
+active version is not Transit's latest, or when live metadata does not validate the result:
+retired versions Transit trimmed (below min_available_version) may be removed, the rest must
+validate. --apply needs the stateHash printed by the plan you
 reviewed, takes the state lock (stop serve on this node first, and run as the service user:
 runuser -u openbao-kms -- bao-kms-provider …), checks live metadata again and saves a new
 generation. Run it on every control-plane node; restore-versions undoes it.
@@ -122,8 +127,16 @@ async function loadConfig(flag: string | undefined, io: Io): Promise<Config> {
   }
 }
 
+/** A failure's class for reports, never OpenBao's text. */
+function failureClass(e: unknown): string {
+  if (e instanceof AuthError) return `auth_${e.authClass}`;
+  if (e instanceof TransitError) return e.kind;
+  if (e instanceof DOMException && e.name === "TimeoutError") return "timeout";
+  return "failed";
+}
+
 /** Reads the key metadata once (login included); failures become a class, never OpenBao's text. */
-async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { error: string }> {
+async function readMetadata(config: Config): Promise<{ meta: KeyMetadata; transit: TransitClient } | { error: string }> {
   let caPem: string;
   try {
     caPem = await readCaBundle(config.openbao.caCertFile);
@@ -134,12 +147,9 @@ async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { e
   const tokens = createAuthFromConfig(config, http);
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
   try {
-    return { meta: await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs * 3)) };
+    return { meta: await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs * 3)), transit };
   } catch (e) {
-    if (e instanceof AuthError) return { error: `auth_${e.authClass}` };
-    if (e instanceof TransitError) return { error: e.kind };
-    if (e instanceof DOMException && e.name === "TimeoutError") return { error: "timeout" };
-    return { error: "failed" };
+    return { error: failureClass(e) };
   }
 }
 
@@ -199,6 +209,11 @@ interface RotationView extends Record<string, unknown> {
   archivedVersions: number[];
   /** What to do about archivedVersions (null when there are none). */
   archivedAdvice: string | null;
+  /**
+   * When the next probe would promote: the candidate's encrypt/decrypt round trip, run now by
+   * this command ("ok" or the failure class); serve defers the promotion while it fails.
+   */
+  pendingRoundTrip?: string;
 }
 
 async function rotationView(config: Config): Promise<{ view: RotationView; problem?: string }> {
@@ -263,8 +278,22 @@ async function rotationView(config: Config): Promise<{ view: RotationView; probl
     view.rotationState = pending !== undefined || meta.latestVersion > (active?.transitVersion ?? 0) ? "pending" : "stable";
     view.archivedVersions = obs.archived.map((r) => r.transitVersion);
     view.archivedAdvice = archivedAdvice(view.archivedVersions, meta, config) ?? null;
+    let roundTrip: string | undefined;
+    if (obs.promoted && "transit" in read) {
+      // The same proof serve runs before it saves a promotion (the deep probe, probe AAD, nothing
+      // stored). It cannot see serve's deep circuit breaker: the gauge and log say that one.
+      try {
+        await deepProbe(read.transit, obs.promoted.to.transitVersion, config.openbao.timeoutMs);
+        roundTrip = "ok";
+      } catch (e) {
+        roundTrip = failureClass(e);
+      }
+      view.pendingRoundTrip = roundTrip;
+    }
     view.nextProbe = obs.promoted
-      ? `would promote version ${obs.promoted.to.transitVersion} (after the activation delay following a restart)`
+      ? roundTrip === "ok"
+        ? `would promote version ${obs.promoted.to.transitVersion} (its round trip passed just now; after the activation delay following a restart)`
+        : `would defer the promotion of version ${obs.promoted.to.transitVersion}: its encrypt/decrypt round trip fails (${roundTrip}); the active version keeps serving until it passes`
       : obs.changed
         ? `would record version ${meta.latestVersion} as pending or count an observation`
         : obs.encryptionBlocked
