@@ -22,6 +22,6 @@ export function archivedAdvice(versions: readonly number[], meta: KeyMetadata, c
   return (
     `retained version${many ? "s" : ""} ${versions.join(",")} ${many ? "are" : "is"} archived by Transit min_decryption_version ${meta.minDecryptionVersion}: ` +
     `Decrypt of ${many ? "their" : "its"} ciphertext fails until 'bao write ${key}/config min_decryption_version=${versions[0]}' brings ${many ? "them" : "it"} back (no restart needed); ` +
-    `if every object was rewritten under a newer version, 'bao-kms-provider retire-versions --before-version ${meta.minDecryptionVersion}' stops tracking ${many ? "them" : "it"}`
+    `if every object was rewritten under a newer version, 'bao-kms-provider retire-versions --before-version ${meta.minDecryptionVersion}' (serve stopped on this node; refused while a rotation is pending) stops tracking ${many ? "them" : "it"}`
   );
 }
