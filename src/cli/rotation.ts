@@ -14,13 +14,14 @@ import { hashValue } from "../kms/hash.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { createTransitClient, type KeyMetadata } from "../openbao/transit-client.ts";
+import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { acquireStateLock } from "../registry/lock.ts";
 import { restoreVersions, retireVersions } from "../registry/transitions.ts";
 import { RegistryError, type LoadResult, type RegistryState, type RegistryStore, type SnapshotRecord } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
-import { observe, RotationError, validateMetadata } from "../status/rotation.ts";
+import { deepProbe } from "../status/deep-probe.ts";
+import { observe, RotationError, validateMetadata, versionAvailability } from "../status/rotation.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./root.ts";
@@ -60,7 +61,9 @@ latest Transit versions, any pending version with its stable observation count a
 it can be promoted (promotesAfter; a restart waits rotation.activation_delay again), what
 the next metadata probe would conclude, and retained versions that Transit archives below
 min_decryption_version (archivedVersions, with archivedAdvice: lowering the minimum brings
-them back). key_ids are shown as hashes. Nothing is written.
+them back). When the next probe would promote, it runs the candidate's encrypt/decrypt round
+trip once (pendingRoundTrip: ok or a failure class; serve defers the promotion while it fails).
+key_ids are shown as hashes. Nothing is written.
 Exit codes: 0 report printed, 2 usage, 3 config invalid, 4 state unreadable, OpenBao metadata
 unreadable (auth, TLS, permission), or no state and the key is already rotated.
 
@@ -84,8 +87,10 @@ export const retireVersionsHelp = `Usage: bao-kms-provider retire-versions --bef
 
 Plans (default) or applies the removal of retired Transit versions below N from this node's
 decrypt lookup: ciphertext under those versions then fails with NOT_FOUND. OpenBao is not
-changed. Refused while a rotation is pending, when N is outside 2..active version, or when the
-active version is not Transit's latest. --apply needs the stateHash printed by the plan you
+changed. Refused while a rotation is pending, when N is outside 2..active version, when the
+active version is not Transit's latest, or when live metadata does not validate the result:
+retired versions Transit trimmed (below min_available_version) may be removed, the rest must
+validate. --apply needs the stateHash printed by the plan you
 reviewed, takes the state lock (stop serve on this node first, and run as the service user:
 runuser -u openbao-kms -- bao-kms-provider …), checks live metadata again and saves a new
 generation. Run it on every control-plane node; restore-versions undoes it.
@@ -122,8 +127,16 @@ async function loadConfig(flag: string | undefined, io: Io): Promise<Config> {
   }
 }
 
+/** A failure's class for reports, never OpenBao's text. */
+function failureClass(e: unknown): string {
+  if (e instanceof AuthError) return `auth_${e.authClass}`;
+  if (e instanceof TransitError) return e.kind;
+  if (e instanceof DOMException && e.name === "TimeoutError") return "timeout";
+  return "failed";
+}
+
 /** Reads the key metadata once (login included); failures become a class, never OpenBao's text. */
-async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { error: string }> {
+async function readMetadata(config: Config): Promise<{ meta: KeyMetadata; transit: TransitClient } | { error: string }> {
   let caPem: string;
   try {
     caPem = await readCaBundle(config.openbao.caCertFile);
@@ -134,12 +147,9 @@ async function readMetadata(config: Config): Promise<{ meta: KeyMetadata } | { e
   const tokens = createAuthFromConfig(config, http);
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
   try {
-    return { meta: await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs * 3)) };
+    return { meta: await transit.readKey(AbortSignal.timeout(config.openbao.timeoutMs * 3)), transit };
   } catch (e) {
-    if (e instanceof AuthError) return { error: `auth_${e.authClass}` };
-    if (e instanceof TransitError) return { error: e.kind };
-    if (e instanceof DOMException && e.name === "TimeoutError") return { error: "timeout" };
-    return { error: "failed" };
+    return { error: failureClass(e) };
   }
 }
 
@@ -223,6 +233,11 @@ interface RotationView extends Record<string, unknown> {
   archivedVersions: number[];
   /** What to do about archivedVersions (null when there are none). */
   archivedAdvice: string | null;
+  /**
+   * When the next probe would promote: the candidate's encrypt/decrypt round trip, run now by
+   * this command ("ok" or the failure class); serve defers the promotion while it fails.
+   */
+  pendingRoundTrip?: string;
 }
 
 async function rotationView(config: Config): Promise<{ view: RotationView; problem?: string }> {
@@ -287,8 +302,22 @@ async function rotationView(config: Config): Promise<{ view: RotationView; probl
     view.rotationState = pending !== undefined || meta.latestVersion > (active?.transitVersion ?? 0) ? "pending" : "stable";
     view.archivedVersions = obs.archived.map((r) => r.transitVersion);
     view.archivedAdvice = archivedAdvice(view.archivedVersions, meta, config) ?? null;
+    let roundTrip: string | undefined;
+    if (obs.promoted && "transit" in read) {
+      // The same proof serve runs before it saves a promotion (the deep probe, probe AAD, nothing
+      // stored). It cannot see serve's deep circuit breaker: the gauge and log say that one.
+      try {
+        await deepProbe(read.transit, obs.promoted.to.transitVersion, config.openbao.timeoutMs);
+        roundTrip = "ok";
+      } catch (e) {
+        roundTrip = failureClass(e);
+      }
+      view.pendingRoundTrip = roundTrip;
+    }
     view.nextProbe = obs.promoted
-      ? `would promote version ${obs.promoted.to.transitVersion} (after the activation delay following a restart)`
+      ? roundTrip === "ok"
+        ? `would promote version ${obs.promoted.to.transitVersion} (its round trip passed just now; after the activation delay following a restart)`
+        : `would defer the promotion of version ${obs.promoted.to.transitVersion}: its encrypt/decrypt round trip fails (${roundTrip}); the active version keeps serving until it passes`
       : obs.changed
         ? `would record version ${meta.latestVersion} as pending or count an observation`
         : obs.encryptionBlocked
@@ -367,10 +396,19 @@ interface Change {
   plan(state: RegistryState, meta: KeyMetadata): { next: RegistryState; changed: boolean; records: readonly SnapshotRecord[] };
 }
 
-/** Refusals that do not depend on the operation: live metadata must validate every retained version. */
-function checkLive(state: RegistryState, meta: KeyMetadata, config: Config): void {
+/**
+ * Refusals that do not depend on the operation: live metadata must validate every retained
+ * version. `tolerateTrimmed` (retire-versions, before planning) leaves out retired versions
+ * Transit trimmed (below min_available_version): their ciphertext is already lost, and removing
+ * them is what makes the registry agree with OpenBao again. The planned state is then checked
+ * without that allowance, so a trimmed version the change does not remove still refuses it.
+ */
+function checkLive(state: RegistryState, meta: KeyMetadata, config: Config, opts: { readonly tolerateTrimmed?: boolean } = {}): void {
+  const records = opts.tolerateTrimmed
+    ? state.snapshots.filter((r) => !(r.state === "retired" && versionAvailability(meta, r.transitVersion) === "trimmed"))
+    : state.snapshots;
   try {
-    observe({ records: state.snapshots, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
+    observe({ records, activeKeyId: state.activeKeyId, meta, scope: keyScopeOf(config), nowMs: Date.now(), policy: config.rotation, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER, mode: "observe" });
   } catch (e) {
     if (e instanceof RotationError) throw new RegistryError("progress", `live Transit metadata does not validate the registry (${e.reason}): ${e.message}`);
     throw e;
@@ -397,7 +435,6 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
     const state = loaded.state;
     let planned;
     try {
-      checkLive(state, read.meta, c.config);
       planned = c.plan(state, read.meta);
     } catch (e) {
       if (e instanceof RegistryError) return refuse(e.message);
@@ -411,7 +448,7 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
       nextStateHash: planned.changed ? planned.next.currentHash : state.currentHash,
       nextGeneration: planned.changed ? planned.next.generation : state.generation,
       activeKeyIdHash: hashValue(state.activeKeyId),
-      [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId) })),
+      [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId), transit: versionAvailability(read.meta, r.transitVersion) })),
       limitations: [...rotationLimitations],
     };
     if (c.apply) {
@@ -439,6 +476,23 @@ async function runChange(c: Change, io: Io): Promise<ExitCode> {
   }
 }
 
+/**
+ * The retire-versions plan against live metadata (pure; throws RegistryError when refused).
+ * Retired versions Transit trimmed may be removed (their ciphertext is already lost); the
+ * planned state must validate in full, so the active version, any trimmed version left behind,
+ * or any other inconsistency still refuses it.
+ */
+export function planRetire(state: RegistryState, meta: KeyMetadata, before: number, config: Config): { next: RegistryState; changed: boolean; records: readonly SnapshotRecord[] } {
+  checkLive(state, meta, config, { tolerateTrimmed: true });
+  const active = activeOf(state);
+  if (meta.latestVersion !== active.transitVersion) {
+    throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
+  }
+  const planned = retireVersions(state, before, expectedIdentityOf(config).fingerprint);
+  if (planned.changed) checkLive(planned.next, meta, config);
+  return planned;
+}
+
 export async function runRetireVersions(argv: readonly string[], io: Io): Promise<ExitCode> {
   const f = parseFlags(argv, retireFlags);
   if (f.help) {
@@ -461,13 +515,7 @@ export async function runRetireVersions(argv: readonly string[], io: Io): Promis
       apply: f.apply,
       expectedHash,
       extra: { beforeVersion: before },
-      plan: (state, meta) => {
-        const active = activeOf(state);
-        if (meta.latestVersion !== active.transitVersion) {
-          throw new RegistryError("progress", `the active version ${active.transitVersion} is not Transit's latest (${meta.latestVersion}): let the rotation finish first`);
-        }
-        return retireVersions(state, before, expectedIdentityOf(config).fingerprint);
-      },
+      plan: (state, meta) => planRetire(state, meta, before, config),
     },
     io,
   );
@@ -496,6 +544,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
       expectedHash,
       extra: { versions },
       plan: (state, meta) => {
+        checkLive(state, meta, config);
         for (const v of versions) {
           // A retired version is checked too: if Transit archives it, the advice (lower the minimum)
           // is what the operator needs, not "only removed versions can be restored".
@@ -503,10 +552,11 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           if (r === undefined) continue; // transitions report it
           // Order matters: OpenBao does not list archived versions, so "not listed" only means
           // "vanished" once trimming and archiving are ruled out.
-          if (meta.minAvailableVersion > v) {
+          const availability = versionAvailability(meta, v);
+          if (availability === "trimmed") {
             throw new RegistryError("progress", `Transit trimmed version ${v} (min_available_version ${meta.minAvailableVersion}): its key material is deleted and it cannot be decrypted again`);
           }
-          if (meta.minDecryptionVersion > v) {
+          if (availability === "archived") {
             const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
             throw new RegistryError(
               "progress",
@@ -515,7 +565,7 @@ export async function runRestoreVersions(argv: readonly string[], io: Io): Promi
           }
           if (r.state !== "removed") continue; // transitions report it
           const created = meta.createdAtUnix.get(v);
-          if (created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
+          if (availability === "vanished" || created === undefined) throw new RegistryError("progress", `Transit no longer lists version ${v} although min_decryption_version does not archive it: it cannot be decrypted again`);
           if (created !== r.transitVersionCreatedAtUnix) throw new RegistryError("progress", `Transit version ${v} has a different creation time than the registry (the key was replaced)`);
         }
         return restoreVersions(state, versions, expectedIdentityOf(config).fingerprint);

@@ -22,7 +22,7 @@ export function describeStartupFailure(error: unknown, config: Config): string {
   if (error instanceof RotationError) {
     const key = `${config.transit.mountPath}/keys/${config.transit.keyName}`;
     if (error.reason === "key_soft_deleted") {
-      return `Transit key ${key} is soft-deleted: OpenBao refuses every encrypt and decrypt with it; restore it with 'bao write -f ${key}/soft-delete-restore' (its data is intact)`;
+      return error.operatorMessage(config.transit.mountPath, config.transit.keyName);
     }
     return `Transit key ${key}: ${error.message}`;
   }

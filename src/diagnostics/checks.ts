@@ -24,7 +24,7 @@ import { createFileRegistryStore } from "../registry/file-store.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { observe, RotationError } from "../status/rotation.ts";
-import { archivedAdvice } from "../keys/archive-advice.ts";
+import { archivedAdvice, softDeletedAdvice } from "../keys/archive-advice.ts";
 import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { authDiagnosticsFor, type AuthDiagnostics } from "./auth.ts";
@@ -316,7 +316,7 @@ const transitProfile: CheckDef<DiagContext> = {
     const mount = cfg(c).transit.mountPath;
     const name = cfg(c).transit.keyName;
     if ((c.meta as KeyMetadata).softDeleted === true) {
-      return fail(`${mount}/keys/${name} is soft-deleted: OpenBao refuses every encrypt and decrypt with it; restore it with 'bao write -f ${mount}/keys/${name}/soft-delete-restore' (existing data is intact)`);
+      return fail(softDeletedAdvice(mount, name));
     }
     try {
       checkKeyProfile(c.meta as KeyMetadata);

@@ -169,6 +169,9 @@ export class ProviderMetrics {
         return read === undefined ? [] : [[[], read()]];
       },
     });
+    r.gauge("openbao_kms_key_promotion_deferred", "1 while the last metadata probe deferred a due key promotion (the candidate's round trip failed or the deep circuit breaker was open), else 0.", [], {
+      collect: () => this.fromHealth((h) => [[[], h.promotionDeferred !== undefined ? 1 : 0]]),
+    });
     r.gauge("openbao_kms_circuit_breaker_state", "1 while the last probe was skipped by an open circuit breaker, else 0.", [], {
       collect: () => this.fromHealth((h) => [[[], h.reasons.includes("circuit_breaker_open") ? 1 : 0]]),
     });

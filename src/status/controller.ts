@@ -58,6 +58,10 @@ export class StatusController implements KeyDiscovery {
   private archived: readonly number[] = [];
   /** A candidate whose round trip passed just before its promotion was saved (published with it). */
   private provenKeyId: string | undefined;
+  /** Why the current metadata probe deferred a due promotion (error class), if it did. */
+  private deferredClass: string | undefined;
+  /** The last metadata probe validated the registry (else archivedVersions() reports none). */
+  private validated = false;
 
   constructor(private readonly o: StatusControllerOptions) {
     this.metaBreaker = new CircuitBreaker(o.nowMs);
@@ -107,7 +111,10 @@ export class StatusController implements KeyDiscovery {
    * minimum is lowered. For openbao_kms_key_versions_archived.
    */
   archivedVersions(): readonly number[] {
-    return this.archived;
+    // Unknown while the last metadata probe did not validate (Status says why): report none
+    // rather than a count from an older observation. `archived` itself is kept, so a probe that
+    // validates again with the same versions does not repeat the warning.
+    return this.validated ? this.archived : [];
   }
 
   /** Stops the timers; resolves once the probe or discovery in progress (and its save) is over. */
@@ -144,8 +151,11 @@ export class StatusController implements KeyDiscovery {
 
   private async metadataProbe(startup: boolean): Promise<ProbeResult> {
     this.provenKeyId = undefined;
+    this.deferredClass = undefined;
     const result = await this.runMetadata(startup);
+    this.validated = result.ok || result.reason === "encryption_blocked";
     this.o.store.publishMetadata(result, this.o.registry.active);
+    this.o.store.notePromotionDeferred(result.ok ? this.deferredClass : undefined);
     // A promotion is published together with the deep probe its candidate passed before the
     // save (same tick), so Status and Encrypt never see the new key without one.
     const proven = this.provenKeyId;
@@ -217,16 +227,19 @@ export class StatusController implements KeyDiscovery {
     if (obs.promoted) {
       // Prove the candidate's data path before it becomes active (the deep probe the new key
       // would otherwise need after the switch, while Status is unhealthy and Encrypt refused).
-      // A failure defers the promotion to a later probe; the rest of the observation stands.
-      try {
-        await deepProbe(this.o.transit, obs.promoted.to.transitVersion, this.o.timeoutMs);
+      // It is a deep probe, so it obeys the deep breaker: while that is open the data path is
+      // known to fail, no call is made (the breaker's window paces retries) and the promotion
+      // waits. A failure defers the promotion to a later probe; the rest of the observation stands.
+      const deferredBy = await this.proveCandidate(obs.promoted.to.transitVersion);
+      if (deferredBy === undefined) {
         this.provenKeyId = obs.promoted.to.kubernetesKeyId;
-      } catch (cause) {
+      } else {
+        this.deferredClass = deferredBy;
         this.o.log.warn("key.promoted", {
           outcome: "deferred",
           key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),
           transit_version: obs.promoted.to.transitVersion,
-          error_class: cause instanceof TransitError ? cause.kind : cause instanceof DOMException && cause.name === "TimeoutError" ? "timeout" : "unknown",
+          error_class: deferredBy,
         });
         obs = observe({ ...input, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER });
       }
@@ -254,6 +267,19 @@ export class StatusController implements KeyDiscovery {
       }
     }
     return obs;
+  }
+
+  /** The candidate's round trip under the deep breaker: undefined when it passed, else why not (error class). */
+  private async proveCandidate(version: number): Promise<string | undefined> {
+    if (this.deepBreaker.isOpen()) return "circuit_breaker_open";
+    try {
+      await deepProbe(this.o.transit, version, this.o.timeoutMs);
+      this.deepBreaker.recordSuccess();
+      return undefined;
+    } catch (cause) {
+      this.deepBreaker.recordFailure();
+      return errorClassOf(cause) ?? "unknown";
+    }
   }
 
   /** Warns once when the set of archived retained versions changes, and says when it clears. */
@@ -332,8 +358,15 @@ function failFromRegistry(cause: unknown): ProbeResult {
   return fail("probe_failed", cause);
 }
 
+/** The log/metric class of a probe failure's cause: the Transit error kind, "timeout", or undefined. */
+export function errorClassOf(cause: unknown): string | undefined {
+  if (cause instanceof TransitError) return cause.kind;
+  if (cause instanceof DOMException && cause.name === "TimeoutError") return "timeout";
+  return undefined;
+}
+
 function fail(reason: ReadinessReason, cause?: unknown): ProbeResult {
-  const errorClass = cause instanceof TransitError ? cause.kind : cause instanceof DOMException && cause.name === "TimeoutError" ? "timeout" : undefined;
+  const errorClass = errorClassOf(cause);
   return { ok: false, reason, ...(errorClass ? { errorClass } : {}), ...(cause === undefined ? {} : { cause }) };
 }
 

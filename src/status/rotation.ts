@@ -3,6 +3,7 @@
 // passed in. A new latest version becomes pending, is promoted only after enough stable
 // observations plus the activation delay, and nothing decryptable is ever dropped here.
 
+import { softDeletedAdvice } from "../keys/archive-advice.ts";
 import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
@@ -19,9 +20,8 @@ export interface RotationPolicy {
 /** Why an observation fails closed; each is a Status-unhealthy reason. */
 export type RotationFailure = "profile_invalid" | "key_soft_deleted" | "version_rollback" | "creation_time_drift" | "version_unavailable";
 
-/** The operator sentence for a soft-deleted key (start-up, Status probe log, doctor). */
-export const softDeletedMessage =
-  "Transit key is soft-deleted (soft_deleted=true): OpenBao refuses every encrypt and decrypt with it until it is restored with POST <mount>/keys/<name>/soft-delete-restore";
+/** A soft-deleted key where the mount and key name are not known (validateMetadata); see operatorMessage. */
+export const softDeletedMessage = softDeletedAdvice("<mount>", "<name>");
 
 export class RotationError extends Error {
   override readonly name = "RotationError" as const;
@@ -30,6 +30,11 @@ export class RotationError extends Error {
     message: string,
   ) {
     super(message);
+  }
+
+  /** The message for an operator, naming the configured key (start-up errors). */
+  operatorMessage(mount: string, key: string): string {
+    return this.reason === "key_soft_deleted" ? softDeletedAdvice(mount, key) : `Transit key ${mount}/keys/${key}: ${this.message}`;
   }
 }
 
@@ -118,6 +123,21 @@ export function validateMetadata(meta: KeyMetadata): void {
   if (!meta.createdAtUnix.has(latest)) throw new RotationError("profile_invalid", `Transit key latest version ${latest} has no creation time`);
 }
 
+/** How Transit holds one version at or below latest_version (see versionAvailability). */
+export type VersionAvailability = "trimmed" | "archived" | "vanished" | "listed";
+
+/**
+ * One classifier for every caller (probe, restore-versions, retire-versions), in the only order
+ * that is right: OpenBao lists only versions >= min_decryption_version, so "not listed" means
+ * "vanished" once trimming (below min_available_version: key material deleted for good) and
+ * archiving (below min_decryption_version: brought back by lowering it) are ruled out.
+ */
+export function versionAvailability(meta: KeyMetadata, version: number): VersionAvailability {
+  if (meta.minAvailableVersion > version) return "trimmed";
+  if (meta.minDecryptionVersion > version) return "archived";
+  return meta.createdAtUnix.has(version) ? "listed" : "vanished";
+}
+
 /**
  * Rule 42, with OpenBao's archive (sdk/helper/keysutil/policy.go handleArchiving): Transit
  * lists only versions >= min_decryption_version. For every decryptable record:
@@ -136,20 +156,24 @@ function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, 
     const v = r.transitVersion;
     const isActive = r.kubernetesKeyId === activeKeyId;
     if (v > meta.latestVersion) throw new RotationError("version_rollback", `Transit latest_version ${meta.latestVersion} is below registered version ${v}`);
-    if (meta.minAvailableVersion > v) {
-      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back`);
+    const availability = versionAvailability(meta, v);
+    if (availability === "trimmed") {
+      // A retained (retired) version's ciphertext is lost either way; retire-versions makes the
+      // registry say so, after which the probes validate again.
+      const way = isActive ? "" : `; once that loss is accepted, stop tracking it with 'bao-kms-provider retire-versions --before-version ${meta.minAvailableVersion}' (serve stopped; refused while a rotation is pending)`;
+      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back${way}`);
     }
-    if (meta.minDecryptionVersion > v) {
+    if (availability === "archived") {
       if (isActive) {
         throw new RotationError("version_unavailable", `the active version ${v} is archived by Transit min_decryption_version ${meta.minDecryptionVersion}: lower min_decryption_version to ${v} or less`);
       }
       archived.push(r);
       continue;
     }
-    const created = meta.createdAtUnix.get(v);
-    if (created === undefined) {
+    if (availability === "vanished") {
       throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed although min_decryption_version ${meta.minDecryptionVersion} does not archive it (the version vanished)`);
     }
+    const created = meta.createdAtUnix.get(v);
     if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
     if (isActive && meta.minEncryptionVersion > v) blocked = true;
   }

@@ -36,6 +36,12 @@ export interface HealthSnapshot extends StatusView {
   readonly reasons: readonly ReadinessReason[];
   readonly metadataErrorClass?: string;
   readonly deepErrorClass?: string;
+  /**
+   * Set while the last metadata probe found a pending version due for promotion but deferred it
+   * because the candidate's round trip failed or the deep breaker was open (the error class).
+   * Not a readiness reason: the old key keeps serving.
+   */
+  readonly promotionDeferred?: string;
 }
 
 export class StatusStore implements StatusSource {
@@ -43,6 +49,7 @@ export class StatusStore implements StatusSource {
   private updatedAtMs: number | undefined;
   private metadata: ProbeOutcome | undefined;
   private deep: (ProbeOutcome & { keyId: string }) | undefined;
+  private deferred: string | undefined;
 
   constructor(
     private readonly nowMs: () => number,
@@ -62,6 +69,11 @@ export class StatusStore implements StatusSource {
   /** Records a deep probe for `keyId`; ignored unless it is still the active key. Does not refresh the age. */
   publishDeep(keyId: string, outcome: ProbeOutcome): void {
     if (this.active?.keyId === keyId) this.deep = { ...outcome, keyId };
+  }
+
+  /** Records whether the last metadata probe deferred a due promotion (its error class) or not (undefined). */
+  notePromotionDeferred(errorClass: string | undefined): void {
+    this.deferred = errorClass;
   }
 
   /** True when the active key has no passing deep probe yet (the scheduler probes at once). */
@@ -94,6 +106,7 @@ export class StatusStore implements StatusSource {
       reasons,
       ...(this.metadata && !this.metadata.ok && this.metadata.errorClass ? { metadataErrorClass: this.metadata.errorClass } : {}),
       ...(this.deep && !this.deep.ok && this.deep.errorClass ? { deepErrorClass: this.deep.errorClass } : {}),
+      ...(this.deferred !== undefined ? { promotionDeferred: this.deferred } : {}),
     };
   }
 

@@ -15,7 +15,9 @@ const fast = `
 [status]
 probe_interval = "100ms"
 deep_probe_interval = "1s"
-max_staleness = "2s"
+# Far above the 100 ms probes: the tests assert Status healthy continuously, and a probe slowed
+# by a busy machine must not turn that into a staleness failure.
+max_staleness = "10s"
 
 [rotation]
 activation_delay = "1s"
@@ -73,7 +75,9 @@ const decryptResult = async (v: number) => {
 };
 const logEvents = (message: string) => provider.output.filter((l) => l.includes(`"${message}"`)).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-beforeAll(async () => {
+/** A fresh emulator and provider with v1 and v2 ciphertext, v2 active: each describe starts from here. */
+async function setUp(): Promise<void> {
+  byVersion.clear();
   emu = await startEmulator();
   files = writeProviderFiles(emu, { extraToml: fast, logLevel: "info" });
   provider = await startProvider(files);
@@ -84,16 +88,19 @@ beforeAll(async () => {
   emu.rotateKey("kubernetes");
   await until("promotion to v2", async () => (await client.status()).key_id === keyIdOf(2), 10_000);
   byVersion.set(2, await client.encrypt(new Uint8Array(24).fill(2)));
-}, 30_000);
+}
 
-afterAll(async () => {
+async function tearDown(): Promise<void> {
   await client?.close();
   await provider?.stop();
   await emu?.stop();
   files?.cleanup();
-});
+}
 
 describe("min_decryption_version raised while v1 is retained", () => {
+  beforeAll(setUp, 30_000);
+  afterAll(tearDown);
+
   test("Status stays healthy and Encrypt works; v1 Decrypt fails naming min_decryption_version; gauge, warning, /ready", async () => {
     await setMinDecryption(2);
     // OpenBao no longer lists v1 (the emulator follows keysutil's archive).
@@ -164,6 +171,9 @@ describe("min_decryption_version raised while v1 is retained", () => {
 });
 
 describe("still fail closed", () => {
+  beforeAll(setUp, 30_000);
+  afterAll(tearDown);
+
   test("the active version archived → Status unhealthy, Encrypt FAILED_PRECONDITION; lowering recovers", async () => {
     // v3 appears and the minimum jumps to 3 before any probe could promote it: active v2 is archived.
     emu.rotateKey("kubernetes");

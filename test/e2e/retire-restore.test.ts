@@ -150,8 +150,8 @@ describe("retire and restore", () => {
     const v = json(r.stdout);
     expect(v).toMatchObject({ operation: "retire", applied: false, beforeVersion: 3, activeKeyIdHash: hashValue(keyIdOf(3)) });
     expect(v.removedVersions).toEqual([
-      { transitVersion: 2, keyIdHash: hashValue(keyIdOf(2)) },
-      { transitVersion: 1, keyIdHash: hashValue(keyIdOf(1)) },
+      { transitVersion: 2, keyIdHash: hashValue(keyIdOf(2)), transit: "listed" },
+      { transitVersion: 1, keyIdHash: hashValue(keyIdOf(1)), transit: "listed" },
     ]);
     expect(v.nextGeneration).toBe(JSON.parse(before).generation + 1);
     planHash = v.stateHash;
@@ -194,7 +194,7 @@ describe("retire and restore", () => {
     const plan = await cli("restore-versions", "--versions", "1", "--output", "json");
     expect(plan.code).toBe(0);
     const v = json(plan.stdout);
-    expect(v).toMatchObject({ operation: "restore", applied: false, restoredVersions: [{ transitVersion: 1, keyIdHash: hashValue(keyIdOf(1)) }] });
+    expect(v).toMatchObject({ operation: "restore", applied: false, restoredVersions: [{ transitVersion: 1, keyIdHash: hashValue(keyIdOf(1)), transit: "listed" }] });
     await down();
     const r = await cli("restore-versions", "--versions", "1", "--apply", "--expected-state-hash", v.stateHash);
     expect(r.code).toBe(0);

@@ -69,9 +69,37 @@ describe("archived versions (below min_decryption_version)", () => {
       expect(r.json).toEqual({ errors: [tooOld] });
     }
     expect((await decrypt(name, sealed[2]!)).json.data.plaintext).toBe(b64("v3"));
-    // Encrypting with an archived version is allowed by OpenBao unless min_encryption_version forbids it.
     await config(name, { min_decryption_version: 1 });
     for (let v = 1; v <= 3; v++) expect((await decrypt(name, sealed[v - 1]!)).json.data.plaintext).toBe(b64(`v${v}`));
+  });
+
+  test("encrypting with an explicit archived key_version → 400 no such key version (handleArchiving deletes it from the policy's keys); lowering the minimum allows it again", async () => {
+    const { name } = await threeVersions("arch-enc");
+    await config(name, { min_decryption_version: 3 });
+    for (const v of [1, 2]) {
+      const r = await t.call("POST", `${transit}/encrypt/${name}`, { body: { plaintext: b64("x"), key_version: v } });
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ errors: ["no such key version"] });
+    }
+    const batch = await t.call("POST", `${transit}/encrypt/${name}`, { body: { batch_input: [{ plaintext: b64("a"), key_version: 1 }, { plaintext: b64("b"), key_version: 3 }] } });
+    expect(batch.json.data.batch_results[0].error).toBe("no such key version");
+    expect(batch.json.data.batch_results[1].ciphertext).toStartWith("vault:v3:");
+    expect((await t.call("POST", `${transit}/encrypt/${name}`, { body: { plaintext: b64("x"), key_version: 3 } })).status).toBe(200);
+    await config(name, { min_decryption_version: 1 });
+    const back = await t.call("POST", `${transit}/encrypt/${name}`, { body: { plaintext: b64("x"), key_version: 1 } });
+    expect(back.status).toBe(200);
+    expect(back.json.data.ciphertext).toStartWith("vault:v1:");
+  });
+
+  test("export version parsing: a leading v is accepted, anything non-numeric is invalid key version", async () => {
+    const name = await t.createKey("arch-exp-ver", { exportable: true });
+    await t.call("POST", `${transit}/keys/${name}/rotate`);
+    const v2 = await t.call("GET", `${transit}/export/encryption-key/${name}/v2`);
+    expect(v2.status).toBe(200);
+    expect(Object.keys(v2.json.data.keys)).toEqual(["2"]);
+    const bad = await t.call("GET", `${transit}/export/encryption-key/${name}/two`);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ errors: ["invalid key version"] });
   });
 
   test("exporting an archived version is refused", async () => {

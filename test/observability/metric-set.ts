@@ -28,6 +28,8 @@ export const referenceMetricSet: Readonly<Record<string, { type: MetricType; lab
   openbao_kms_circuit_breaker_state: { type: "gauge", labels: [] },
   // Our addition (issue 12), not in the Go set: retained versions archived by min_decryption_version.
   openbao_kms_key_versions_archived: { type: "gauge", labels: [] },
+  // Our addition (issue 12 review), not in the Go set: a due promotion deferred by the candidate's round trip.
+  openbao_kms_key_promotion_deferred: { type: "gauge", labels: [] },
   openbao_kms_panic_recoveries_total: { type: "counter", labels: ["method"] },
   openbao_kms_socket_restarts_total: { type: "counter", labels: [] },
   openbao_kms_build_info: { type: "gauge", labels: ["version", "commit", "build_date", "dirty"] },

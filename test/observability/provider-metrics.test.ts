@@ -225,6 +225,17 @@ describe("the reference's metric set (§6.2)", () => {
     expect(scrape().get("openbao_kms_key_versions_archived")).toBe(0);
   });
 
+  test("openbao_kms_key_promotion_deferred: 1 while the last metadata probe deferred a promotion, 0 once it did not", () => {
+    const { metrics, scrape } = setup();
+    const { store } = healthyStore(3);
+    metrics.watch({ limiters: limiters(), health: () => store.snapshot() });
+    expect(scrape().get("openbao_kms_key_promotion_deferred")).toBe(0);
+    store.notePromotionDeferred("circuit_breaker_open");
+    expect(scrape().get("openbao_kms_key_promotion_deferred")).toBe(1);
+    store.notePromotionDeferred(undefined);
+    expect(scrape().get("openbao_kms_key_promotion_deferred")).toBe(0);
+  });
+
   test("auth: method and certificate source from closed sets; certificate TTL 0 without cert auth; renewals count", () => {
     const { metrics, scrape } = setup();
     let s = scrape();

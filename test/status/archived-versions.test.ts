@@ -77,7 +77,7 @@ describe("state machine", () => {
   });
 
   test("a soft-deleted key → key_soft_deleted, before any other check", () => {
-    expect(reasonOf(() => obs({ ...meta(2), softDeleted: true, exportable: true }))).toMatch(/^key_soft_deleted: Transit key is soft-deleted .*soft-delete-restore/);
+    expect(reasonOf(() => obs({ ...meta(2), softDeleted: true, exportable: true }))).toMatch(/^key_soft_deleted: Transit key <mount>\/keys\/<name> is soft-deleted: .*soft-delete-restore/);
   });
 
   test("a new version while v1 is archived is recorded and promoted as usual", () => {
@@ -146,6 +146,22 @@ describe("status controller", () => {
     expect(controller.archivedVersions()).toEqual([]);
     expect(events().at(-1)).toMatchObject({ level: "info", outcome: "recovered" });
     expect(saved).toEqual([]);
+  });
+
+  test("archivedVersions (the gauge's source) reports none while a metadata probe fails, the count again once one validates, without a second warning", async () => {
+    const { current, controller, events } = setup();
+    await controller.probeOnce();
+    current.meta = meta(2, { minDecryptionVersion: 2 });
+    expect((await controller.probeOnce()).ok).toBe(true);
+    expect(controller.archivedVersions()).toEqual([1]);
+    // The key is trimmed past v1 (or soft-deleted, or unreadable): the last count is no longer known.
+    current.meta = meta(2, { minDecryptionVersion: 2, minAvailableVersion: 2 });
+    expect(await controller.probeOnce()).toMatchObject({ ok: false, reason: "version_unavailable" });
+    expect(controller.archivedVersions()).toEqual([]);
+    current.meta = meta(2, { minDecryptionVersion: 2 });
+    expect((await controller.probeOnce()).ok).toBe(true);
+    expect(controller.archivedVersions()).toEqual([1]);
+    expect(events().filter((e) => e.outcome === "archived").length).toBe(1);
   });
 
   test("a vanished version or a soft-deleted key makes Status unhealthy with its reason", async () => {

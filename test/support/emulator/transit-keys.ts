@@ -98,7 +98,13 @@ export function exportKey(store: KeyStore, exportType: string, name: string, ver
   if (key === undefined) return { kind: "nil" };
   if (!key.exportable) return userError("key is not exportable");
   const keys: Record<string, string> = {};
-  const wanted = version === undefined || version === "" ? undefined : version === "latest" ? key.latestVersion : Number(version);
+  let wanted: number | undefined;
+  if (version !== undefined && version !== "") {
+    // path_export.go: "latest", else strings.TrimPrefix(version, "v") through strconv.Atoi.
+    const digits = version === "latest" ? String(key.latestVersion) : version.replace(/^v/, "");
+    if (!/^[+-]?[0-9]{1,18}$/.test(digits)) return userError("invalid key version");
+    wanted = Number(digits);
+  }
   // path_export.go: archived versions (below min_decryption_version) are not in the policy's keys.
   if (wanted !== undefined && wanted < key.minDecryptionVersion) return userError("version for export is below minimum decryption version");
   if (wanted !== undefined && (!Number.isInteger(wanted) || !key.versions.has(wanted))) return userError("version does not exist or cannot be found");

@@ -12,7 +12,10 @@ const missingContext =
 const userErr = (error: string) => ({ error, internal: false });
 
 function versionKey(key: TransitKey, version: number, context: Uint8Array): Uint8Array | { error: string; internal: boolean } {
-  const entry = key.versions.get(version);
+  // keysutil safeGetKeyEntry reads p.Keys, from which handleArchiving deletes every version below
+  // min_decryption_version (policy.go): an archived version is "no such key version" there,
+  // although the emulator keeps its material to bring it back when the minimum is lowered.
+  const entry = version < key.minDecryptionVersion ? undefined : key.versions.get(version);
   if (entry === undefined) return userErr("no such key version");
   if (!key.derived) return entry.key;
   if (context.length === 0) return userErr(missingContext);
