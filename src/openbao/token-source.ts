@@ -21,6 +21,12 @@ export interface TokenSource {
   recover(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
   /** The retry with a recovered token was refused too: further recoveries back off. */
   rejectedAgain(token: string): void;
+  /**
+   * Whether `recover(rejected)` would log in now or join a login in flight for that token. False
+   * inside the recovery backoff, and when `rejected` was already replaced (recover then hands out
+   * the replacement without a login). No side effect.
+   */
+  recoveryWouldLogIn(rejected: string): boolean;
   /** The next `token()` may log in at once, even inside a failure backoff (bootstrap retries). */
   retryNow(): void;
   /** Expiry of the current token (ms, on the injected clock), or undefined without one. */
@@ -222,6 +228,11 @@ export function createTokenManager(opts: TokenManagerOptions): TokenSource {
       lastDenialAtMs = t;
       recoveryFailures++;
       nextRecoveryAtMs = Math.max(nextRecoveryAtMs, t + backoffMs(recoveryBackoff, recoveryFailures));
+    },
+
+    recoveryWouldLogIn(rejectedToken) {
+      if (recovering?.token === rejectedToken) return true;
+      return current?.token === rejectedToken && now() >= nextRecoveryAtMs;
     },
 
     retryNow() {
