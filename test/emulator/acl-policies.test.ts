@@ -56,6 +56,53 @@ describe("admin endpoints (§Admin endpoints)", () => {
   });
 });
 
+describe("auth/token/create policies (token_store.go resolveTokenPolicies)", () => {
+  const create = (body: Record<string, unknown>, token?: string) =>
+    t.call("POST", "/v1/auth/token/create", { body: { ttl: "10m", ...body }, ...(token === undefined ? {} : { token }) });
+  const policiesOf = async (body: Record<string, unknown>, token?: string) => {
+    const r = await create(body, token);
+    expect(r.status).toBe(200);
+    return r.json.auth.policies as string[];
+  };
+
+  test("no_default_policy removes default even when it is listed; without it a root parent adds default", async () => {
+    const name = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    expect(await policiesOf({ policies: ["default", name], no_default_policy: true })).toEqual([name]);
+    expect(await policiesOf({ policies: [name] })).toEqual(["default", name].sort());
+    expect(await policiesOf({ policies: [name], no_default_policy: true })).toEqual([name]);
+  });
+
+  test("the test helper's tokens hold default exactly when asked for", async () => {
+    const name = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const withDefault = await t.createToken(["default", name]);
+    expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: withDefault })).json.data.policies).toEqual(["default", name].sort());
+    const without = await t.createToken([name]);
+    expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: without })).status).toBe(403); // lookup-self is in default
+  });
+
+  test("a non-root parent: subset only, default included; default added when the parent has it", async () => {
+    const creator = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update"]\n}\n`);
+    const extra = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const noDefaultParent = (await create({ policies: [creator], no_default_policy: true })).json.auth.client_token as string;
+    expect((await create({ policies: ["default"] }, noDefaultParent)).json).toEqual({ errors: ["child policies must be subset of parent"] });
+    expect((await create({ policies: [creator, extra] }, noDefaultParent)).json).toEqual({ errors: ["child policies must be subset of parent"] });
+    expect(await policiesOf({ policies: [creator] }, noDefaultParent)).toEqual([creator]);
+    const defaultParent = (await create({ policies: [creator, extra] })).json.auth.client_token as string;
+    expect(await policiesOf({ policies: [extra] }, defaultParent)).toEqual(["default", extra].sort());
+    expect(await policiesOf({ policies: [extra], no_default_policy: true }, defaultParent)).toEqual([extra]);
+    expect(await policiesOf({}, defaultParent)).toEqual(["default", creator, extra].sort()); // inherits
+  });
+
+  test("sudo on auth/token/create counts like root for the subset rule, but never makes root tokens", async () => {
+    const sudoer = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update", "sudo"]\n}\n`);
+    const other = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const parent = (await create({ policies: [sudoer], no_default_policy: true })).json.auth.client_token as string;
+    expect(await policiesOf({ policies: [other] }, parent)).toEqual(["default", other].sort());
+    expect((await create({ policies: ["root"] }, parent)).json).toEqual({ errors: ["root tokens may not be created without parent token being root"] });
+    expect((await create({ policies: ["response-wrapping"] }, parent)).json).toEqual({ errors: ['cannot assign policy "response-wrapping"'] });
+  });
+});
+
 describe("enforcement (§ACL policies)", () => {
   test("a token without a matching rule gets the multierror 403; a bad token the plain one", async () => {
     const token = await mkToken(await t.writePolicy(`path "${mount}/keys/${k1}" {\n  capabilities = ["read"]\n}\n`));
