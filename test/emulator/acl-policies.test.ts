@@ -44,6 +44,21 @@ describe("admin endpoints (§Admin endpoints)", () => {
     expect((await t.call("PUT", `/v1/sys/policies/acl/${name}`, { body: { policy: "" } })).json).toEqual({ errors: ["'policy' parameter not supplied or empty"] });
   });
 
+  test("refusals: parse errors carry policy.go's prefix and come before the immutable-name check (400 each)", async () => {
+    const put = (name: string, policy: string) => t.call("PUT", `/v1/sys/policies/acl/${name}`, { body: { policy } });
+    const bad = await put(`bad-${t.newKeyName()}`, 'path "x" {\n  capabilities = ["fly"]\n}\n');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ errors: ['failed to parse policy: path "x": invalid capability "fly"'] });
+    expect((await put(`bad-${t.newKeyName()}`, 'path "a/+*" {\n  capabilities = ["read"]\n}\n')).json).toEqual({
+      errors: [`failed to parse policy: path "a/+*": invalid use of wildcards ('+*' is forbidden)`],
+    });
+    expect((await put("root", 'path "x" {\n  capabilities = ["fly"]\n}\n')).json).toEqual({ errors: ['failed to parse policy: path "x": invalid capability "fly"'] });
+    const ok = 'path "x" {\n  capabilities = ["read"]\n}\n';
+    expect((await put("response-wrapping", ok)).json).toEqual({ errors: ['cannot update "response-wrapping" policy'] });
+    expect((await t.call("DELETE", "/v1/sys/policies/acl/response-wrapping")).json).toEqual({ errors: ['cannot delete "response-wrapping" policy'] });
+    expect((await t.call("DELETE", "/v1/sys/policies/acl/root")).json).toEqual({ errors: ['cannot delete "root" policy'] });
+  });
+
   test("auth/token/create: exactly the policies asked for; a non-root parent may only give a subset", async () => {
     const name = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update"]\n}\n`);
     const r = await t.call("POST", "/v1/auth/token/create", { body: { policies: [name], no_default_policy: true, ttl: "10m" } });
@@ -165,6 +180,20 @@ describe("enforcement (§ACL policies)", () => {
 });
 
 describe("matcher (emulator acl.ts, OpenBao acl.go rules)", () => {
+
+  test("hasMountAccess (logical_system.go, bare-mount check): a + rule reaches a mount only with at least its segments", () => {
+    const access = (path: string, mount: string, caps = ["read"]) => new Acl([[{ path, capabilities: caps }]]).hasMountAccess(mount);
+    expect(access("+", "transit/")).toBe(true);
+    expect(access("+", "team/transit/")).toBe(false); // fewer segments than the mount
+    expect(access("+/transit", "team/transit/")).toBe(true);
+    expect(access("+/transit/keys/*", "team/transit/")).toBe(true);
+    expect(access("+/other/keys", "team/transit/")).toBe(false);
+    expect(access("+/tran*", "team/transit/")).toBe(true); // a final * prefix segment
+    expect(access("x/+", "transit/")).toBe(false);
+    expect(access("+/keys", "transit/", ["deny"])).toBe(false);
+    expect(access("transit/keys/k", "transit/")).toBe(true); // exact rule under the mount
+    expect(access("other/keys/k", "transit/")).toBe(false);
+  });
   emulatorTest("priority: exact, then later first wildcard, non-prefix over prefix, fewer +, longer", () => {
     const acl = new Acl([
       parsePolicyHcl(`
@@ -194,7 +223,8 @@ path "p/+/q*" { capabilities = ["scan"] }
     expect(parsePolicyHcl('path "/s/x" { policy = "write" }')).toEqual([{ path: "s/x", capabilities: ["create", "read", "update", "delete", "list"] }]);
     expect(parsePolicyHcl('path "s" { capabilities = ["read", "deny"] }')).toEqual([{ path: "s", capabilities: ["deny"] }]);
     expect(() => parsePolicyHcl('path "x" { capabilities = ["fly"] }')).toThrow(PolicyParseError);
-    expect(() => new PolicyStore().set("p", 'path "a/+*" { capabilities = ["read"] }')).toThrow("'+*' is forbidden");
+    expect(() => new PolicyStore().set("p", 'path "a/+*" { capabilities = ["read"] }')).toThrow("failed to parse policy: path \"a/+*\": invalid use of wildcards ('+*' is forbidden)");
+    expect(() => new PolicyStore().delete("Default")).toThrow("cannot delete default policy");
     const ns = new PolicyStore("team-a/");
     ns.set("p", 'path "transit/*" { capabilities = ["read"] }');
     expect(ns.capabilities(["p"], "team-a/transit/keys/k")).toEqual(["read"]);
