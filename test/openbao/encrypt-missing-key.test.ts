@@ -23,12 +23,15 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-/** A Transit client on its own token manager; `clock.ms` is the key-presence memo's clock. */
-function client(keyName: string, clock = { ms: 0 }) {
+/**
+ * A Transit client on its own token manager. `clock.ms` is the clock of both the token manager
+ * (recovery backoff) and the key-presence memo, so no assertion depends on how fast calls run.
+ */
+function client(keyName: string, clock = { ms: 1_000_000 }) {
   const http = createOpenBaoHttp({ address: emu.url, caPem: emu.caPem, tlsServerName: emu.serverName, namespace: "", timeoutMs: 2000 });
   const tokens = createTokenManager({
     login: jwtLogin({ http, mountPath: emu.jwtMount, role: emu.jwtRole, jwt: async () => emu.mintJwt() }),
-    renew: renewSelf(http), loginBeforeExpiryMs: 10_000, renewalIncrementMs: 30_000, refreshTimeoutMs: 5_000,
+    renew: renewSelf(http), loginBeforeExpiryMs: 10_000, renewalIncrementMs: 30_000, refreshTimeoutMs: 5_000, nowMs: () => clock.ms,
   });
   const transit = createTransitClient({ http, tokens, mountPath: emu.transitMount, keyName, nowMs: () => clock.ms });
   return Object.assign(transit, { tokens });
@@ -56,7 +59,7 @@ describe("encrypt on a missing key with init's update-only policy", () => {
 
   test("a missing key: every encrypt is not_found (with the encrypt's 403), one key read per answer lifetime, no re-login", async () => {
     initPolicy("gone");
-    const clock = { ms: 0 };
+    const clock = { ms: 1_000_000 };
     const t = client("gone", clock);
     emu.resetCounts();
     for (let i = 0; i < 10; i++) await expect(encryptOnce(t)).rejects.toMatchObject({ kind: "not_found", operation: "transit.encrypt", status: 403 });
@@ -91,7 +94,7 @@ describe("encrypt on a missing key with init's update-only policy", () => {
   test("a real denial (key exists, policy lacks update on encrypt): 50 concurrent encrypts → at most one key read, one recovery login", async () => {
     emu.createKey("present");
     emu.setPolicy("kms-plugin", renderPolicyHcl(policyStanzas("transit", "present").filter((s) => !s.path.includes("/encrypt/")), "test"));
-    const clock = { ms: 0 };
+    const clock = { ms: 1_000_000 };
     const t = client("present", clock);
     await t.tokens.token();
     emu.resetCounts();
@@ -99,11 +102,18 @@ describe("encrypt on a missing key with init's update-only policy", () => {
     expect(results.every((r) => r.status === "rejected" && (r.reason as { kind?: string }).kind === "permission_denied")).toBe(true);
     expect(keyReads("present")).toBeLessThanOrEqual(1);
     expect(logins()).toBe(1); // one recovery for all 50, then the backoff
-    // Later encrypts inside the recovery backoff read nothing, even once the answer expired.
+    // Later encrypts inside the recovery backoff (now 10 s: the retry was refused too) read
+    // nothing, even once the answer expired.
     clock.ms += keyPresenceTtlMs;
     for (let i = 0; i < 10; i++) await expect(encryptOnce(t)).rejects.toMatchObject({ kind: "permission_denied" });
     expect(keyReads("present")).toBeLessThanOrEqual(1);
     expect(logins()).toBe(1);
+    // At the end of the backoff: one read, one recovery, for all callers again.
+    clock.ms += keyPresenceTtlMs;
+    const later = await Promise.allSettled(Array.from({ length: 20 }, () => encryptOnce(t)));
+    expect(later.every((r) => r.status === "rejected" && (r.reason as { kind?: string }).kind === "permission_denied")).toBe(true);
+    expect(keyReads("present")).toBeLessThanOrEqual(2);
+    expect(logins()).toBe(2);
   });
 
   test("a revoked token meeting a missing key: one re-login, then not_found (the retry's 403 is explained too)", async () => {
