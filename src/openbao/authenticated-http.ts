@@ -37,7 +37,7 @@ export function createAuthenticatedHttp(http: OpenBaoHttp, tokens: TokenSource):
       } catch (error) {
         if (!isDenial(error)) throw error;
         if (explainDenial !== undefined && error.kind === "permission_denied") {
-          const explained = await explainDenial(token, error, tokens.recoveryWouldLogIn(token), signal);
+          const explained = await explainDenial(token, error, tokens.recoveryWouldLogIn?.(token) ?? true, signal);
           if (explained !== undefined) throw explained;
         }
         const fresh = await tokens.recover(token, signal);

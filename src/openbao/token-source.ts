@@ -24,9 +24,9 @@ export interface TokenSource {
   /**
    * Whether `recover(rejected)` would log in now or join a login in flight for that token. False
    * inside the recovery backoff, and when `rejected` was already replaced (recover then hands out
-   * the replacement without a login). No side effect.
+   * the replacement without a login). No side effect. Optional for test doubles: absent = true.
    */
-  recoveryWouldLogIn(rejected: string): boolean;
+  recoveryWouldLogIn?(rejected: string): boolean;
   /** The next `token()` may log in at once, even inside a failure backoff (bootstrap retries). */
   retryNow(): void;
   /** Expiry of the current token (ms, on the injected clock), or undefined without one. */
