@@ -66,11 +66,12 @@ export class TransitError extends Error {
     readonly kind: TransitErrorClass,
     readonly operation: string,
     readonly status?: number,
-    options?: { cause?: unknown; isAuthentication?: boolean; redirectOrigin?: string },
+    options?: { cause?: unknown; isAuthentication?: boolean; redirectOrigin?: string; emptyErrors?: boolean },
   ) {
     super(`openbao ${operation} failed: ${kind}${status === undefined ? "" : ` (HTTP ${status})`}`, options);
     this.isAuthentication = options?.isAuthentication ?? false;
     if (options?.redirectOrigin !== undefined) this.redirectOrigin = options.redirectOrigin;
+    if (options?.emptyErrors === true) this.emptyErrors = true;
   }
   /** True when the failure happened while logging in (reference rule 32.2). */
   readonly isAuthentication: boolean;
@@ -79,4 +80,10 @@ export class TransitError extends Error {
    * the standby names it), when it parsed as an http(s) URL. Never its path or query.
    */
   readonly redirectOrigin?: string;
+  /**
+   * The answer was JSON with an empty `errors` list: OpenBao's form for a path that has nothing
+   * (a nil response, e.g. a read of a Transit key that does not exist). A 404 with a text, such as
+   * `namespace not found`, does not set it.
+   */
+  readonly emptyErrors?: boolean;
 }

@@ -4,7 +4,10 @@
 // back so further recoveries back off. Without a new token the original failure stands.
 // A caller may explain a 403 first (`explainDenial`): when that finds the real cause (for example
 // a missing Transit key, docs/openbao-compat.md §Encrypt on a missing key), its error is thrown
-// and no login happens, so a permanent cause never drives repeated logins.
+// and no login happens, so a permanent cause never drives repeated logins. The first 403 is
+// explained with `mayRead` only when recovery would log in now (not throttled); the retry's 403
+// always may read (at most once per recovery), and is explained before it counts as a repeated
+// denial, so a revoked token meeting a missing key ends as not_found, not as a backoff.
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp, OpenBaoResponse } from "./http.ts";
@@ -14,7 +17,7 @@ export interface AuthenticatedRequestOptions {
   json?: unknown;
   signal?: AbortSignal;
   /** Called on a 403 with the refused token; a returned error is thrown instead of recovering. */
-  explainDenial?: (token: string, signal?: AbortSignal) => Promise<TransitError | undefined>;
+  explainDenial?: (token: string, denial: TransitError, mayRead: boolean, signal?: AbortSignal) => Promise<TransitError | undefined>;
 }
 
 export interface AuthenticatedHttp {
@@ -34,7 +37,7 @@ export function createAuthenticatedHttp(http: OpenBaoHttp, tokens: TokenSource):
       } catch (error) {
         if (!isDenial(error)) throw error;
         if (explainDenial !== undefined && error.kind === "permission_denied") {
-          const explained = await explainDenial(token, signal);
+          const explained = await explainDenial(token, error, tokens.recoveryWouldLogIn?.(token) ?? true, signal);
           if (explained !== undefined) throw explained;
         }
         const fresh = await tokens.recover(token, signal);
@@ -42,7 +45,12 @@ export function createAuthenticatedHttp(http: OpenBaoHttp, tokens: TokenSource):
         try {
           return await send(fresh);
         } catch (again) {
-          if (isDenial(again)) tokens.rejectedAgain(fresh);
+          if (!isDenial(again)) throw again;
+          if (explainDenial !== undefined && again.kind === "permission_denied") {
+            const explained = await explainDenial(fresh, again, true, signal);
+            if (explained !== undefined) throw explained;
+          }
+          tokens.rejectedAgain(fresh);
           throw again;
         }
       }

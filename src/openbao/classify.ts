@@ -13,6 +13,10 @@ export function classifyHttpFailure(status: number, errors: readonly string[]): 
   // keysutil ErrTooOld and ErrSoftDeleted (sdk/helper/keysutil/policy.go): fixed texts.
   if (text.includes("version is disallowed by policy (too old)")) return "version_archived";
   if (text.includes("refusing to use soft-deleted key")) return "key_soft_deleted";
+  // A missing key on decrypt, or on an encrypt allowed to create it while `disable_upsert` is set:
+  // 400 with this fixed text (transit path_decrypt.go, path_encrypt.go). Same cause as the 403 an
+  // update-only encrypt gets, so the same class (docs/openbao-compat.md §Encrypt on a missing key).
+  if (text.includes("encryption key not found")) return "not_found";
   if (status === 400) return "invalid_request";
   if (status === 401) return "unauthenticated";
   if (status === 403) return "permission_denied";

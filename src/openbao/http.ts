@@ -126,7 +126,11 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
           if (!answer) throw new TransitError(response.ok ? "invalid_response" : classifyHttpFailure(response.status, []), operation, response.status);
         }
       }
-      if (!response.ok && !answer) throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status);
+      if (!response.ok && !answer) {
+        const list = (body as { errors?: unknown } | undefined)?.errors;
+        const emptyErrors = Array.isArray(list) && list.length === 0;
+        throw new TransitError(classifyHttpFailure(response.status, errorsOf(body)), operation, response.status, emptyErrors ? { emptyErrors } : {});
+      }
       return { status: response.status, body };
     },
   };

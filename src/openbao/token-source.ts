@@ -19,8 +19,14 @@ export interface TokenSource {
    * or undefined when recovery is throttled or the login failed (the caller then fails).
    */
   recover(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
-  /** The retry with a recovered token was refused too: further recoveries back off. */
+  /** The retry with a recovered token was refused too: further recoveries back off (once per token). */
   rejectedAgain(token: string): void;
+  /**
+   * Whether `recover(rejected)` would log in now or join a login in flight for that token. False
+   * inside the recovery backoff, and when `rejected` was already replaced (recover then hands out
+   * the replacement without a login). No side effect. Optional for test doubles: absent = true.
+   */
+  recoveryWouldLogIn?(rejected: string): boolean;
   /** The next `token()` may log in at once, even inside a failure backoff (bootstrap retries). */
   retryNow(): void;
   /** Expiry of the current token (ms, on the injected clock), or undefined without one. */
@@ -102,6 +108,9 @@ export function createTokenManager(opts: TokenManagerOptions): TokenSource {
   let recoveryFailures = 0;
   let nextRecoveryAtMs = 0;
   let lastDenialAtMs: number | undefined;
+  // The token whose retry refusal was already counted: concurrent retries with one recovered
+  // token are one repeated denial, not one each (50 callers must not jump the backoff to 5 m).
+  let counted: string | undefined;
 
   const valid = (c: Current | undefined): c is Current => c !== undefined && now() < c.expiresAtMs;
 
@@ -217,11 +226,17 @@ export function createTokenManager(opts: TokenManagerOptions): TokenSource {
     },
 
     rejectedAgain(token) {
-      if (current?.token !== token) return;
+      if (current?.token !== token || counted === token) return;
+      counted = token;
       const t = now();
       lastDenialAtMs = t;
       recoveryFailures++;
       nextRecoveryAtMs = Math.max(nextRecoveryAtMs, t + backoffMs(recoveryBackoff, recoveryFailures));
+    },
+
+    recoveryWouldLogIn(rejectedToken) {
+      if (recovering?.token === rejectedToken) return true;
+      return current?.token === rejectedToken && now() >= nextRecoveryAtMs;
     },
 
     retryNow() {

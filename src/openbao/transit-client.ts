@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { TransitError } from "../kms/errors.ts";
 import type { Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
 import { createAuthenticatedHttp } from "./authenticated-http.ts";
+import { createKeyPresenceMemo } from "./key-presence.ts";
 import type { OpenBaoHttp } from "./http.ts";
 import type { TokenSource } from "./token-source.ts";
 import { configKeysReply, decryptReply, encryptReply, keyReply } from "./wire.ts";
@@ -14,6 +15,8 @@ export interface TransitClientOptions {
   readonly tokens: TokenSource;
   readonly mountPath: string;
   readonly keyName: string;
+  /** Clock for how long a key-presence answer is remembered (tests); Date.now by default. */
+  readonly nowMs?: () => number;
 }
 
 /** Transit key metadata, as far as this provider uses it. Creation times in Unix seconds. */
@@ -46,20 +49,18 @@ export interface TransitClient extends Transit {
 export function createTransitClient(opts: TransitClientOptions): TransitClient {
   const key = encodeURIComponent(opts.keyName);
   const mount = opts.mountPath;
+  const keyPath = `${mount}/keys/${key}`;
   const http = createAuthenticatedHttp(opts.http, opts.tokens);
 
+  const readKeyWith = (token: string) => opts.http.request("GET", keyPath, "transit.read_key", { token });
   // Encrypt on a missing key is a `create` in OpenBao, so the provider's update-only policy gets
-  // a 403 for it (docs/openbao-compat.md §Encrypt on a missing key). One key read with the same
-  // token tells that apart from a real denial: a 404 there means the key is missing, reported as
-  // not_found ("Transit key … not found") without any re-login.
-  const missingKey = async (token: string, signal?: AbortSignal): Promise<TransitError | undefined> => {
-    try {
-      await opts.http.request("GET", `${mount}/keys/${key}`, "transit.read_key", { token, ...(signal ? { signal } : {}) });
-      return undefined;
-    } catch (e) {
-      return e instanceof TransitError && e.kind === "not_found" ? new TransitError("not_found", "transit.encrypt", e.status) : undefined;
-    }
-  };
+  // a 403 for it (docs/openbao-compat.md §Encrypt on a missing key). A key read with the refused
+  // token tells that apart from a real denial, shared and remembered as key-presence.ts bounds it:
+  // a bare 404 there means the key is missing, reported as not_found with the encrypt's own status,
+  // without any re-login.
+  const presence = createKeyPresenceMemo(readKeyWith, opts.nowMs);
+  const missingKey = async (token: string, denial: TransitError, mayRead: boolean, signal?: AbortSignal): Promise<TransitError | undefined> =>
+    (await presence.check(token, mayRead, signal)) === "missing" ? new TransitError("not_found", "transit.encrypt", denial.status) : undefined;
 
   async function call<T extends v.GenericSchema>(
     method: "GET" | "POST", path: string, operation: string, schema: T, json: unknown, signal?: AbortSignal,
@@ -95,7 +96,7 @@ export function createTransitClient(opts: TransitClientOptions): TransitClient {
     },
 
     async readKey(signal?: AbortSignal): Promise<KeyMetadata> {
-      const { data: d } = await call("GET", `${mount}/keys/${key}`, "transit.read_key", keyReply, undefined, signal);
+      const { data: d } = await call("GET", keyPath, "transit.read_key", keyReply, undefined, signal);
       const created = new Map<number, number>();
       for (const [version, unix] of Object.entries(d.keys)) created.set(Number(version), unix);
       return {

@@ -44,6 +44,21 @@ describe("admin endpoints (§Admin endpoints)", () => {
     expect((await t.call("PUT", `/v1/sys/policies/acl/${name}`, { body: { policy: "" } })).json).toEqual({ errors: ["'policy' parameter not supplied or empty"] });
   });
 
+  test("refusals: parse errors carry policy.go's prefix and come before the immutable-name check (400 each)", async () => {
+    const put = (name: string, policy: string) => t.call("PUT", `/v1/sys/policies/acl/${name}`, { body: { policy } });
+    const bad = await put(`bad-${t.newKeyName()}`, 'path "x" {\n  capabilities = ["fly"]\n}\n');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ errors: ['failed to parse policy: path "x": invalid capability "fly"'] });
+    expect((await put(`bad-${t.newKeyName()}`, 'path "a/+*" {\n  capabilities = ["read"]\n}\n')).json).toEqual({
+      errors: [`failed to parse policy: path "a/+*": invalid use of wildcards ('+*' is forbidden)`],
+    });
+    expect((await put("root", 'path "x" {\n  capabilities = ["fly"]\n}\n')).json).toEqual({ errors: ['failed to parse policy: path "x": invalid capability "fly"'] });
+    const ok = 'path "x" {\n  capabilities = ["read"]\n}\n';
+    expect((await put("response-wrapping", ok)).json).toEqual({ errors: ['cannot update "response-wrapping" policy'] });
+    expect((await t.call("DELETE", "/v1/sys/policies/acl/response-wrapping")).json).toEqual({ errors: ['cannot delete "response-wrapping" policy'] });
+    expect((await t.call("DELETE", "/v1/sys/policies/acl/root")).json).toEqual({ errors: ['cannot delete "root" policy'] });
+  });
+
   test("auth/token/create: exactly the policies asked for; a non-root parent may only give a subset", async () => {
     const name = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update"]\n}\n`);
     const r = await t.call("POST", "/v1/auth/token/create", { body: { policies: [name], no_default_policy: true, ttl: "10m" } });
@@ -53,6 +68,53 @@ describe("admin endpoints (§Admin endpoints)", () => {
     const child = await t.call("POST", "/v1/auth/token/create", { token: r.json.auth.client_token, body: { policies: ["other"] } });
     expect(child.status).toBe(400);
     expect(child.json).toEqual({ errors: ["child policies must be subset of parent"] });
+  });
+});
+
+describe("auth/token/create policies (token_store.go resolveTokenPolicies)", () => {
+  const create = (body: Record<string, unknown>, token?: string) =>
+    t.call("POST", "/v1/auth/token/create", { body: { ttl: "10m", ...body }, ...(token === undefined ? {} : { token }) });
+  const policiesOf = async (body: Record<string, unknown>, token?: string) => {
+    const r = await create(body, token);
+    expect(r.status).toBe(200);
+    return r.json.auth.policies as string[];
+  };
+
+  test("no_default_policy removes default even when it is listed; without it a root parent adds default", async () => {
+    const name = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    expect(await policiesOf({ policies: ["default", name], no_default_policy: true })).toEqual([name]);
+    expect(await policiesOf({ policies: [name] })).toEqual(["default", name].sort());
+    expect(await policiesOf({ policies: [name], no_default_policy: true })).toEqual([name]);
+  });
+
+  test("the test helper's tokens hold default exactly when asked for", async () => {
+    const name = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const withDefault = await t.createToken(["default", name]);
+    expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: withDefault })).json.data.policies).toEqual(["default", name].sort());
+    const without = await t.createToken([name]);
+    expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: without })).status).toBe(403); // lookup-self is in default
+  });
+
+  test("a non-root parent: subset only, default included; default added when the parent has it", async () => {
+    const creator = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update"]\n}\n`);
+    const extra = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const noDefaultParent = (await create({ policies: [creator], no_default_policy: true })).json.auth.client_token as string;
+    expect((await create({ policies: ["default"] }, noDefaultParent)).json).toEqual({ errors: ["child policies must be subset of parent"] });
+    expect((await create({ policies: [creator, extra] }, noDefaultParent)).json).toEqual({ errors: ["child policies must be subset of parent"] });
+    expect(await policiesOf({ policies: [creator] }, noDefaultParent)).toEqual([creator]);
+    const defaultParent = (await create({ policies: [creator, extra] })).json.auth.client_token as string;
+    expect(await policiesOf({ policies: [extra] }, defaultParent)).toEqual(["default", extra].sort());
+    expect(await policiesOf({ policies: [extra], no_default_policy: true }, defaultParent)).toEqual([extra]);
+    expect(await policiesOf({}, defaultParent)).toEqual(["default", creator, extra].sort()); // inherits
+  });
+
+  test("sudo on auth/token/create counts like root for the subset rule, but never makes root tokens", async () => {
+    const sudoer = await t.writePolicy(`path "auth/token/create" {\n  capabilities = ["update", "sudo"]\n}\n`);
+    const other = await t.writePolicy(`path "sys/tools/hash" {\n  capabilities = ["update"]\n}\n`);
+    const parent = (await create({ policies: [sudoer], no_default_policy: true })).json.auth.client_token as string;
+    expect(await policiesOf({ policies: [other] }, parent)).toEqual(["default", other].sort());
+    expect((await create({ policies: ["root"] }, parent)).json).toEqual({ errors: ["root tokens may not be created without parent token being root"] });
+    expect((await create({ policies: ["response-wrapping"] }, parent)).json).toEqual({ errors: ['cannot assign policy "response-wrapping"'] });
   });
 });
 
@@ -118,6 +180,20 @@ describe("enforcement (§ACL policies)", () => {
 });
 
 describe("matcher (emulator acl.ts, OpenBao acl.go rules)", () => {
+
+  test("hasMountAccess (logical_system.go, bare-mount check): a + rule reaches a mount only with at least its segments", () => {
+    const access = (path: string, mount: string, caps = ["read"]) => new Acl([[{ path, capabilities: caps }]]).hasMountAccess(mount);
+    expect(access("+", "transit/")).toBe(true);
+    expect(access("+", "team/transit/")).toBe(false); // fewer segments than the mount
+    expect(access("+/transit", "team/transit/")).toBe(true);
+    expect(access("+/transit/keys/*", "team/transit/")).toBe(true);
+    expect(access("+/other/keys", "team/transit/")).toBe(false);
+    expect(access("+/tran*", "team/transit/")).toBe(true); // a final * prefix segment
+    expect(access("x/+", "transit/")).toBe(false);
+    expect(access("+/keys", "transit/", ["deny"])).toBe(false);
+    expect(access("transit/keys/k", "transit/")).toBe(true); // exact rule under the mount
+    expect(access("other/keys/k", "transit/")).toBe(false);
+  });
   emulatorTest("priority: exact, then later first wildcard, non-prefix over prefix, fewer +, longer", () => {
     const acl = new Acl([
       parsePolicyHcl(`
@@ -147,7 +223,8 @@ path "p/+/q*" { capabilities = ["scan"] }
     expect(parsePolicyHcl('path "/s/x" { policy = "write" }')).toEqual([{ path: "s/x", capabilities: ["create", "read", "update", "delete", "list"] }]);
     expect(parsePolicyHcl('path "s" { capabilities = ["read", "deny"] }')).toEqual([{ path: "s", capabilities: ["deny"] }]);
     expect(() => parsePolicyHcl('path "x" { capabilities = ["fly"] }')).toThrow(PolicyParseError);
-    expect(() => new PolicyStore().set("p", 'path "a/+*" { capabilities = ["read"] }')).toThrow("'+*' is forbidden");
+    expect(() => new PolicyStore().set("p", 'path "a/+*" { capabilities = ["read"] }')).toThrow("failed to parse policy: path \"a/+*\": invalid use of wildcards ('+*' is forbidden)");
+    expect(() => new PolicyStore().delete("Default")).toThrow("cannot delete default policy");
     const ns = new PolicyStore("team-a/");
     ns.set("p", 'path "transit/*" { capabilities = ["read"] }');
     expect(ns.capabilities(["p"], "team-a/transit/keys/k")).toEqual(["read"]);

@@ -75,3 +75,28 @@ test("policies and tokens are per namespace: a namespace token works there and n
   const rootToken = await t.createToken([rootName]);
   expect((await t.call("POST", `/v1/${mount}/encrypt/${key}`, { token: rootToken, body, headers: h })).status).toBe(403);
 });
+
+test("deleting a namespace revokes its tokens", async () => {
+  const gone = t.newKeyName("ns-del");
+  const gh = { "X-Vault-Namespace": gone };
+  expect((await t.call("PUT", `/v1/sys/namespaces/${gone}`, { body: {} })).status).toBe(200);
+  expect((await t.call("PUT", "/v1/sys/namespaces/sub", { body: {}, headers: gh })).status).toBe(200);
+  const sh = { "X-Vault-Namespace": `${gone}/sub` };
+  const tokens = [await t.createToken(["default"], gh), await t.createToken(["default"], sh)];
+  expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: tokens[0], headers: gh })).status).toBe(200);
+  expect((await t.call("GET", "/v1/auth/token/lookup-self", { token: tokens[1], headers: sh })).status).toBe(200);
+  // OpenBao deletes in the background ("in-progress"): wait for each, at most 10 s.
+  const deleteAndWait = async (name: string, headers: Record<string, string>) => {
+    expect((await t.call("DELETE", `/v1/sys/namespaces/${name}`, { headers })).status).toBeLessThan(300);
+    for (let i = 0; i < 100 && (await t.call("GET", `/v1/sys/namespaces/${name}`, { headers })).status !== 404; i++) await Bun.sleep(100);
+    expect((await t.call("GET", `/v1/sys/namespaces/${name}`, { headers })).status).toBe(404);
+  };
+  await deleteAndWait("sub", gh);
+  await deleteAndWait(gone, {});
+  // A revoked token is refused with the plain form; a live token without rules would get the multierror form.
+  for (const token of tokens) {
+    const r = await t.call("GET", "/v1/auth/token/lookup-self", { token });
+    expect(r.status).toBe(403);
+    expect(r.json).toEqual({ errors: ["permission denied"] });
+  }
+});

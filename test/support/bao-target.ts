@@ -66,7 +66,11 @@ export interface BaoTarget {
   enableTransitMount(headers?: Record<string, string>): Promise<string>;
   /** Writes a uniquely named ACL policy with PUT sys/policies/acl/<name> (removed at close); returns the name. */
   writePolicy(hcl: string, headers?: Record<string, string>): Promise<string>;
-  /** A token from POST auth/token/create with exactly `policies` (no default policy unless listed). */
+  /**
+   * A token from POST auth/token/create with exactly `policies`: `default` only when listed.
+   * `no_default_policy` is sent only when `default` is not wanted, since OpenBao removes `default`
+   * under it even when listed (token_store.go resolveTokenPolicies).
+   */
   createToken(policies: string[], headers?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
 }
@@ -156,7 +160,8 @@ export async function openTarget(opts: EmulatorOptions = {}): Promise<BaoTarget>
       return name;
     },
     async createToken(policies, headers = {}) {
-      const r = await call("POST", "/v1/auth/token/create", { body: { policies, no_default_policy: true, ttl: "10m" }, headers });
+      const noDefault = policies.includes("default") ? {} : { no_default_policy: true };
+      const r = await call("POST", "/v1/auth/token/create", { body: { policies, ...noDefault, ttl: "10m" }, headers });
       if (r.status >= 300) throw new Error(`token create → ${r.status} ${r.text}`);
       return r.json.auth.client_token as string;
     },

@@ -32,8 +32,9 @@ function loginFailure(error: unknown, operation: string, rejected: { cls: AuthFa
     return new AuthError(rejected.cls, `OpenBao refused the login at ${mount}${http}: ${rejected.text}`, { status: error.status, operation });
   }
   if (error.kind === "not_found") {
-    // An unknown namespace is a 404 "namespace not found" (docs/openbao-compat.md §Namespaces).
-    return new AuthError("login_not_found", `OpenBao answered 404 for the login at ${mount}${http}: check openbao.namespace (the namespace must exist) and the auth mount path`, { status: error.status, operation, kind: "not_found" });
+    // Only an unknown namespace makes a login 404 ("namespace not found"): a wrong auth mount is a
+    // 403, since a path with no mount needs a token (docs/openbao-compat.md §Namespaces).
+    return new AuthError("login_not_found", `OpenBao answered 404 for the login at ${mount}${http}: the namespace in openbao.namespace does not exist; create it or correct openbao.namespace`, { status: error.status, operation, kind: "not_found" });
   }
   if (error.kind === "permission_denied") {
     return new AuthError("login_denied", `OpenBao denied the login at ${mount}${http}: check the namespace, the mount and the role's bound CIDRs`, { status: error.status, operation, kind: "permission_denied" });

@@ -1,6 +1,6 @@
 // docs/openbao-compat.md §Namespaces: an unknown namespace is a 404 "namespace not found", also
-// for a login. The login error says to check openbao.namespace and the auth mount, and never
-// repeats OpenBao's text or the JWT.
+// for a login, and the only cause of a 404 there (a wrong auth mount is a 403). The login error
+// names openbao.namespace, and never repeats OpenBao's text or the JWT.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { AuthError } from "../../../src/openbao/auth/errors.ts";
 import { jwtLogin } from "../../../src/openbao/auth/methods.ts";
@@ -19,14 +19,14 @@ const login = (namespace: string, mountPath = emu.jwtMount) => {
   return { jwt, run: jwtLogin({ http, mountPath, role: emu.jwtRole, jwt: async () => jwt })(AbortSignal.timeout(5000)) };
 };
 
-test("unknown namespace → login_not_found naming openbao.namespace and the auth mount", async () => {
+test("unknown namespace → login_not_found naming openbao.namespace", async () => {
   const { jwt, run } = login("no-such-ns");
   const e = await run.catch((x: unknown) => x);
   expect(e).toBeInstanceOf(AuthError);
   expect((e as AuthError).authClass).toBe("login_not_found");
   expect((e as AuthError).status).toBe(404);
   expect((e as AuthError).message).toBe(
-    `OpenBao answered 404 for the login at ${emu.jwtMount} (HTTP 404): check openbao.namespace (the namespace must exist) and the auth mount path`,
+    `OpenBao answered 404 for the login at ${emu.jwtMount} (HTTP 404): the namespace in openbao.namespace does not exist; create it or correct openbao.namespace`,
   );
   expect((e as AuthError).message).not.toContain(jwt);
 });
@@ -34,6 +34,12 @@ test("unknown namespace → login_not_found naming openbao.namespace and the aut
 test("an existing namespace without that auth mount → 403 login_denied (no mount there, so no login path)", async () => {
   const e = await login("team-a").run.catch((x: unknown) => x);
   expect((e as AuthError).authClass).toBe("login_denied");
+});
+
+test("a wrong auth mount in an existing namespace is 403 login_denied, never login_not_found", async () => {
+  const e = await login("", "auth/no-such-mount").run.catch((x: unknown) => x);
+  expect((e as AuthError).authClass).toBe("login_denied");
+  expect((e as AuthError).status).toBe(403);
 });
 
 test("the root namespace logs in", async () => {

@@ -241,6 +241,17 @@ describe("recovery after 401/403", () => {
     expect(h.logins.length).toBeLessThan(12);
   });
 
+  test("many refused retries with one recovered token count as one repeated denial", async () => {
+    const h = harness();
+    await h.tm.token();
+    const fresh = (await h.tm.recover("tok-1"))!;
+    for (let i = 0; i < 50; i++) h.tm.rejectedAgain(fresh); // 50 concurrent callers' retries
+    h.advance(9_999);
+    expect(await h.tm.recover(fresh)).toBeUndefined();
+    h.advance(1);
+    expect(await h.tm.recover(fresh)).toBe("tok-3"); // 10 s, the second step, not 5 m
+  });
+
   test("a throttled recovery returns undefined and makes no login", async () => {
     const h = harness();
     await h.tm.token();

@@ -19,10 +19,21 @@ const oldStyle: Readonly<Record<string, string[]>> = {
   sudo: ["create", "read", "update", "delete", "list", "sudo"],
 };
 
-/** A policy text OpenBao would refuse; the message follows policy.go's wording. */
-export class PolicyParseError extends Error {
-  override name = "PolicyParseError" as const;
+/** A policy write or delete OpenBao refuses with a 400 (logical_system.go handleError). */
+export class PolicyRefused extends Error {
+  override name: string = "PolicyRefused";
 }
+
+/** A policy text OpenBao would refuse: policy.go's wording, behind its "failed to parse policy: " prefix. */
+export class PolicyParseError extends PolicyRefused {
+  override name = "PolicyParseError";
+  constructor(detail: string) {
+    super(`failed to parse policy: ${detail}`);
+  }
+}
+
+/** policy_store.go immutablePolicies: never written or deleted through the API. */
+export const immutablePolicies: ReadonlySet<string> = new Set(["root", "response-wrapping"]);
 
 /** Parses the `path "<p>" { capabilities = [...] }` (or `policy = "..."`) subset of policy HCL. */
 export function parsePolicyHcl(text: string): PathRule[] {
@@ -34,7 +45,7 @@ export function parsePolicyHcl(text: string): PathRule[] {
     if (/^\s*$/.test(src.slice(at))) break;
     stanza.lastIndex = at;
     const m = stanza.exec(src);
-    if (m === null) throw new PolicyParseError(`failed to parse policy: emulator: unsupported policy syntax near offset ${at}`);
+    if (m === null) throw new PolicyParseError(`emulator: unsupported policy syntax near offset ${at}`);
     const key = m[1]!;
     let caps: string[];
     if (m[2] === "policy") {
@@ -155,14 +166,31 @@ export class Acl {
     for (const table of [this.exact, this.prefix]) {
       for (const [p, perms] of table) if (p.startsWith(mountPath) && grants(perms)) return true;
     }
-    const mountParts = mountPath.replace(/\/$/, "").split("/");
-    for (const [full, perms] of this.segment) {
-      if (!grants(perms)) continue;
-      const ruleParts = full.replace(/\*$/, "").split("/");
-      if (mountParts.every((mp, i) => ruleParts[i] === undefined || ruleParts[i] === "+" || ruleParts[i] === mp)) return true;
-    }
+    for (const [full, perms] of this.segment) if (grants(perms) && segmentRuleReachesMount(full, mountPath)) return true;
     return false;
   }
+}
+
+/**
+ * acl.go CheckAllowedFromNonExactPaths with bareMount: walk the `+` rule's segments over the
+ * mount path ("transit/", trailing "/"), keeping the path's segment where the rule's matches (or
+ * the rest of the path for a final `*` prefix). At the mount's last segment, the kept segments must
+ * start with the mount path. A rule with fewer segments than the mount never gets there, so it
+ * grants nothing.
+ */
+function segmentRuleReachesMount(full: string, mountPath: string): boolean {
+  const mount = mountPath.endsWith("/") ? mountPath : mountPath + "/";
+  const isPrefix = full.endsWith("*");
+  const ruleParts = (isPrefix ? full.slice(0, -1) : full).split("/");
+  const pathParts = mount.split("/"); // last element "" (the trailing "/")
+  const kept: string[] = [];
+  for (let i = 0; i < ruleParts.length; i++) {
+    const rp = ruleParts[i]!;
+    if (rp === "+" || rp === pathParts[i]) kept.push(pathParts[i]!);
+    else if (isPrefix && i === ruleParts.length - 1 && pathParts[i]!.startsWith(rp)) kept.push(...pathParts.slice(i));
+    if (i === pathParts.length - 2) return `${kept.join("/")}/`.startsWith(mount);
+  }
+  return false;
 }
 
 // acl.go's `less`: earlier first wildcard/glob, a prefix rule, more `+` segments, a shorter path
@@ -208,14 +236,17 @@ export class PolicyStore {
     this.set("default", defaultPolicyHcl);
   }
 
-  /** Parses and stores `hcl` under the lower-cased name; throws PolicyParseError. */
+  /**
+   * Parses and stores `hcl` under the lower-cased name. Throws PolicyParseError for bad text, then
+   * PolicyRefused for an immutable name (parse first, as handlePoliciesSet does before SetPolicy).
+   */
   set(name: string, hcl: string): StoredPolicy {
     const n = name.toLowerCase();
-    if (n === "root" || n === "response-wrapping") throw new PolicyParseError(`cannot update ${JSON.stringify(n)} policy`);
     const rules = parsePolicyHcl(hcl).map((r) => ({ ...r, path: this.nsPath + r.path }));
     for (const r of rules) {
       if (r.path.includes("+*")) throw new PolicyParseError(`path ${JSON.stringify(r.path)}: invalid use of wildcards ('+*' is forbidden)`);
     }
+    if (immutablePolicies.has(n)) throw new PolicyRefused(`cannot update ${JSON.stringify(n)} policy`);
     const p: StoredPolicy = { name: n, raw: hcl, rules, version: (this.policies.get(n)?.version ?? 0) + 1 };
     this.policies.set(n, p);
     return p;
@@ -223,8 +254,12 @@ export class PolicyStore {
   get(name: string): StoredPolicy | undefined {
     return this.policies.get(name.toLowerCase());
   }
+  /** Deletes a policy (absent is fine); throws PolicyRefused for `root`, `response-wrapping` and `default`. */
   delete(name: string): void {
-    this.policies.delete(name.toLowerCase());
+    const n = name.toLowerCase();
+    if (immutablePolicies.has(n)) throw new PolicyRefused(`cannot delete ${JSON.stringify(n)} policy`);
+    if (n === "default") throw new PolicyRefused("cannot delete default policy");
+    this.policies.delete(n);
   }
   /** Policy names as sys/policies/acl lists them: `root` is listed in the root namespace only. */
   names(): string[] {

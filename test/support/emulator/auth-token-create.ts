@@ -1,17 +1,47 @@
 // POST auth/token/create: a child token with the requested policies, as an operator makes one
-// (internal/vault/token_store.go handleCreateCommon / resolveTokenPolicies: `default` added
-// unless no_default_policy, a non-root parent may only hand out a subset of its own policies,
-// "Policy … does not exist" warnings; docs/openbao-compat.md §Admin endpoints).
+// (OpenBao internal/vault/token_store.go handleCreateCommon / resolveTokenPolicies;
+// docs/openbao-compat.md §Admin endpoints):
+// - no policies asked for: the parent's policies (`default` only if the parent has it);
+// - a parent without sudo (root, or `sudo` on auth/token/create, dynamic_system_view.go
+//   SudoPrivilege) may only hand out a subset of its own policies, `default` included;
+//   `default` is added when the parent holds it; with sudo it is added in any case;
+// - `no_default_policy` removes `default` at the end, even when it was asked for by name;
+// - only a root parent may create a root token; `response-wrapping` cannot be assigned;
+// - "Policy … does not exist" warnings.
 import { userError, type Outcome } from "./envelope.ts";
 import { GoNumber, type JsonValue } from "./json-input.ts";
 import type { Route } from "./routes.ts";
-import type { TokenStore } from "./tokens.ts";
+import type { TokenEntry, TokenStore } from "./tokens.ts";
 import { authObject } from "./auth-token.ts";
 import { systemMaxTtlS } from "./auth-jwt.ts";
 
-const sanitize = (ps: readonly string[]) => [...new Set(ps.map((p) => p.trim().toLowerCase()).filter((p) => p !== ""))];
+/** policyutil.SanitizePolicies: trimmed, lower-cased, no empties; `root` alone replaces all; optional `default`; sorted, unique. */
+function sanitizePolicies(ps: readonly string[], addDefault: boolean): string[] {
+  const clean = ps.map((p) => p.trim().toLowerCase()).filter((p) => p !== "");
+  if (clean.includes("root")) return ["root"];
+  if (addDefault && !clean.includes("default")) clean.push("default");
+  return [...new Set(clean)].sort();
+}
 
-export function tokenCreateRoute(tokens: TokenStore, policyExists: (name: string) => boolean): Route {
+/** The final policies of a child token, or the error text of a 400 (resolveTokenPolicies, no role). */
+export function resolveChildPolicies(parent: readonly string[], requested: readonly string[], noDefault: boolean, isSudo: boolean): string[] | string {
+  let addDefault = false;
+  let policies = requested;
+  if (sanitizePolicies(requested, false).length === 0) policies = sanitizePolicies(parent, false);
+  else if (!isSudo) {
+    const own = sanitizePolicies(parent, false);
+    if (!sanitizePolicies(requested, false).every((p) => own.includes(p))) return "child policies must be subset of parent";
+    addDefault = !noDefault && parent.includes("default");
+  } else addDefault = !noDefault;
+  let final = sanitizePolicies(policies, addDefault);
+  if (noDefault) final = final.filter((p) => p !== "default");
+  if (final.includes("response-wrapping")) return `cannot assign policy "response-wrapping"`;
+  if (final.includes("root") && !parent.includes("root")) return "root tokens may not be created without parent token being root";
+  return final;
+}
+
+/** `hasSudo(token)`: whether the parent token has `sudo` on auth/token/create (root tokens always do). */
+export function tokenCreateRoute(tokens: TokenStore, policyExists: (name: string) => boolean, hasSudo: (t: TokenEntry) => boolean): Route {
   return {
     pattern: /^create$/,
     fields: {
@@ -21,15 +51,9 @@ export function tokenCreateRoute(tokens: TokenStore, policyExists: (name: string
     ops: {
       update: (ctx, f): Outcome => {
         const parent = ctx.token!;
-        const isSudo = parent.isRoot;
-        const requested = sanitize(f.strings("policies") ?? []);
-        const noDefault = f.bool("no_default_policy") ?? false;
-        let policies: string[];
-        if (requested.length === 0) policies = sanitize(parent.policies);
-        else if (!isSudo && !requested.filter((p) => p !== "default").every((p) => parent.policies.includes(p))) {
-          return userError("child policies must be subset of parent");
-        } else policies = [...requested, ...(!noDefault && (isSudo || parent.policies.includes("default")) ? ["default"] : [])];
-        policies = sanitize(policies).sort();
+        const resolved = resolveChildPolicies(parent.policies, f.strings("policies") ?? [], f.bool("no_default_policy") ?? false, parent.isRoot || hasSudo(parent));
+        if (typeof resolved === "string") return userError(resolved);
+        const policies = resolved;
         if (policies.includes("root")) return userError("emulator: creating root tokens is not implemented");
         const meta: Record<string, string> = {};
         const raw = f.rawValue("meta");

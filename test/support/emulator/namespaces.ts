@@ -42,7 +42,15 @@ export class NamespaceStore implements NamespaceAdmin {
   private readonly byPath = new Map<string, Namespace>();
   readonly root: Namespace;
 
-  constructor(private readonly makeRegistry: (info: NamespaceInfo, store: NamespaceStore) => Registry) {
+  /**
+   * `revokeTokens(path)` revokes the tokens of the namespace at `path` and of its children: a
+   * deleted namespace's auth mounts (token/ included) are unmounted, so its tokens stop working
+   * (OpenBao internal/vault/namespace_store.go DeleteNamespace → undoCreateMounts).
+   */
+  constructor(
+    private readonly makeRegistry: (info: NamespaceInfo, store: NamespaceStore) => Registry,
+    private readonly revokeTokens: (path: string) => void = () => {},
+  ) {
     this.root = this.build({ path: "", id: "root", uuid: newUuid(), customMetadata: {} });
   }
 
@@ -72,6 +80,7 @@ export class NamespaceStore implements NamespaceAdmin {
     const p = canonicalNamespace(path);
     if (p === "" || !this.byPath.has(p)) return false;
     for (const key of [...this.byPath.keys()]) if (key.startsWith(p)) this.byPath.delete(key);
+    this.revokeTokens(p);
     return true;
   }
 

@@ -35,7 +35,9 @@ export class Registry {
   ) {
     this.tokens = tokens.scoped(ns);
     this.policies = new PolicyStore(ns.path);
-    this.backends.set("auth/token/", { routes: [...tokenRoutes(this.tokens), tokenCreateRoute(this.tokens, (p) => this.policies.get(p) !== undefined)] });
+    this.backends.set("auth/token/", { routes: [...tokenRoutes(this.tokens), tokenCreateRoute(
+      this.tokens, (p) => this.policies.get(p) !== undefined, (t) => namespaces.aclFor(t).capabilities(ns.path + "auth/token/create").includes("sudo"),
+    )] });
     this.backends.set("sys/", {
       // OpenBao's sys PathsSpecial.Unauthenticated entries the emulator serves (the handler checks the token).
       unauthenticated: /^internal\/ui\/mounts(?:\/.*)?$/,

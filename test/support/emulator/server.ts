@@ -78,7 +78,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tokens = new TokenStore(nowMs);
   // OpenBao's default: config/keys disable_upsert=false (path_config_keys.go); an operator sets it.
   const disableUpsert = opts.transit?.disableUpsert ?? false;
-  const namespaces = new NamespaceStore((info, store) => new Registry(tokens, nowMs, faults, disableUpsert, info, store));
+  const namespaces = new NamespaceStore((info, store) => new Registry(tokens, nowMs, faults, disableUpsert, info, store), (p) => tokens.revokeNamespace(p));
   const reg = namespaces.root.registry;
   const names = setupMounts(reg, opts, trusted);
   // The roles' policy: exactly what `bao-kms-provider init` / `policy openbao` generate for this mount and key.

@@ -5,7 +5,7 @@
 import { ok, userError, type Outcome } from "./envelope.ts";
 import type { Fields } from "./fields.ts";
 import { goBase64Decode } from "./go-format.ts";
-import { PolicyParseError, type PolicyStore, type StoredPolicy } from "./acl.ts";
+import { PolicyRefused, type PolicyStore, type StoredPolicy } from "./acl.ts";
 import type { Route } from "./routes.ts";
 
 function readData(p: StoredPolicy, legacy: boolean): Record<string, unknown> {
@@ -35,17 +35,19 @@ function write(store: PolicyStore, rawName: string, f: Fields, legacy: boolean):
   try {
     store.set(name, text);
   } catch (e) {
-    if (e instanceof PolicyParseError) return userError(e.message);
+    if (e instanceof PolicyRefused) return userError(e.message);
     throw e;
   }
   return warnings.length > 0 ? { kind: "ok", data: null, warnings } : { kind: "nil" };
 }
 
 function remove(store: PolicyStore, rawName: string): Outcome {
-  const name = rawName.toLowerCase();
-  if (name === "root" || name === "response-wrapping") return userError(`cannot delete ${JSON.stringify(name)} policy`);
-  if (name === "default") return userError("cannot delete default policy");
-  store.delete(name);
+  try {
+    store.delete(rawName);
+  } catch (e) {
+    if (e instanceof PolicyRefused) return userError(e.message);
+    throw e;
+  }
   return { kind: "nil" };
 }
 

@@ -39,7 +39,8 @@ function loadOrUpsert(store: KeyStore, name: string, f: Fields, contextSet: bool
   return store.create(name, { type, derived: contextSet }).key;
 }
 
-export function handleEncrypt(store: KeyStore, name: string, f: Fields, op: Operation = "create"): Outcome {
+/** `op`: the operation the router's existence check decided (only "create" may upsert). */
+export function handleEncrypt(store: KeyStore, name: string, f: Fields, op: Operation): Outcome {
   const isBatch = f.rawValue("batch_input") !== undefined && f.rawValue("batch_input") !== null;
   let items: BatchItem[];
   if (isBatch) {
