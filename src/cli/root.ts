@@ -23,6 +23,7 @@ Commands:
   benchmark         Transit (and with --socket, KMS RPC) latency
   version           print version, commit, build date and Bun version
   install           install systemd: write the unit, users, directories and example config from this binary
+  completion        print a bash, zsh or fish completion script built from this help
   help              show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
@@ -53,6 +54,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   "restore-versions": async (argv, io) => (await import("./rotation.ts")).runRestoreVersions(argv, io),
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
   policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
+  completion: async (argv, io) => (await import("./completion.ts")).runCompletion(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
