@@ -73,10 +73,10 @@ export const scenarios: readonly ScenarioSpec[] = [
     name: "token_denied",
     what: "OpenBao refuses renew-self and every login, then revokes the provider's token",
     emulator: { jwt: { tokenTtlSeconds: 6 } },
-    auth: `login_before_token_expiry = "5s"\ntoken_renewal_increment = "10s"`,
+    auth: `login_before_token_expiry = "5s"\ntoken_renewal_increment = "6s"`,
     actions: {
       [leadIn]: ({ emu }) => emu.deny("/v1/auth/"),
-      [leadIn + 25]: ({ emu }) => emu.revokeAllTokens(),
+      [leadIn + 30]: ({ emu }) => emu.revokeAllTokens(),
     },
   },
   {
