@@ -62,6 +62,8 @@ interface Expectation {
   readonly fires: readonly string[];
   readonly may?: Readonly<Record<string, string>>;
   readonly classes?: readonly string[];
+  /** Alerts that must be firing at an earlier scrape (a state the scenario passes through). */
+  readonly during?: { readonly step: number; readonly fires: readonly string[]; readonly why: string };
 }
 const expectations: readonly Expectation[] = [
   { scenario: "healthy", interval: "15s", fires: [] },
@@ -76,8 +78,12 @@ const expectations: readonly Expectation[] = [
   {
     scenario: "token_denied",
     interval: "15s",
-    fires: ["BaoKmsProviderNotReady", "BaoKmsLoginFailing", "BaoKmsTokenRenewalFailing"],
-    may: { BaoKmsOpenBaoErrors: "permission_denied answers stop once the breaker opens and no token is left to send" },
+    fires: ["BaoKmsProviderNotReady", "BaoKmsLoginFailing"],
+    may: {
+      BaoKmsOpenBaoErrors: "permission_denied answers stop once the breaker opens and no token is left to send",
+      BaoKmsTokenRenewalFailing: "renewals stop once the token is revoked or expired (only logins are retried), so it may have resolved by the last scrape",
+    },
+    during: { step: leadIn + 30, fires: ["BaoKmsLoginFailing", "BaoKmsTokenRenewalFailing"], why: "while the token is still valid, renewals and logins fail" },
   },
   { scenario: "rotation_pending", interval: "1m", fires: ["BaoKmsRotationPendingTooLong"] },
   { scenario: "provider_down", interval: "15s", fires: ["BaoKmsProviderDown"] },
@@ -257,6 +263,9 @@ describe("on real scrapes of the compiled binary", () => {
         // Nothing fires while the scenario is still in its healthy lead-in.
         { expr: 'count(ALERTS{alertstate="firing"})', eval_time: `${(leadIn - 1) * (e.interval === "1m" ? 60 : 15)}s`, exp_samples: [] },
       ];
+      if (e.during) {
+        tests.push({ expr: firing(e.during.fires), eval_time: `${e.during.step * (e.interval === "1m" ? 60 : 15)}s`, exp_samples: e.during.fires.map((a) => ({ labels: `{alertname="${a}"}`, value: 1 })) });
+      }
       if (e.classes) {
         tests.push({
           expr: 'group by (alertname, status) (ALERTS{alertstate="firing",alertname="BaoKmsOpenBaoErrors"})',
@@ -307,7 +316,7 @@ describe("on real scrapes of the compiled binary", () => {
   }, 60_000);
 
   test("every alert is expected to fire in some scenario", () => {
-    const covered = new Set(expectations.flatMap((e) => e.fires));
+    const covered = new Set(expectations.flatMap((e) => [...e.fires, ...(e.during?.fires ?? [])]));
     expect(alertNames.filter((a) => !covered.has(a))).toEqual([]);
   });
 
