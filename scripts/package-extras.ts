@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateCompletion } from "../src/cli/completion.ts";
+import { docDir } from "../src/install/layout.ts";
 import { repoRoot } from "./package-meta.ts";
 import type { Extra } from "./package-stage.ts";
 
@@ -13,13 +14,14 @@ export const monitoringDir = "/usr/share/bao-kms-provider/monitoring";
 /** Directories only this package uses (the rpm owns them with %dir). */
 export const operatorDirs = ["/usr/share/bao-kms-provider", monitoringDir] as const;
 
-/** The mixin's files: install path → source path in the repository. */
+/** The mixin's files and its documentation: install path → source path in the repository. */
 export const monitoringFiles: Readonly<Record<string, string>> = {
   [`${monitoringDir}/prometheus-alerts.yaml`]: "packaging/monitoring/prometheus-alerts.yaml",
   [`${monitoringDir}/prometheus-rules.yaml`]: "packaging/monitoring/prometheus-rules.yaml",
   [`${monitoringDir}/grafana-dashboard.json`]: "packaging/monitoring/grafana-dashboard.json",
-  [`${monitoringDir}/README.md`]: "packaging/monitoring/README.md",
-  [`${monitoringDir}/runbook.md`]: "docs/runbook.md",
+  // Prose goes to the doc dir (Debian policy; lintian flags documentation elsewhere).
+  [`${docDir}/monitoring.md`]: "packaging/monitoring/README.md",
+  [`${docDir}/runbook.md`]: "docs/runbook.md",
 };
 
 export const bashCompletionPath = "/usr/share/bash-completion/completions/bao-kms-provider";

@@ -42,8 +42,8 @@ const operatorSources: Record<string, string> = {
   [`${monitoring}/prometheus-alerts.yaml`]: "packaging/monitoring/prometheus-alerts.yaml",
   [`${monitoring}/prometheus-rules.yaml`]: "packaging/monitoring/prometheus-rules.yaml",
   [`${monitoring}/grafana-dashboard.json`]: "packaging/monitoring/grafana-dashboard.json",
-  [`${monitoring}/README.md`]: "packaging/monitoring/README.md",
-  [`${monitoring}/runbook.md`]: "docs/runbook.md",
+  "/usr/share/doc/bao-kms-provider/monitoring.md": "packaging/monitoring/README.md",
+  "/usr/share/doc/bao-kms-provider/runbook.md": "docs/runbook.md",
 };
 const operatorRequired: ReadonlyArray<readonly [string, number]> = [...Object.keys(operatorSources), bashPath, zshPath.deb].map((p) => [p, 0o644] as const);
 /** Where the rpm has a .deb path (only zsh's completion directory differs). */
