@@ -28,6 +28,9 @@ export const bashCompletionPath = "/usr/share/bash-completion/completions/bao-km
 /** Debian's zsh adds vendor-completions to $fpath; Fedora/RHEL's zsh reads site-functions. */
 export const zshCompletionPath = { deb: "/usr/share/zsh/vendor-completions/_bao-kms-provider", rpm: "/usr/share/zsh/site-functions/_bao-kms-provider" } as const;
 
+/** Paths in the .deb that `install systemd` does not write (the packages carry them only). */
+export const packageOnlyPaths: readonly string[] = [...Object.keys(monitoringFiles), bashCompletionPath, zshCompletionPath.deb];
+
 export async function operatorFiles(format: "deb" | "rpm"): Promise<Extra[]> {
   const utf8 = (s: string) => new TextEncoder().encode(s);
   return [
