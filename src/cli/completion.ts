@@ -230,7 +230,7 @@ ${flagsCase}
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     flags=" $flags "
-    flags="\${flags/ \${w%%=*} / }"
+    flags="\${flags/" \${w%%=*} "/ }"
   done
   COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   return 0

@@ -59,6 +59,7 @@ describe("completion from the compiled binary", () => {
       ["bao-kms-provider", "help", "rot"],
       ["bao-kms-provider", "init", "--model", ""],
       ["bao-kms-provider", "nosuch", "--"],
+      ["bao-kms-provider", "doctor", "*", "--"],
     ]);
     expect(got).toEqual([
       "serve",
@@ -74,6 +75,7 @@ describe("completion from the compiled binary", () => {
       "rotation-plan",
       "systemd static-pod",
       "",
+      "--config --encryption-config --output --help",
     ]);
   });
 
