@@ -83,7 +83,9 @@ const expectations: readonly Expectation[] = [
       BaoKmsOpenBaoErrors: "permission_denied answers stop once the breaker opens and no token is left to send",
       BaoKmsTokenRenewalFailing: "renewals stop once the token is revoked or expired (only logins are retried), so it may have resolved by the last scrape",
     },
-    during: { step: leadIn + 30, fires: ["BaoKmsLoginFailing", "BaoKmsTokenRenewalFailing"], why: "while the token is still valid, renewals and logins fail" },
+    // Renewals fail only while a token is left (the first ~3 s of the fault, ~20 steps); they stay
+    // in the alerts' 15m window (60 steps) until about step leadIn + 80.
+    during: { step: leadIn + 45, fires: ["BaoKmsLoginFailing", "BaoKmsTokenRenewalFailing"], why: "renewals and logins have failed and nothing succeeded since" },
   },
   { scenario: "rotation_pending", interval: "1m", fires: ["BaoKmsRotationPendingTooLong"] },
   { scenario: "provider_down", interval: "15s", fires: ["BaoKmsProviderDown"] },
