@@ -42,7 +42,7 @@ const dashboard = JSON.parse(readFileSync(dashboardFile, "utf8")) as { uid: stri
  * carries it, so it is then removed from here and the real series is used.
  */
 const pending: Record<string, { labels: readonly string[]; why: string; scenario: string; from: number }> = {
-  openbao_kms_retained_versions_archived: {
+  openbao_kms_key_versions_archived: {
     labels: [],
     why: "gauge: retained (decryptable, non-active) registry versions that Transit has archived below min_decryption_version; from the archived-versions change (issue 12)",
     scenario: "version_archived",
