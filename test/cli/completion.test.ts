@@ -93,7 +93,7 @@ describe("completion from the compiled binary", () => {
     }
   });
 
-  test("zsh: syntax, and compinit registers the function for the command", async () => {
+  test("zsh: syntax, compinit registers the function, and TAB in an interactive zsh completes a flag, a subcommand and a command", async () => {
     if (!existsSync("/usr/bin/zsh")) throw new Error("/usr/bin/zsh is missing: run scripts/setup.sh (Debian package zsh)");
     const text = await script("zsh");
     const fpath = join(dir, "zsh");
@@ -104,7 +104,27 @@ describe("completion from the compiled binary", () => {
     expect(syntax.code).toBe(0);
     const r = sh(["zsh", "-f", "-c", `fpath=('${fpath}' $fpath); autoload -Uz compinit; compinit -u -D; print -r -- $_comps[bao-kms-provider]`]);
     expect(r.out.trim()).toBe("_bao-kms-provider");
-  });
+    // An interactive zsh on a pseudo-terminal (zsh/zpty): type a partial line and TAB, read the line back.
+    const complete = (line: string) => {
+      const script = [
+        "zmodload zsh/zpty",
+        "zpty z 'zsh -f -i'",
+        `zpty -w z 'PS1=">"; fpath=(${fpath} $fpath); autoload -Uz compinit; compinit -u -D; print READY'`,
+        "zpty -r z out '*READY*'",
+        `zpty -w -n z $'${line}\t'`,
+        "sleep 1",
+        'all=""; while zpty -r -t z chunk; do all+=$chunk; done',
+        "print -r -- $all",
+        "zpty -d z",
+      ].join("\n");
+      const out = sh(["timeout", "20", "zsh", "-f", "-c", script]).out;
+      // The last redraw of the edited line (after the final bracketed-paste switch).
+      return out.split("\x1b[?2004h").at(-1)!.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+    };
+    expect(complete("bao-kms-provider doctor --enc")).toContain("bao-kms-provider doctor --encryption-config=");
+    expect(complete("bao-kms-provider config ch")).toContain("bao-kms-provider config check");
+    expect(complete("bao-kms-provider rotation-p")).toContain("bao-kms-provider rotation-plan");
+  }, 60_000);
 
   test("fish: syntax, and complete -C offers commands, flags and values", async () => {
     if (!existsSync("/usr/bin/fish")) throw new Error("/usr/bin/fish is missing: run scripts/setup.sh (Debian package fish)");
