@@ -105,15 +105,16 @@ describe("completion from the compiled binary", () => {
     const r = sh(["zsh", "-f", "-c", `fpath=('${fpath}' $fpath); autoload -Uz compinit; compinit -u -D; print -r -- $_comps[bao-kms-provider]`]);
     expect(r.out.trim()).toBe("_bao-kms-provider");
     // An interactive zsh on a pseudo-terminal (zsh/zpty): type a partial line and TAB, read the line back.
-    const complete = (line: string) => {
+    // Reads for up to 10 s, until the expected completion shows (a loaded machine is slow to load compinit).
+    const complete = (line: string, expected: string) => {
       const script = [
         "zmodload zsh/zpty",
         "zpty z 'zsh -f -i'",
         `zpty -w z 'PS1=">"; fpath=(${fpath} $fpath); autoload -Uz compinit; compinit -u -D; print READY'`,
         "zpty -r z out '*READY*'",
         `zpty -w -n z $'${line}\t'`,
-        "sleep 1",
-        'all=""; while zpty -r -t z chunk; do all+=$chunk; done',
+        'all=""',
+        `for i in {1..50}; do while zpty -r -t z chunk; do all+=$chunk; done; [[ $all == *'${expected}'* ]] && break; sleep 0.2; done`,
         "print -r -- $all",
         "zpty -d z",
       ].join("\n");
@@ -121,9 +122,13 @@ describe("completion from the compiled binary", () => {
       // The last redraw of the edited line (after the final bracketed-paste switch).
       return out.split("\x1b[?2004h").at(-1)!.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
     };
-    expect(complete("bao-kms-provider doctor --enc")).toContain("bao-kms-provider doctor --encryption-config=");
-    expect(complete("bao-kms-provider config ch")).toContain("bao-kms-provider config check");
-    expect(complete("bao-kms-provider rotation-p")).toContain("bao-kms-provider rotation-plan");
+    for (const [line, want] of [
+      ["bao-kms-provider doctor --enc", "bao-kms-provider doctor --encryption-config="],
+      ["bao-kms-provider config ch", "bao-kms-provider config check"],
+      ["bao-kms-provider rotation-p", "bao-kms-provider rotation-plan"],
+    ] as const) {
+      expect(complete(line, want)).toContain(want);
+    }
   }, 60_000);
 
   test("fish: syntax, and complete -C offers commands, flags and values", async () => {
