@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { normaliseTree, stagePayload, type Extra } from "./package-stage.ts";
 import { type PackageMeta, maintainer, repoRoot, run } from "./package-meta.ts";
+import { operatorFiles } from "./package-extras.ts";
 
 export const debArch = { x64: "amd64", arm64: "arm64" } as const;
 export const debDocExtras = ["/usr/share/doc/bao-kms-provider/copyright", "/usr/share/doc/bao-kms-provider/changelog.gz", "/usr/share/lintian/overrides/bao-kms-provider"];
@@ -28,6 +29,7 @@ export async function buildDeb(binary: string, meta: PackageMeta, workdir: strin
     { path: debDocExtras[0]!, mode: 0o644, bytes: packagingFile("deb/copyright") },
     { path: debDocExtras[1]!, mode: 0o644, bytes: changelog(meta) },
     { path: debDocExtras[2]!, mode: 0o644, bytes: packagingFile("deb/lintian-overrides") },
+    ...(await operatorFiles("deb")),
   ];
   const stage = stagePayload(root, binary, extras, meta.epoch);
 

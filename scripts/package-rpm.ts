@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stagePayload } from "./package-stage.ts";
 import { type PackageMeta, maintainer, repoRoot, run } from "./package-meta.ts";
+import { operatorDirs, operatorFiles } from "./package-extras.ts";
 
 export const rpmArch = { x64: "x86_64", arm64: "aarch64" } as const;
 /** SPDX: our code (Apache-2.0) and what the compiled executable bundles (packaging/deb/copyright). */
@@ -24,9 +25,9 @@ function changelogDate(epoch: number): string {
 
 export async function buildRpm(binary: string, meta: PackageMeta, workdir: string, outdir: string): Promise<string> {
   const base = join(workdir, `rpm-${meta.arch}`);
-  const stage = stagePayload(join(base, "stage"), binary, [], meta.epoch);
+  const stage = stagePayload(join(base, "stage"), binary, await operatorFiles("rpm"), meta.epoch);
   const files = [
-    ...stage.ownedDirs.map((d) => `%dir %attr(0755,root,root) ${d}`),
+    ...[...stage.ownedDirs, ...operatorDirs].map((d) => `%dir %attr(0755,root,root) ${d}`),
     ...stage.files.map((f) => `%attr(${f.mode.toString(8).padStart(4, "0")},root,root) ${f.path}`),
   ].join("\n");
   const version = rpmVersion(meta.version);

@@ -16,6 +16,8 @@ APT_PACKAGES=(
   python3-protobuf   # ... its protobuf runtime
   python3-yaml       # test/fixtures/go-config/go_fingerprint.py reads the Go provider's YAML config independently
   prometheus         # /usr/bin/promtool lints real /metrics scrapes (the server itself is not started or used)
+  zsh                # test/cli/completion.test.ts: zsh -n and compinit on the generated zsh completion
+  fish               # ... fish -n and complete -C on the generated fish completion
   # Packaging (`bun run package`, test/packaging/): dpkg-deb comes with dpkg itself.
   rpm                # rpmbuild builds the .rpm; `rpm -qlp --dump` lists its files and modes
   rpm2cpio           # ... unpacks the .rpm to compare its binary with the build output

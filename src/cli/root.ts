@@ -24,6 +24,7 @@ Commands:
   backup            copy this node's key registry (state + checkpoint) consistently, with SHA-256 sums; or --verify one
   version           print version, commit, build date and Bun version
   install           install systemd: write the unit, users, directories and example config from this binary
+  completion        print a bash, zsh or fish completion script built from this help
   help              show help for a command
 
 Run 'bao-kms-provider <command> --help' for a command's flags.
@@ -59,6 +60,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
   policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
   backup: async (argv, io) => (await import("./backup.ts")).runBackup(argv, io),
+  completion: async (argv, io) => (await import("./completion.ts")).runCompletion(argv, io),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {

@@ -6,7 +6,7 @@ import { KmsError, TransitError } from "../kms/errors.ts";
 import { hashValue } from "../kms/hash.ts";
 import type { OpenBaoRequestObservation } from "../openbao/http.ts";
 import type { AuthEvent } from "../openbao/token-source.ts";
-import type { HealthSnapshot, ProbeOutcome } from "../status/store.ts";
+import type { HealthSnapshot, ProbeOutcome, ReadinessReason } from "../status/store.ts";
 import { operationLabel } from "./openbao-operations.ts";
 import { registerProcessMetrics } from "./process-metrics.ts";
 import { Registry, type CollectedSeries } from "./registry.ts";
@@ -90,6 +90,12 @@ export function authStatusLabel(outcome: string): string {
   }
 }
 const kmsMethods = ["status", "encrypt", "decrypt"] as const;
+/** Reasons exported at 0 while absent, so alerts and dashboards can name them (a reason not listed still appears while it applies). */
+const knownReadinessReasons: readonly ReadinessReason[] = [
+  "state_unavailable", "status_stale", "metadata_unverified", "metadata_read_failed", "upsert_check_failed", "upsert_allowed", "profile_invalid",
+  "version_rollback", "creation_time_drift", "version_unavailable", "state_save_failed", "encryption_blocked", "deep_probe_pending",
+  "deep_probe_failed", "circuit_breaker_open", "probe_failed",
+];
 const rotationStates: readonly RotationState[] = ["active", "pending", "unknown"];
 /** The reference's closed label sets: anything else is exported as "unknown". */
 const authMethods = new Set(["jwt", "approle", "cert"]); // approle: our addition (issue 4), not in the Go set
@@ -174,6 +180,17 @@ export class ProviderMetrics {
     });
     r.gauge("openbao_kms_circuit_breaker_state", "1 while the last probe was skipped by an open circuit breaker, else 0.", [], {
       collect: () => this.fromHealth((h) => [[[], h.reasons.includes("circuit_breaker_open") ? 1 : 0]]),
+    });
+    // Our additions (issue 17, for the monitoring mixin): Status health as /ready reports it.
+    r.gauge("openbao_kms_status_healthy", "1 while Status answers healthz ok (and /ready is 200), else 0.", [], {
+      collect: () => this.fromHealth((h) => [[[], h.reasons.length === 0 ? 1 : 0]]),
+    });
+    r.gauge("openbao_kms_status_unhealthy_reasons", "Why Status is unhealthy: one series per readiness reason, 1 while it applies.", ["reason"], {
+      collect: () =>
+        this.fromHealth((h) => {
+          const now = new Set<string>(h.reasons);
+          return [...new Set([...knownReadinessReasons, ...now])].map((reason) => [[reason], now.has(reason) ? 1 : 0] as const);
+        }),
     });
     r.gauge("openbao_kms_build_info", "Build identity (always 1).", ["version", "commit", "build_date", "dirty"], { verbatim: true }).set(
       [opts.build.version, opts.build.commit, opts.build.buildDate, "unknown"],

@@ -33,6 +33,9 @@ export const referenceMetricSet: Readonly<Record<string, { type: MetricType; lab
   openbao_kms_panic_recoveries_total: { type: "counter", labels: ["method"] },
   openbao_kms_socket_restarts_total: { type: "counter", labels: [] },
   openbao_kms_build_info: { type: "gauge", labels: ["version", "commit", "build_date", "dirty"] },
+  // Our additions (issue 17, the monitoring mixin), not in the Go set:
+  openbao_kms_status_healthy: { type: "gauge", labels: [] },
+  openbao_kms_status_unhealthy_reasons: { type: "gauge", labels: ["reason"] },
 };
 
 export interface ScrapedFamily {

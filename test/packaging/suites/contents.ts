@@ -34,6 +34,21 @@ const sources: Record<string, string> = {
 
 const files = (entries: readonly Entry[]) => entries.filter((e) => e.type === "file");
 
+/** Operator files (issue 17): the monitoring mixin and the bash/zsh completions, written out here too. */
+const monitoring = "/usr/share/bao-kms-provider/monitoring";
+const zshPath = { deb: "/usr/share/zsh/vendor-completions/_bao-kms-provider", rpm: "/usr/share/zsh/site-functions/_bao-kms-provider" } as const;
+const bashPath = "/usr/share/bash-completion/completions/bao-kms-provider";
+const operatorSources: Record<string, string> = {
+  [`${monitoring}/prometheus-alerts.yaml`]: "packaging/monitoring/prometheus-alerts.yaml",
+  [`${monitoring}/prometheus-rules.yaml`]: "packaging/monitoring/prometheus-rules.yaml",
+  [`${monitoring}/grafana-dashboard.json`]: "packaging/monitoring/grafana-dashboard.json",
+  "/usr/share/doc/bao-kms-provider/monitoring.md": "packaging/monitoring/README.md",
+  "/usr/share/doc/bao-kms-provider/runbook.md": "docs/runbook.md",
+};
+const operatorRequired: ReadonlyArray<readonly [string, number]> = [...Object.keys(operatorSources), bashPath, zshPath.deb].map((p) => [p, 0o644] as const);
+/** Where the rpm has a .deb path (only zsh's completion directory differs). */
+const rpmPath = (p: string) => (p === zshPath.deb ? zshPath.rpm : p);
+
 export function contentsSuite(get: () => Artifacts): void {
   describe("package contents", () => {
     for (const arch of ["x64", "arm64"] as const) {
@@ -45,7 +60,7 @@ export function contentsSuite(get: () => Artifacts): void {
           expect(e.type === "file" || e.type === "dir").toBe(true);
         }
         const got = files(entries).map((e) => [e.path, e.mode] as const).sort();
-        const want = [...required, ...debDocExtras.map((p) => [p, 0o644] as const)].sort();
+        const want = [...required, ...operatorRequired, ...debDocExtras.map((p) => [p, 0o644] as const)].sort();
         expect(got.map(([p, m]) => `${p} ${m.toString(8)}`)).toEqual(want.map(([p, m]) => `${p} ${m.toString(8)}`));
         expect(entries.some((e) => e.path.startsWith("/etc") || e.path.startsWith("/var") || e.path.startsWith("/run"))).toBe(false);
       });
@@ -53,10 +68,14 @@ export function contentsSuite(get: () => Artifacts): void {
       test(`${arch}: the .rpm has the same files and modes as the .deb (less Debian's copyright, changelog and lintian overrides)`, async () => {
         const deb = await debEntries(get().debs[arch]!);
         const rpm = await rpmEntries(get().rpms[arch]!);
-        const debFiles = files(deb).filter((e) => !debDocExtras.includes(e.path));
+        const debFiles = files(deb).filter((e) => !debDocExtras.includes(e.path)).map((e) => ({ ...e, path: rpmPath(e.path) }));
         expect(describeEntries(files(rpm))).toEqual(describeEntries(debFiles));
-        // rpm owns only its doc dir; the rest belong to the filesystem package.
-        expect(describeEntries(rpm.filter((e) => e.type !== "file"))).toEqual(["/usr/share/doc/bao-kms-provider 0755 root:root dir"]);
+        // rpm owns only its own dirs; the rest belong to the filesystem (and shells') packages.
+        expect(describeEntries(rpm.filter((e) => e.type !== "file"))).toEqual([
+          "/usr/share/bao-kms-provider 0755 root:root dir",
+          "/usr/share/bao-kms-provider/monitoring 0755 root:root dir",
+          "/usr/share/doc/bao-kms-provider 0755 root:root dir",
+        ]);
       });
 
       test(`${arch}: both packages carry the same bytes for every file, the text files as in packaging/`, async () => {
@@ -64,11 +83,19 @@ export function contentsSuite(get: () => Artifacts): void {
         const dir = workDir(`x-${arch}`);
         await must(["dpkg-deb", "-x", a.debs[arch]!, join(dir, "deb")]);
         await must(["sh", "-c", `mkdir -p '${dir}/rpm' && cd '${dir}/rpm' && rpm2cpio '${a.rpms[arch]}' | cpio -idm --quiet`]);
-        for (const [path] of required) {
+        const all = { ...sources, ...operatorSources };
+        for (const [path] of [...required, ...operatorRequired]) {
           const fromDeb = readFileSync(join(dir, "deb", path));
-          const fromRpm = readFileSync(join(dir, "rpm", path));
+          const fromRpm = readFileSync(join(dir, "rpm", rpmPath(path)));
           expect(`${path} ${sha256(fromRpm)}`).toBe(`${path} ${sha256(fromDeb)}`);
-          if (sources[path]) expect(`${path} ${sha256(fromDeb)}`).toBe(`${path} ${sha256(readFileSync(join(repoRoot, sources[path]!)))}`);
+          if (all[path]) expect(`${path} ${sha256(fromDeb)}`).toBe(`${path} ${sha256(readFileSync(join(repoRoot, all[path]!)))}`);
+        }
+        if (arch === "x64") {
+          // The completions are what the packaged binary itself prints for `completion bash|zsh`.
+          for (const [shell, path] of [["bash", bashPath], ["zsh", zshPath.deb]] as const) {
+            const printed = await must([join(dir, "deb/usr/bin/bao-kms-provider"), "completion", shell]);
+            expect(`${path} ${sha256(readFileSync(join(dir, "deb", path)))}`).toBe(`${path} ${sha256(new TextEncoder().encode(printed))}`);
+          }
         }
         // The binary inside both is the build output, byte for byte.
         const built = sha256(readFileSync(a.binaries[arch]!));

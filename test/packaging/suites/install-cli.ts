@@ -9,6 +9,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFile
 import { join } from "node:path";
 import type { Artifacts } from "../../../scripts/package.ts";
 import { debDocExtras } from "../../../scripts/package-deb.ts";
+import { packageOnlyPaths } from "../../../scripts/package-extras.ts";
 import { must, octal, sh, workDir } from "../artifacts.ts";
 
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
@@ -56,7 +57,7 @@ export function installCliSuite(get: () => Artifacts): void {
       expect(run.stdout).toContain("Nothing was enabled or started. Next steps:");
       expect(run.stdout).not.toContain("Owners not set");
 
-      const debFiles = walk(deb).filter((p) => lstatSync(join(deb, p)).isFile() && !debDocExtras.includes(p));
+      const debFiles = walk(deb).filter((p) => lstatSync(join(deb, p)).isFile() && !debDocExtras.includes(p) && !packageOnlyPaths.includes(p));
       const installed = walk(r.root).filter((p) => lstatSync(join(r.root, p)).isFile() && p !== "/etc/passwd" && p !== "/etc/group");
       expect(installed).toEqual([...debFiles, "/etc/openbao-kms/config.toml"].sort());
       for (const p of debFiles) {
