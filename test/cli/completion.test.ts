@@ -145,7 +145,7 @@ describe("completion from the compiled binary", () => {
     expect(words("bao-kms-provider ser")).toEqual(["serve"]);
     expect(words("bao-kms-provider doctor --enc")).toEqual(["--encryption-config"]);
     expect(words("bao-kms-provider doctor --output ")).toEqual(["json", "text"]);
-    expect(words("bao-kms-provider config ")).toEqual(["check", "schema", "show"]);
+    expect(words("bao-kms-provider config ")).toEqual(["check", "import", "schema", "show"]);
     expect(words("bao-kms-provider config check --")).toEqual(["--config", "--help", "--output"]);
   });
 
