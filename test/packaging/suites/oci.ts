@@ -418,6 +418,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
     beforeAll(async () => {
       ctd = await startContainerd();
       emu = await startEmulator();
+      emu.setDisableUpsert(true); // the operator's setup (OpenBao's default is false; serve refuses upsert)
     }, 60_000);
 
     afterAll(async () => {
