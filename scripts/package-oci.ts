@@ -8,9 +8,10 @@
 // Why each choice: docs/decisions/oci-image.md.
 
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { binaryPath } from "../src/install/layout.ts";
+import { type GlibcFile, type GlibcOptions, type GlibcSource, glibcSource } from "./package-glibc.ts";
 import { type Arch, repoRoot, run } from "./package-meta.ts";
 
 /** The name the image is preloaded under (`ctr images import --base-name`) and the manifest uses. */
@@ -29,10 +30,10 @@ export const mediaTypes = {
   layer: "application/vnd.oci.image.layer.v1.tar+gzip",
 } as const;
 
-/** Per architecture: OCI's name, Debian's multiarch triplet, the ELF interpreter, where the glibc comes from. */
+/** Per architecture: OCI's (= Debian's) name, Debian's multiarch triplet, the ELF interpreter. Where glibc comes from: package-glibc.ts. */
 export const ociArch = {
-  x64: { oci: "amd64", triplet: "x86_64-linux-gnu", interp: "/lib64/ld-linux-x86-64.so.2", glibcPkg: "libc6:amd64", glibcDir: "/lib/x86_64-linux-gnu" },
-  arm64: { oci: "arm64", triplet: "aarch64-linux-gnu", interp: "/lib/ld-linux-aarch64.so.1", glibcPkg: "libc6-arm64-cross", glibcDir: "/usr/aarch64-linux-gnu/lib" },
+  x64: { oci: "amd64", triplet: "x86_64-linux-gnu", interp: "/lib64/ld-linux-x86-64.so.2" },
+  arm64: { oci: "arm64", triplet: "aarch64-linux-gnu", interp: "/lib/ld-linux-aarch64.so.1" },
 } as const;
 
 export interface OciIdentity {
@@ -62,6 +63,8 @@ export interface OciImage {
   /** `localhost/bao-kms-provider@sha256:…`, as in the static-pod manifest. */
   readonly reference: string;
   readonly arches: Partial<Record<Arch, OciArchImage>>;
+  /** Which Debian glibc each image carries (label io.bao-kms-provider.glibc) and the .deb it came from, if any. */
+  readonly glibc: Partial<Record<Arch, { readonly label: string; readonly version: string; readonly deb?: string; readonly debSha256?: string }>>;
 }
 
 const sha = (b: Uint8Array) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
@@ -169,40 +172,20 @@ export async function elfNeeds(file: string): Promise<{ interp: string; needed: 
   return { interp, needed };
 }
 
-export interface GlibcFile {
-  /** Path in the image (Debian's path on a native host of that architecture). */
-  readonly path: string;
-  readonly bytes: Uint8Array;
-  /** Permission bits of the package's file (Debian ships libc.so.6 and the loader 0755). */
-  readonly mode: number;
-}
-
-/** The glibc package's files by soname, checked against dpkg's md5sums (unmodified Debian files). */
-async function glibcFiles(arch: Arch, binary: string): Promise<{ files: GlibcFile[]; symlink: TarEntry; pkgVersion: string }> {
+/** The glibc files the binary links, checked against their package's md5sums (unmodified Debian files). */
+async function glibcFiles(arch: Arch, binary: string, src: GlibcSource): Promise<{ files: GlibcFile[]; symlink: TarEntry }> {
   const a = ociArch[arch];
   const { interp, needed } = await elfNeeds(binary);
   if (interp !== a.interp) throw new Error(`${binary}: ELF interpreter ${interp}, expected ${a.interp} for ${a.oci}`);
   const loader = interp.slice(interp.lastIndexOf("/") + 1);
-  const pkgVersion = (await run(["dpkg-query", "-W", "-f", "${Version}", a.glibcPkg])).trim();
-  const dpkgDb = (await run(["dpkg-query", "--control-path", a.glibcPkg, "md5sums"])).trim();
-  const md5sums = new Map<string, string>(readFileSync(dpkgDb, "utf8").trim().split("\n").map((l) => [`/${l.slice(34)}`, l.slice(0, 32)] as const));
   const want = new Set([...needed, loader]);
   // The libraries' own needs (libc.so.6 needs the loader); all of glibc, so one round suffices.
-  for (const so of [...want]) for (const n of await elfNeeded(join(a.glibcDir, so))) want.add(n);
-  const files: GlibcFile[] = [];
-  for (const so of [...want].sort()) {
-    const src = join(a.glibcDir, so);
-    const sum = md5sums.get(src);
-    if (sum === undefined) throw new Error(`${src} (needed by ${binary}) is not a file of ${a.glibcPkg}`);
-    const bytes = readFileSync(src);
-    const got = createHash("md5").update(bytes).digest("hex");
-    if (got !== sum) throw new Error(`${src} differs from ${a.glibcPkg} ${pkgVersion} (md5 ${got}, dpkg says ${sum})`);
-    files.push({ path: `lib/${a.triplet}/${so}`, bytes, mode: statSync(src).mode & 0o777 });
-  }
+  for (const so of [...want]) for (const n of await elfNeeded(join(src.libDir, so))) want.add(n);
+  const files = [...want].sort().map((so) => src.file(so));
   // The interpreter path the binary asks for points at the loader, as on a Debian host.
   const linkDir = interp.slice(1, interp.lastIndexOf("/"));
   const target = linkDir === "lib" ? `${a.triplet}/${loader}` : `/lib/${a.triplet}/${loader}`;
-  return { files, symlink: { path: interp.slice(1), type: "symlink", mode: 0o777, target }, pkgVersion };
+  return { files, symlink: { path: interp.slice(1), type: "symlink", mode: 0o777, target } };
 }
 
 // ---- one architecture's image ----
@@ -231,14 +214,14 @@ export function labels(id: OciIdentity, glibc: string): Record<string, string> {
     "org.opencontainers.image.source": imageSource,
     "org.opencontainers.image.title": "bao-kms-provider",
     "org.opencontainers.image.version": id.version,
-    // Which Debian glibc is inside (docs/decisions/oci-image.md: the arm64 one is the cross package's).
+    // Which Debian glibc is inside: "libc6 <version>", the native package of that architecture (docs/decisions/oci-image.md).
     "io.bao-kms-provider.glibc": glibc,
   };
 }
 
-async function archImage(arch: Arch, binary: string, id: OciIdentity): Promise<{ blobs: Blob[]; descriptor: object; info: Omit<OciArchImage, "manifest"> & { manifest: string } }> {
+async function archImage(arch: Arch, binary: string, id: OciIdentity, src: GlibcSource): Promise<{ blobs: Blob[]; descriptor: object; info: Omit<OciArchImage, "manifest"> & { manifest: string } }> {
   const a = ociArch[arch];
-  const glibc = await glibcFiles(arch, binary);
+  const glibc = await glibcFiles(arch, binary, src);
   const files: TarEntry[] = [
     { path: binaryPath.slice(1), type: "file", mode: 0o755, bytes: readFileSync(binary) },
     ...glibc.files.map((f): TarEntry => ({ path: f.path, type: "file", mode: f.mode, bytes: f.bytes })),
@@ -260,7 +243,7 @@ async function archImage(arch: Arch, binary: string, id: OciIdentity): Promise<{
       Entrypoint: [binaryPath, "serve"],
       WorkingDir: "/",
       StopSignal: "SIGTERM",
-      Labels: labels(id, `${a.glibcPkg.replace(/:.*/, "")} ${glibc.pkgVersion}`),
+      Labels: labels(id, src.label),
     },
     rootfs: { type: "layers", diff_ids: [sha(layerTar)] },
     history: [{ created, created_by: "bun run package (scripts/package-oci.ts)" }],
@@ -292,9 +275,16 @@ export function renderStaticPodManifest(template: string, reference: string): st
 }
 
 /** Builds both images, the index and the archive into outdir; binaries are the build outputs. */
-export async function buildOciImage(binaries: Partial<Record<Arch, string>>, id: OciIdentity, outdir: string): Promise<OciImage> {
+export async function buildOciImage(binaries: Partial<Record<Arch, string>>, id: OciIdentity, outdir: string, glibcOpts: GlibcOptions = {}): Promise<OciImage> {
   const arches = (["x64", "arm64"] as const).filter((a) => binaries[a] !== undefined);
-  const built = await Promise.all(arches.map((a) => archImage(a, binaries[a]!, id)));
+  const sources: GlibcSource[] = [];
+  let built: Awaited<ReturnType<typeof archImage>>[];
+  try {
+    for (const a of arches) sources.push(await glibcSource(ociArch[a].oci, ociArch[a].triplet, glibcOpts));
+    built = await Promise.all(arches.map((a, i) => archImage(a, binaries[a]!, id, sources[i]!)));
+  } finally {
+    for (const s of sources) s.cleanup();
+  }
   const l = labels(id, "");
   const indexBytes = json({
     schemaVersion: 2,
@@ -324,5 +314,6 @@ export async function buildOciImage(binaries: Partial<Record<Arch, string>>, id:
   const reference = `${imageRepository}@${index.digest}`;
   const staticPod = join(outdir, `bao-kms-provider_${id.version}_static-pod.yaml`);
   writeFileSync(staticPod, renderStaticPodManifest(readFileSync(staticPodTemplate, "utf8"), reference));
-  return { archive, indexFile, staticPod, index: index.digest, reference, arches: Object.fromEntries(arches.map((a, i) => [a, built[i]!.info])) };
+  const glibc = Object.fromEntries(arches.map((a, i) => [a, { label: sources[i]!.label, version: sources[i]!.version, deb: sources[i]!.deb, debSha256: sources[i]!.debSha256 }]));
+  return { archive, indexFile, staticPod, index: index.digest, reference, arches: Object.fromEntries(arches.map((a, i) => [a, built[i]!.info])), glibc };
 }

@@ -44,7 +44,7 @@ async function buildBinary(arch: Arch, epoch: number, outdir: string): Promise<s
   return out.trim().split("\n").pop()!;
 }
 
-export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?: (s: string) => void } = {}): Promise<Artifacts> {
+export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?: (s: string) => void; arm64LibcDeb?: string } = {}): Promise<Artifacts> {
   const arches = opts.arches ?? ["x64", "arm64"];
   const dir = resolve(repoRoot, opts.outdir ?? "dist/packages");
   const log = opts.log ?? ((s: string) => console.error(s));
@@ -77,7 +77,7 @@ export async function packageAll(opts: { arches?: Arch[]; outdir?: string; log?:
         if (got !== want) throw new Error(`${basename(p)} carries a binary with sha256 ${got}, the build output is ${want}`);
       }
     }
-    oci = await buildOciImage(binaries, id, dir);
+    oci = await buildOciImage(binaries, id, dir, { arm64LibcDeb: opts.arm64LibcDeb, log });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -93,12 +93,12 @@ if (import.meta.main) {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
   const a = value("--arch") ?? "all";
   const arches: Arch[] = a === "all" ? ["x64", "arm64"] : a === "x64" || a === "arm64" ? [a] : [];
-  if (arches.length === 0 || argv.some((x, i) => x.startsWith("--") && !["--arch", "--outdir"].includes(x) && argv[i - 1] !== "--arch")) {
-    console.error("usage: bun run package [--arch x64|arm64|all] [--outdir DIR]");
+  if (arches.length === 0 || argv.some((x, i) => x.startsWith("--") && !["--arch", "--outdir", "--arm64-libc-deb"].includes(x) && argv[i - 1] !== "--arch")) {
+    console.error("usage: bun run package [--arch x64|arm64|all] [--outdir DIR] [--arm64-libc-deb FILE]");
     process.exit(2);
   }
   const t0 = performance.now();
-  const out = await packageAll({ arches, outdir: value("--outdir") ?? "dist/packages" });
+  const out = await packageAll({ arches, outdir: value("--outdir") ?? "dist/packages", arm64LibcDeb: value("--arm64-libc-deb") });
   process.stdout.write(out.sums);
   console.error(`package: ${out.dir} (SOURCE_DATE_EPOCH=${out.epoch}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

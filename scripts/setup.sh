@@ -25,7 +25,7 @@ APT_PACKAGES=(
   rpmlint            # lints the .rpm (filters in packaging/rpm/rpmlint.toml, each with its reason)
   lintian            # lints the .deb (overrides in packaging/deb/lintian-overrides); brings man-db
   qemu-user-static   # qemu-aarch64-static runs the arm64 binary's `version` on an amd64 host
-  libc6-arm64-cross  # ... with the arm64 glibc it links (qemu -L /usr/aarch64-linux-gnu); no binfmt needed
+  libc6-arm64-cross  # ... with the arm64 glibc it links (qemu -L /usr/aarch64-linux-gnu); no binfmt needed. Not the OCI image's glibc (native libc6:arm64 .deb)
   python3-seccomp    # test/packaging runs the installed provider under systemd 252's MemoryDenyWriteExecute filter
   systemd            # systemd-analyze verify/security on the unit; systemd-sysusers/-tmpfiles for the postinstall
   # The static pod's OCI image (scripts/package-oci.ts, test/packaging/suites/oci.ts):

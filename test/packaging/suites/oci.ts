@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { Artifacts } from "../../../scripts/package.ts";
 import { imageRepository, mediaTypes, ociArch, placeholderDigest, renderStaticPodManifest, staticPodTemplate } from "../../../scripts/package-oci.ts";
+import { defaultLibcCache } from "../../../scripts/package-glibc.ts";
 import { startEmulator, type Emulator } from "../../support/emulator/server.ts";
 import { captureProviderLines, describeLeaks, findLeaks, registerSecret } from "../../helpers/log-capture.ts";
 import { canConnect } from "../../helpers/provider.ts";
@@ -71,6 +72,28 @@ async function layerListing(layer: string): Promise<Array<{ perms: string; owner
     if (!m) throw new Error(`unexpected tar -tv line: ${line}`);
     return { perms: m[1]!, owner: m[2]!, size: Number(m[3]), mtime: m[4]!, path: m[5]!.replace(/\/$/, ""), target: m[6] };
   });
+}
+
+/**
+ * Where the image's glibc must come from, found here without the builder's code: amd64 the
+ * installed libc6:amd64 (dpkg -L, files under /); arm64 the native libc6 .deb the build names,
+ * checked to be Package libc6, Architecture arm64 (not libc6-arm64-cross), unpacked by dpkg-deb.
+ */
+async function nativeGlibc(arch: "x64" | "arm64", a: Artifacts): Promise<{ version: string; files: string[]; root: string }> {
+  if (arch === "x64") {
+    const version = (await must(["dpkg-query", "-W", "-f", "${Version}", "libc6:amd64"])).trim();
+    return { version, files: (await must(["dpkg-query", "-L", "libc6:amd64"])).trim().split("\n"), root: "/" };
+  }
+  const deb = a.oci.glibc.arm64?.deb;
+  if (deb === undefined) throw new Error("the build names no arm64 libc6 .deb");
+  const f = (await must(["dpkg-deb", "-f", deb, "Package", "Architecture", "Version"])).trim().split("\n");
+  expect(f.slice(0, 2)).toEqual(["Package: libc6", "Architecture: arm64"]);
+  const version = f[2]!.replace(/^Version: /, "");
+  expect(version).not.toContain("cross");
+  const root = scratch("libc6-arm64");
+  await must(["dpkg-deb", "-x", deb, root]);
+  const files = (await must(["dpkg-deb", "-c", deb])).trim().split("\n").map((l) => l.replace(/^.* \.\//, "/").replace(/ -> .*$/, ""));
+  return { version, files, root };
 }
 
 /** Temp dirs of this suite (hundreds of MB: layers, copies, containerd's store), removed when it ends. */
@@ -147,9 +170,9 @@ export function ociSuite(get: () => Artifacts): void {
         expect(config.created).toBe(created);
         expect(String(labels["org.opencontainers.image.revision"])).toMatch(/^[0-9a-f]{40}$/);
         expect(String(labels["org.opencontainers.image.source"])).toMatch(/^https:\/\//);
-        const pkgName = ociArch[arch].glibcPkg;
-        const pkgVersion = (await must(["dpkg-query", "-W", "-f", "${Version}", pkgName])).trim();
-        expect(labels["io.bao-kms-provider.glibc"]).toBe(`${pkgName.replace(/:.*/, "")} ${pkgVersion}`);
+        // The native libc6 of that architecture: amd64 the one installed here, arm64 the .deb the build used.
+        const glibc = await nativeGlibc(arch, a);
+        expect(labels["io.bao-kms-provider.glibc"]).toBe(`libc6 ${glibc.version}`);
 
         const layers = arr(manifest.layers).map(obj);
         expect(layers.map((l) => l.mediaType)).toEqual([mediaTypes.layer]);
@@ -186,12 +209,9 @@ export function ociSuite(get: () => Artifacts): void {
         const unpacked = scratch(`layer-${oci}`);
         await must(["tar", "-xzf", layerFile, "-C", unpacked]);
         expect(sha256(readFileSync(join(unpacked, "usr/bin/bao-kms-provider")))).toBe(sha256(readFileSync(bin)));
-        const srcDir = ociArch[arch].glibcDir;
-        const pkgFiles = (await must(["dpkg-query", "-L", pkgName])).trim().split("\n");
         for (const f of wantFiles) {
-          const src = join(srcDir, f.slice(libDir.length + 1));
-          expect(pkgFiles).toContain(src);
-          expect(`${f} ${sha256(readFileSync(join(unpacked, f)))}`).toBe(`${f} ${sha256(readFileSync(src))}`);
+          expect(glibc.files).toContain(`/${f}`);
+          expect(`${f} ${sha256(readFileSync(join(unpacked, f)))}`).toBe(`${f} ${sha256(readFileSync(join(glibc.root, f)))}`);
         }
         expect(readFileSync(join(unpacked, "etc/passwd"), "utf8")).toBe("nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n");
         expect(readFileSync(join(unpacked, "etc/group"), "utf8")).toBe("nonroot:x:65532:\n");
@@ -200,6 +220,21 @@ export function ociSuite(get: () => Artifacts): void {
         expect(executables.every((p) => p === "usr/bin/bao-kms-provider" || p.startsWith(`${libDir}/`))).toBe(true);
       });
     }
+
+    test("arm64: the libc6 .deb is Debian's: its sha256 is in the arm64 index that apt fetched into the build's cache, whose InRelease files gpgv verifies with Debian's keyring", async () => {
+      const g = get().oci.glibc.arm64!;
+      expect(g.label).toBe(`libc6 ${g.version}`);
+      const debSha = createHash("sha256").update(readFileSync(g.deb!)).digest("hex");
+      expect(g.debSha256).toBe(debSha);
+      const o = (k: string, v: string) => ["-o", `${k}=${v}`];
+      const opts = [...o("Dir::State", join(defaultLibcCache, "state")), ...o("Dir::State::status", "/dev/null"), ...o("Dir::Cache", join(defaultLibcCache, "cache")), ...o("APT::Architecture", "arm64"), ...o("APT::Architectures::", "arm64")];
+      const show = await must(["apt-cache", ...opts, "show", `libc6:arm64=${g.version}`]);
+      expect(show).toMatch(new RegExp(`^SHA256: ${debSha}$`, "m"));
+      const lists = join(defaultLibcCache, "state/lists");
+      const signed = readdirSync(lists).filter((n) => n.endsWith("_InRelease"));
+      expect(signed.length).toBeGreaterThan(0);
+      for (const f of signed) await must(["gpgv", "--keyring", "/usr/share/keyrings/debian-archive-keyring.gpg", join(lists, f)]);
+    });
 
     test("skopeo copies every platform to an OCI directory (it verifies each blob) and sees both configs", async () => {
       const a = get();
@@ -383,6 +418,7 @@ function containerdSuite(get: () => Artifacts, layout: () => Layout): void {
     beforeAll(async () => {
       ctd = await startContainerd();
       emu = await startEmulator();
+      emu.setDisableUpsert(true); // the operator's setup (OpenBao's default is false; serve refuses upsert)
     }, 60_000);
 
     afterAll(async () => {

@@ -27,6 +27,9 @@ export function reproducibleSuite(get: () => Artifacts): void {
           rows.push(`  ${basename(pick(first))}\n    build 1 ${a}\n    build 2 ${b}`);
           expect(`${basename(pick(second))} ${b}`).toBe(`${basename(pick(first))} ${a}`);
         }
+        // The arm64 glibc: the second build reused the first one's cached libc6 .deb (same file, same bytes).
+        expect(`${second.oci.glibc.arm64!.deb} ${second.oci.glibc.arm64!.debSha256}`).toBe(`${first.oci.glibc.arm64!.deb} ${first.oci.glibc.arm64!.debSha256}`);
+        rows.push(`  arm64 glibc: ${first.oci.glibc.arm64!.label} from ${first.oci.glibc.arm64!.deb} (sha256 ${first.oci.glibc.arm64!.debSha256})`);
         expect(second.oci.index).toBe(first.oci.index);
         for (const arch of ["x64", "arm64"] as const) expect(second.oci.arches[arch]!.manifest).toBe(first.oci.arches[arch]!.manifest);
         rows.push(`  image index (the image digest)\n    build 1 ${first.oci.index}\n    build 2 ${second.oci.index}`);
