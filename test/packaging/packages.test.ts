@@ -26,7 +26,7 @@ beforeAll(async () => {
   const key = await exportSecretKey(await throwawayKey("build"));
   artifacts = await buildPackages(["x64", "arm64"], key);
   console.error(`[packaging] built amd64+arm64 .deb/.rpm, SBOM and repositories in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}, 600_000);
+}, 1_200_000);
 
 afterAll(() => removeWorkDirs());
 

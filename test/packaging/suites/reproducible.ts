@@ -34,7 +34,7 @@ export function reproducibleSuite(get: () => Artifacts): void {
       } finally {
         removeArtifacts(second);
       }
-    }, 600_000);
+    }, 1_200_000);
 
     test("a build from a copy of the checkout at another path gives the same binary", async () => {
       const first = get();
