@@ -93,7 +93,7 @@ export function contentsSuite(get: () => Artifacts): void {
         // The man page is gzip of packaging/man/bao-kms-provider.1.
         const man = Bun.gunzipSync(readFileSync(join(dir, "deb/usr/share/man/man1/bao-kms-provider.1.gz")));
         expect(Buffer.from(man).toString()).toBe(readFileSync(join(repoRoot, "packaging/man/bao-kms-provider.1"), "utf8"));
-      });
+      }, 120_000); // unpacking two xz payloads of 110 MB each
     }
 
     test("the amd64 binary extracted from the .deb is not stripped: it has its symbol table and still runs `version`", async () => {
