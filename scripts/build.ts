@@ -28,7 +28,8 @@ export function binaryPath(outdir: string, arch: Arch): string {
   return resolve(outdir, arch === hostArch ? "bao-kms-provider" : `bao-kms-provider-linux-${arch}`);
 }
 
-export async function build(arch: Arch, outdir = "dist"): Promise<string> {
+/** metafile: also write `bun build --metafile` (the modules compiled in) to that path. */
+export async function build(arch: Arch, outdir = "dist", metafile?: string): Promise<string> {
   mkdirSync(outdir, { recursive: true });
   const id = buildIdentity();
   const out = binaryPath(outdir, arch);
@@ -45,6 +46,7 @@ export async function build(arch: Arch, outdir = "dist"): Promise<string> {
     // depend on where the checkout lives (docs/packaging.md, "Reproducible builds").
     ...define("__dirname", "/$bunfs/root"),
     ...define("__filename", "/$bunfs/root/bao-kms-provider"),
+    ...(metafile === undefined ? [] : [`--metafile=${metafile}`]),
   ];
   const r = Bun.spawnSync([process.execPath, ...args], { stdout: "inherit", stderr: "inherit" });
   if (r.exitCode !== 0) throw new Error(`bun build failed for ${arch} (exit ${r.exitCode})`);
@@ -55,10 +57,11 @@ if (import.meta.main) {
   const argv = process.argv.slice(2);
   const t = argv.includes("--target") ? argv[argv.indexOf("--target") + 1] : hostArch;
   const outdir = argv.includes("--outdir") ? (argv[argv.indexOf("--outdir") + 1] ?? "dist") : "dist";
+  const metafile = argv.includes("--metafile") ? argv[argv.indexOf("--metafile") + 1] : undefined;
   const arches: Arch[] = t === "all" ? ["x64", "arm64"] : t === "x64" || t === "arm64" ? [t] : [];
-  if (arches.length === 0) {
-    console.error(`unknown --target ${t}: expected x64, arm64 or all`);
+  if (arches.length === 0 || (metafile !== undefined && arches.length !== 1)) {
+    console.error(arches.length === 0 ? `unknown --target ${t}: expected x64, arm64 or all` : "--metafile needs a single --target");
     process.exit(2);
   }
-  for (const a of arches) console.log(await build(a, outdir));
+  for (const a of arches) console.log(await build(a, outdir, metafile));
 }

@@ -24,6 +24,10 @@ APT_PACKAGES=(
   cpio               # ... reads rpm2cpio's archive
   rpmlint            # lints the .rpm (filters in packaging/rpm/rpmlint.toml, each with its reason)
   lintian            # lints the .deb (overrides in packaging/deb/lintian-overrides); brings man-db
+  gnupg              # `package --repo` signs Release/InRelease and repomd.xml; tests make throwaway keys
+  apt-utils          # ... apt-ftparchive writes the apt repository's Packages and Release
+  createrepo-c       # ... createrepo_c writes the yum repository's repodata
+  dnf                # test/packaging reads the yum repository with dnf (gpgcheck, repo_gpgcheck)
   qemu-user-static   # qemu-aarch64-static runs the arm64 binary's `version` on an amd64 host
   libc6-arm64-cross  # ... with the arm64 glibc it links (qemu -L /usr/aarch64-linux-gnu); no binfmt needed. Not the OCI image's glibc (native libc6:arm64 .deb)
   python3-seccomp    # test/packaging runs the installed provider under systemd 252's MemoryDenyWriteExecute filter

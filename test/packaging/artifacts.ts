@@ -70,10 +70,11 @@ export function removeWorkDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Builds amd64 and arm64 .deb/.rpm once (into a temp dir) and returns them. */
-export async function buildPackages(arches: Arch[] = ["x64", "arm64"]): Promise<Artifacts> {
+/** Builds amd64 and arm64 .deb/.rpm once (into a temp dir) and returns them; with a signing key file, also the repositories (--repo). */
+export async function buildPackages(arches: Arch[] = ["x64", "arm64"], signingKey?: string): Promise<Artifacts> {
   removeStale();
-  return packageAll({ arches, outdir: workDir(arches.join("+")), log: () => {} });
+  const repo = signingKey === undefined ? {} : { repo: { dir: workDir("repo"), key: { file: signingKey } } };
+  return packageAll({ arches, outdir: workDir(arches.join("+")), log: () => {}, ...repo });
 }
 
 export function removeArtifacts(a: Artifacts | undefined): void {

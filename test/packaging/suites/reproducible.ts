@@ -1,6 +1,6 @@
 // Reproducibility: a second, independent build of the same commit for both architectures (fresh
-// binaries, .debs, .rpms and the OCI image archive in another directory) gives byte-identical
-// artifacts and the same image digest, and so does a
+// binaries, .debs, .rpms, the OCI image archive, SBOM, provenance and SHA256SUMS in another
+// directory) gives byte-identical artifacts and the same image digest, and so does a
 // binary built from a copy of the checkout at another path. Prints the hashes.
 
 import { describe, expect, test } from "bun:test";
@@ -12,15 +12,22 @@ import { buildPackages, must, removeArtifacts, workDir } from "../artifacts.ts";
 
 export function reproducibleSuite(get: () => Artifacts): void {
   describe("reproducible build", () => {
-    test("building amd64 and arm64 again gives the same binaries, .debs, .rpms and OCI image archive (same digest), byte for byte", async () => {
+    test("building amd64 and arm64 again gives the same binaries, .debs, .rpms, OCI image archive (same digest), SBOM, provenance and SHA256SUMS, byte for byte", async () => {
       const first = get();
       const second = await buildPackages(["x64", "arm64"]);
       try {
         expect(second.epoch).toBe(first.epoch);
         const rows: string[] = [];
-        const picks = (["x64", "arm64"] as const).flatMap((arch) => [(a: Artifacts) => a.binaries[arch]!, (a: Artifacts) => a.debs[arch]!, (a: Artifacts) => a.rpms[arch]!]);
-        // The static pod's image: the archive, its index (sha256 = the image digest) and the manifest pinned to it.
-        picks.push((a) => a.oci.archive, (a) => a.oci.indexFile, (a) => a.oci.staticPod);
+        const picks = [
+          ...(["x64", "arm64"] as const).flatMap((arch) => [(a: Artifacts) => a.binaries[arch]!, (a: Artifacts) => a.debs[arch]!, (a: Artifacts) => a.rpms[arch]!]),
+          (a: Artifacts) => a.sbom,
+          (a: Artifacts) => a.provenance,
+          (a: Artifacts) => join(a.dir, "SHA256SUMS"),
+          // The static pod's image: the archive, its index (sha256 = the image digest) and the manifest pinned to it.
+          (a: Artifacts) => a.oci.archive,
+          (a: Artifacts) => a.oci.indexFile,
+          (a: Artifacts) => a.oci.staticPod,
+        ];
         for (const pick of picks) {
           const a = sha256(pick(first));
           const b = sha256(pick(second));
@@ -37,7 +44,7 @@ export function reproducibleSuite(get: () => Artifacts): void {
       } finally {
         removeArtifacts(second);
       }
-    }, 180_000);
+    }, 1_200_000);
 
     test("a build from a copy of the checkout at another path gives the same binary", async () => {
       const first = get();
