@@ -190,8 +190,11 @@ describe("still fail closed", () => {
 
   test("a soft-deleted key → unhealthy (key_soft_deleted), Decrypt says so, a new start exits 5 naming it; soft-delete-restore recovers", async () => {
     expect((await bao("DELETE", "transit/keys/kubernetes/soft-delete")).status).toBe(200);
+    // A deep probe can see the refusal first (reason deep_probe_failed); the next metadata probe
+    // names the cause. Wait for that, rather than racing the two probes.
     await until("unhealthy", async () => (await client.status()).healthz === "unhealthy");
-    expect((await ready()).reasons).toContain("key_soft_deleted");
+    await until("ready names key_soft_deleted", async () => (await ready()).reasons.includes("key_soft_deleted"));
+    expect((await client.status()).healthz).toBe("unhealthy");
     expect(await decryptResult(2)).toBe("FAILED_PRECONDITION transit key is soft-deleted");
     expect(logEvents("status.probe").some((l) => l.reason === "key_soft_deleted")).toBe(true);
 
