@@ -11,6 +11,7 @@
 //   remembered.
 
 import { TransitError } from "../kms/errors.ts";
+import { raceSignal } from "../platform/race-signal.ts";
 
 /** "missing": the read answered a bare 404; "present": it succeeded; "unknown": anything else or no read. */
 export type KeyPresence = "missing" | "present" | "unknown";
@@ -69,18 +70,4 @@ export function createKeyPresenceMemo(read: (token: string) => Promise<unknown>,
       return raceSignal(start(token), signal);
     },
   };
-}
-
-/** `p`, or the signal's reason when it aborts first; `p` itself keeps running for other callers. */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return p;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
-  });
 }

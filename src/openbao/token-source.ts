@@ -10,6 +10,7 @@
 // - a renewal that finishes after its token was refused never restores that token.
 
 import { AuthError, authFailureClass } from "./auth/errors.ts";
+import { raceSignal } from "../platform/race-signal.ts";
 
 export interface TokenSource {
   /** A currently valid token; waits for a login when there is none. */
@@ -79,19 +80,6 @@ interface Current {
   readonly token: string;
   readonly expiresAtMs: number;
   readonly renewable: boolean;
-}
-
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return p;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
-  });
 }
 
 export function createTokenManager(opts: TokenManagerOptions): TokenSource {

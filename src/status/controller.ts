@@ -18,6 +18,7 @@ import { deepProbe } from "./deep-probe.ts";
 import type { LiveRegistry } from "./live-registry.ts";
 import { BootstrapDeniedError, bootstrapRecords, observe, type Observation, RotationError, type RotationPolicy } from "./rotation.ts";
 import type { ProbeOutcome, ReadinessReason, StatusStore } from "./store.ts";
+import { raceSignal } from "../platform/race-signal.ts";
 
 export interface StatusControllerOptions {
   readonly transit: Pick<TransitClient, "readKey" | "readDisableUpsert" | "encrypt" | "decrypt">;
@@ -368,22 +369,4 @@ export function errorClassOf(cause: unknown): string | undefined {
 function fail(reason: ReadinessReason, cause?: unknown): ProbeResult {
   const errorClass = errorClassOf(cause);
   return { ok: false, reason, ...(errorClass ? { errorClass } : {}), ...(cause === undefined ? {} : { cause }) };
-}
-
-function raceSignal(p: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
 }
