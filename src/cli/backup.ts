@@ -21,7 +21,7 @@ import { validateScope } from "../registry/validate.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import { writeExclusive } from "./init.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG); state.path names the registry", default: undefined },

@@ -10,7 +10,7 @@ import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/f
 import { createTransitClient } from "../openbao/transit-client.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 /** AAD of the benchmark's Transit calls; never used by the KMS data path. */
 export const benchmarkAad = "openbao-kubernetes-kms/benchmark-smoke/v1";

@@ -6,7 +6,7 @@
 
 import { parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 export const completionHelp = `Usage: bao-kms-provider completion bash|zsh|fish
 

@@ -10,7 +10,7 @@ import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
 const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;

@@ -10,7 +10,7 @@ import { parseConfigText } from "../config/load.ts";
 import { readFailureReason, readFileCapped } from "../config/read-file.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const flags = {
   from: { type: "string", value: "FILE", description: "the Go provider's YAML config (configVersion: v1alpha1)" },

@@ -7,7 +7,7 @@ import { runChecks } from "../diagnostics/runner.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import { hasFailure, renderReport } from "./report.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
 const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;

@@ -21,7 +21,7 @@ import { authTarget, credentialSource, mountIdMarker, renderSetupScript } from "
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const flags = {
   values: { type: "string", value: "FILE", description: "values file in the provider config format (TOML); required" },

@@ -10,7 +10,7 @@ import { binaryMode, binaryPath, configFile, systemFiles, tmpfilesText, unitName
 import { parseTmpfiles, type TmpfilesEntry } from "../install/tmpfiles.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const flags = {
   root: { type: "string", value: "DIR", description: "install into this directory as the root file system", default: "/" },

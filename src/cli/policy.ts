@@ -5,7 +5,7 @@ import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import { policyStanzas, renderPolicyHcl } from "../init/policy.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" },

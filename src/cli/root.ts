@@ -2,6 +2,7 @@
 // on stderr. Never calls process.exit (src/main.ts does).
 
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
+import type { Io } from "./io.ts";
 import { runVersion } from "./version.ts";
 
 export const rootHelp = `bao-kms-provider — Kubernetes KMS v2 provider backed by OpenBao Transit
@@ -31,12 +32,6 @@ Run 'bao-kms-provider <command> --help' for a command's flags.
 Exit codes: 0 ok, 1 error, 2 usage, 3 config, 4 check failed, 5 serve runtime failure.
 `;
 
-export interface Io {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-  readonly env: Record<string, string | undefined>;
-  readonly exitNow: (code: number) => never;
-}
 
 // Commands load their modules on demand: evaluating grpc-js and the protobuf code costs ~25 ms
 // that `version` never needs (measured: 34 → 10 ms per run).

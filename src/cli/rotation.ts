@@ -14,7 +14,8 @@ import { hashValue } from "../kms/hash.ts";
 import { AuthError } from "../openbao/auth/errors.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
+import type { KeyMetadata } from "../kms/ports.ts";
+import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { acquireStateLock } from "../registry/lock.ts";
 import { restoreVersions, retireVersions } from "../registry/transitions.ts";
@@ -24,7 +25,7 @@ import { deepProbe } from "../status/deep-probe.ts";
 import { observe, RotationError, validateMetadata, versionAvailability } from "../status/rotation.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import type { Io } from "./root.ts";
+import type { Io } from "./io.ts";
 
 const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
 const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;

@@ -13,7 +13,7 @@ import {
 } from "../openbao/auth/credential-file.ts";
 import type { Config } from "../config/schema.ts";
 import type { OpenBaoHttp } from "../openbao/http.ts";
-import type { TokenSource } from "../openbao/token-source.ts";
+import type { TokenSource } from "../openbao/tokens.ts";
 import { fail, pass, type Outcome } from "./runner.ts";
 
 export interface AuthDiagnostics {

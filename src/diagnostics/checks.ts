@@ -19,13 +19,14 @@ import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/f
 import type { OpenBaoHttp } from "../openbao/http.ts";
 import { standbyRedirectMessage } from "../openbao/classify.ts";
 import { readCapabilities, readHealth, readMountUuid, type Health } from "../openbao/sys-reads.ts";
-import type { TokenSource } from "../openbao/token-source.ts";
+import type { TokenSource } from "../openbao/tokens.ts";
 import { createFileRegistryStore } from "../registry/file-store.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { observe, RotationError } from "../status/rotation.ts";
 import { archivedAdvice, softDeletedAdvice } from "../keys/archive-advice.ts";
-import { createTransitClient, type KeyMetadata, type TransitClient } from "../openbao/transit-client.ts";
+import type { KeyMetadata } from "../kms/ports.ts";
+import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import { authDiagnosticsFor, type AuthDiagnostics } from "./auth.ts";
 import { capabilityPaths, judgeCapabilities } from "./capabilities.ts";

@@ -3,7 +3,7 @@
 // unchanged). Shared by doctor and rotation-plan so both give the same advice.
 
 import type { Config } from "../config/schema.ts";
-import type { KeyMetadata } from "../openbao/transit-client.ts";
+import type { KeyMetadata } from "../kms/ports.ts";
 
 /**
  * The one operator sentence for a soft-deleted key (start-up exit message, doctor, the probe's

@@ -4,7 +4,7 @@
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyLookup, StatusSource, StatusView } from "../kms/ports.ts";
 import type { KeyScope, KeySnapshot } from "../kms/snapshot.ts";
-import type { KeyMetadata } from "../openbao/transit-client.ts";
+import type { KeyMetadata } from "../kms/ports.ts";
 
 /** Why a Transit key cannot be used; the message names the problem and nothing secret. */
 export class KeyProfileError extends Error {

@@ -53,3 +53,21 @@ export interface StatusSource {
 export interface KeyDiscovery {
   refreshForDecrypt(keyId: string, signal: AbortSignal): Promise<void>;
 }
+
+/** Transit key metadata, as far as this provider uses it. Creation times in Unix seconds. */
+export interface KeyMetadata {
+  readonly type: string;
+  readonly latestVersion: number;
+  readonly minDecryptionVersion: number;
+  readonly minEncryptionVersion: number;
+  readonly minAvailableVersion: number;
+  readonly createdAtUnix: ReadonlyMap<number, number>;
+  readonly exportable: boolean;
+  readonly deletionAllowed: boolean;
+  readonly allowPlaintextBackup: boolean;
+  readonly derived: boolean;
+  readonly supportsEncryption: boolean;
+  readonly supportsDecryption: boolean;
+  /** `soft_deleted`: OpenBao refuses every use of the key (absent = false). */
+  readonly softDeleted?: boolean;
+}

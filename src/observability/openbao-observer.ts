@@ -5,7 +5,7 @@
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoRequestObservation } from "../openbao/http.ts";
-import type { AuthEvent } from "../openbao/token-source.ts";
+import type { AuthEvent } from "../openbao/auth/token-source.ts";
 import type { Logger } from "../platform/log.ts";
 import { operationLabel } from "./openbao-operations.ts";
 import type { ProviderMetrics } from "./provider-metrics.ts";

@@ -5,7 +5,7 @@
 import { KmsError, TransitError } from "../kms/errors.ts";
 import { hashValue } from "../kms/hash.ts";
 import type { OpenBaoRequestObservation } from "../openbao/http.ts";
-import type { AuthEvent } from "../openbao/token-source.ts";
+import type { AuthEvent } from "../openbao/auth/token-source.ts";
 import type { HealthSnapshot, ProbeOutcome, ReadinessReason } from "../status/store.ts";
 import { operationLabel } from "./openbao-operations.ts";
 import { registerProcessMetrics } from "./process-metrics.ts";

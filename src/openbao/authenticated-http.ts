@@ -11,7 +11,7 @@
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp, OpenBaoResponse } from "./http.ts";
-import type { TokenSource } from "./token-source.ts";
+import type { TokenSource } from "./tokens.ts";
 
 export interface AuthenticatedRequestOptions {
   json?: unknown;

@@ -3,11 +3,11 @@
 
 import * as v from "valibot";
 import { TransitError } from "../kms/errors.ts";
-import type { Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
+import type { KeyMetadata, Transit, TransitDecryptRequest, TransitEncryptRequest, TransitEncryptResult } from "../kms/ports.ts";
 import { createAuthenticatedHttp } from "./authenticated-http.ts";
 import { createKeyPresenceMemo } from "./key-presence.ts";
 import type { OpenBaoHttp } from "./http.ts";
-import type { TokenSource } from "./token-source.ts";
+import type { TokenSource } from "./tokens.ts";
 import { configKeysReply, decryptReply, encryptReply, keyReply } from "./wire.ts";
 
 export interface TransitClientOptions {
@@ -17,24 +17,6 @@ export interface TransitClientOptions {
   readonly keyName: string;
   /** Clock for how long a key-presence answer is remembered (tests); Date.now by default. */
   readonly nowMs?: () => number;
-}
-
-/** Transit key metadata, as far as this provider uses it. Creation times in Unix seconds. */
-export interface KeyMetadata {
-  readonly type: string;
-  readonly latestVersion: number;
-  readonly minDecryptionVersion: number;
-  readonly minEncryptionVersion: number;
-  readonly minAvailableVersion: number;
-  readonly createdAtUnix: ReadonlyMap<number, number>;
-  readonly exportable: boolean;
-  readonly deletionAllowed: boolean;
-  readonly allowPlaintextBackup: boolean;
-  readonly derived: boolean;
-  readonly supportsEncryption: boolean;
-  readonly supportsDecryption: boolean;
-  /** `soft_deleted`: OpenBao refuses every use of the key (absent = false). */
-  readonly softDeleted?: boolean;
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");

@@ -7,7 +7,7 @@ import { softDeletedAdvice } from "../keys/archive-advice.ts";
 import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
-import type { KeyMetadata } from "../openbao/transit-client.ts";
+import type { KeyMetadata } from "../kms/ports.ts";
 import { type RecordObservation, recordFromSnapshot } from "../registry/build.ts";
 import type { SnapshotRecord } from "../registry/types.ts";
 

@@ -8,7 +8,7 @@ import { planRetire } from "../../src/cli/rotation.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 import { expectedIdentityOf } from "../../src/keys/identity.ts";
 import { keyScopeOf } from "../../src/keys/scope.ts";
-import type { KeyMetadata } from "../../src/openbao/transit-client.ts";
+import type { KeyMetadata } from "../../src/kms/ports.ts";
 import { nextState } from "../../src/registry/build.ts";
 import { RegistryError } from "../../src/registry/types.ts";
 import { makeRecord, observe, RotationError } from "../../src/status/rotation.ts";

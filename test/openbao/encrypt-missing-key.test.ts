@@ -11,7 +11,7 @@ import { parseConfigText } from "../../src/config/load.ts";
 import { toGrpcFailure } from "../../src/kms/grpc/error-policy.ts";
 import { jwtLogin, renewSelf } from "../../src/openbao/auth/methods.ts";
 import { createOpenBaoHttp } from "../../src/openbao/http.ts";
-import { createTokenManager } from "../../src/openbao/token-source.ts";
+import { createTokenManager } from "../../src/openbao/auth/token-source.ts";
 import { createTransitClient } from "../../src/openbao/transit-client.ts";
 import { keyPresenceTtlMs } from "../../src/openbao/key-presence.ts";
 import { policyStanzas, renderPolicyHcl } from "../../src/init/policy.ts";

@@ -8,7 +8,7 @@ import { connect, createServer } from "node:net";
 import { TransitError } from "../../src/kms/errors.ts";
 import { jwtLogin, renewSelf } from "../../src/openbao/auth/methods.ts";
 import { createOpenBaoHttp } from "../../src/openbao/http.ts";
-import { createTokenManager } from "../../src/openbao/token-source.ts";
+import { createTokenManager } from "../../src/openbao/auth/token-source.ts";
 import { createTransitClient } from "../../src/openbao/transit-client.ts";
 import { setUpNamespace } from "../support/operator-setup.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";

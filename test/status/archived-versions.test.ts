@@ -4,7 +4,7 @@
 // archived active version, or a soft-deleted key, fails closed. Lowering the minimum recovers.
 import { describe, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
-import type { KeyMetadata } from "../../src/openbao/transit-client.ts";
+import type { KeyMetadata } from "../../src/kms/ports.ts";
 import { createLogger } from "../../src/platform/log.ts";
 import { nextState } from "../../src/registry/build.ts";
 import type { RegistryState, RegistryStore } from "../../src/registry/types.ts";

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { TransitError } from "../../src/kms/errors.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
-import type { KeyMetadata } from "../../src/openbao/transit-client.ts";
+import type { KeyMetadata } from "../../src/kms/ports.ts";
 import { createLogger } from "../../src/platform/log.ts";
 import { CircuitBreaker } from "../../src/status/circuit-breaker.ts";
 import { StatusController } from "../../src/status/controller.ts";

@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { TransitError } from "../../src/kms/errors.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
-import type { KeyMetadata } from "../../src/openbao/transit-client.ts";
+import type { KeyMetadata } from "../../src/kms/ports.ts";
 import { createLogger } from "../../src/platform/log.ts";
 import { nextState } from "../../src/registry/build.ts";
 import { RegistryError, type RegistryState, type RegistryStore } from "../../src/registry/types.ts";

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import type { KeyScope } from "../../src/kms/snapshot.ts";
-import type { KeyMetadata } from "../../src/openbao/transit-client.ts";
+import type { KeyMetadata } from "../../src/kms/ports.ts";
 import type { SnapshotRecord } from "../../src/registry/types.ts";
 import { BootstrapDeniedError, bootstrapRecords, makeRecord, observe, type ObserveInput, RotationError } from "../../src/status/rotation.ts";
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { createOpenBaoHttp } from "../../src/openbao/http.ts";
-import type { TokenSource } from "../../src/openbao/token-source.ts";
+import type { TokenSource } from "../../src/openbao/tokens.ts";
 import { createTransitClient, type TransitClient } from "../../src/openbao/transit-client.ts";
 import { createLogger } from "../../src/platform/log.ts";
 import type { RegistryStore } from "../../src/registry/types.ts";

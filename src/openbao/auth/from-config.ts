@@ -5,7 +5,8 @@ import { readFileSync, statSync } from "node:fs";
 import { effectiveLoginTimeoutMs } from "../../config/auth-schema.ts";
 import type { Config } from "../../config/schema.ts";
 import type { OpenBaoHttp } from "../http.ts";
-import { createTokenManager, type AuthEvent, type TokenSource } from "../token-source.ts";
+import type { TokenSource } from "../tokens.ts";
+import { createTokenManager, type AuthEvent } from "./token-source.ts";
 import { appRoleLogin, jwtFileSupplier, jwtLogin, renewSelf, type JwtSupplier } from "./methods.ts";
 import { oauth2JwtSupplier } from "./oauth2.ts";
 

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { TransitError } from "../../kms/errors.ts";
 import type { OpenBaoHttp } from "../http.ts";
-import type { LeaseResult, LoginFn, RenewFn } from "../token-source.ts";
+import type { LeaseResult, LoginFn, RenewFn } from "./token-source.ts";
 import { loginReply } from "../wire.ts";
 import { roleIdFileRule, readSingleTokenFile, secretIdFileRule, jwtFileRule } from "./credential-file.ts";
 import { AuthError, type AuthFailureClass } from "./errors.ts";

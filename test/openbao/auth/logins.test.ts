@@ -9,7 +9,7 @@ import { AuthError } from "../../../src/openbao/auth/errors.ts";
 import { appRoleLogin, jwtFileSupplier, jwtLogin, renewSelf } from "../../../src/openbao/auth/methods.ts";
 import { oauth2JwtSupplier, type OAuth2Options } from "../../../src/openbao/auth/oauth2.ts";
 import { createOpenBaoHttp } from "../../../src/openbao/http.ts";
-import { createTokenManager, type AuthEvent, type LoginFn } from "../../../src/openbao/token-source.ts";
+import { createTokenManager, type AuthEvent, type LoginFn } from "../../../src/openbao/auth/token-source.ts";
 import { createTransitClient } from "../../../src/openbao/transit-client.ts";
 import { startEmulator, type Emulator } from "../../support/emulator/server.ts";
 import { startOAuth2Server, type OAuth2Server } from "../../support/oauth2-server.ts";

@@ -6,7 +6,7 @@ import { TransitError } from "../../../src/kms/errors.ts";
 import { createAuthenticatedHttp } from "../../../src/openbao/authenticated-http.ts";
 import { AuthError } from "../../../src/openbao/auth/errors.ts";
 import type { OpenBaoHttp } from "../../../src/openbao/http.ts";
-import { createTokenManager, type AuthEvent, type LeaseResult } from "../../../src/openbao/token-source.ts";
+import { createTokenManager, type AuthEvent, type LeaseResult } from "../../../src/openbao/auth/token-source.ts";
 
 function harness(o: { leaseSeconds?: number; renewable?: boolean; loginDelayMs?: number; renew?: boolean } = {}) {
   let t = 1_000_000;

@@ -9,30 +9,9 @@
 //   holding that token, at most once per 5 s, backing off 5 s → 5 m while denials continue;
 // - a renewal that finishes after its token was refused never restores that token.
 
-import { AuthError, authFailureClass } from "./auth/errors.ts";
-import { raceSignal } from "../platform/race-signal.ts";
-
-export interface TokenSource {
-  /** A currently valid token; waits for a login when there is none. */
-  token(signal?: AbortSignal): Promise<string>;
-  /**
-   * OpenBao refused `rejected` (401/403). Resolves with a token to retry the request with once,
-   * or undefined when recovery is throttled or the login failed (the caller then fails).
-   */
-  recover(rejected: string, signal?: AbortSignal): Promise<string | undefined>;
-  /** The retry with a recovered token was refused too: further recoveries back off (once per token). */
-  rejectedAgain(token: string): void;
-  /**
-   * Whether `recover(rejected)` would log in now or join a login in flight for that token. False
-   * inside the recovery backoff, and when `rejected` was already replaced (recover then hands out
-   * the replacement without a login). No side effect. Optional for test doubles: absent = true.
-   */
-  recoveryWouldLogIn?(rejected: string): boolean;
-  /** The next `token()` may log in at once, even inside a failure backoff (bootstrap retries). */
-  retryNow(): void;
-  /** Expiry of the current token (ms, on the injected clock), or undefined without one. */
-  expiresAtMs(): number | undefined;
-}
+import { raceSignal } from "../../platform/race-signal.ts";
+import type { TokenSource } from "../tokens.ts";
+import { AuthError, authFailureClass } from "./errors.ts";
 
 /** What a login or a renewal returned. */
 export interface LeaseResult {
