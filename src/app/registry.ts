@@ -6,7 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { expectedIdentityOf } from "../keys/identity.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import type { Logger } from "../platform/log.ts";
-import { createFileRegistryStore, type FileRegistryStore } from "../registry/file-store.ts";
+import { createFileRegistryStore, type FileRegistryStore } from "../registry/store/file-store.ts";
 import type { LoadResult } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 

@@ -15,7 +15,7 @@ import { identityFingerprint } from "../config/fingerprint.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { keyScopeOf } from "../keys/scope.ts";
-import { createFileRegistryStore, maxStateFileBytes } from "../registry/file-store.ts";
+import { createFileRegistryStore, maxStateFileBytes } from "../registry/store/file-store.ts";
 import { RegistryError } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { formatFlags, parseFlags } from "./args.ts";

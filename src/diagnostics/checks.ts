@@ -20,7 +20,7 @@ import type { OpenBaoHttp } from "../openbao/http.ts";
 import { standbyRedirectMessage } from "../openbao/classify.ts";
 import { readCapabilities, readHealth, readMountUuid, type Health } from "../openbao/sys-reads.ts";
 import type { TokenSource } from "../openbao/tokens.ts";
-import { createFileRegistryStore } from "../registry/file-store.ts";
+import { createFileRegistryStore } from "../registry/store/file-store.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { observe, RotationError } from "../status/rotation.ts";

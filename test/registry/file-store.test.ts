@@ -7,7 +7,7 @@ import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, re
 import { join } from "node:path";
 import { nextState } from "../../src/registry/build.ts";
 import { encodeCheckpoint, encodeState } from "../../src/registry/codec.ts";
-import { createFileRegistryStore, maxStateFileBytes } from "../../src/registry/file-store.ts";
+import { createFileRegistryStore, maxStateFileBytes } from "../../src/registry/store/file-store.ts";
 import { retireVersions } from "../../src/registry/transitions.ts";
 import { checkpointSchemaVersion, type RegistryState } from "../../src/registry/types.ts";
 import { failure, gen1, rec, rehash, rotated, type TempDir, tempDir, writeMode } from "./helpers.ts";

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { copyFileSync, chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "../../src/registry/codec.ts";
-import { createFileRegistryStore } from "../../src/registry/file-store.ts";
+import { createFileRegistryStore } from "../../src/registry/store/file-store.ts";
 import { computeStateHash, hashedJson, sortRecords } from "../../src/registry/state-hash.ts";
 import { validateState } from "../../src/registry/validate.ts";
 import { rotated, tempDir, testFingerprint } from "./helpers.ts";

@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createFileRegistryStore } from "../../src/registry/file-store.ts";
+import { createFileRegistryStore } from "../../src/registry/store/file-store.ts";
 import { tempDir } from "./helpers.ts";
 
 const child = join(import.meta.dir, "children", "save-loop.ts");

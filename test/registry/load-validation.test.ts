@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { nextState } from "../../src/registry/build.ts";
 import { encodeState } from "../../src/registry/codec.ts";
-import { createFileRegistryStore } from "../../src/registry/file-store.ts";
+import { createFileRegistryStore } from "../../src/registry/store/file-store.ts";
 import { RegistryError, type RegistryState, type SnapshotRecord } from "../../src/registry/types.ts";
 import { rec, rehash, rotated, scope, tempDir, testFingerprint, writeMode } from "./helpers.ts";
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, linkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { acquireStateLock } from "../../src/registry/lock.ts";
+import { acquireStateLock } from "../../src/registry/store/lock.ts";
 import { failure, tempDir, type TempDir } from "./helpers.ts";
 
 let t: TempDir;
@@ -180,7 +180,7 @@ test("under MemoryDenyWriteExecute (no JIT, so no bun:ffi) the lock cannot be ta
   expect(out).toBe("error io\n");
   expect(existsSync(`${t.statePath}.lock`)).toBe(false);
   // The operator is told the real cause, not "cannot load the C library".
-  const direct = Bun.spawn([...mdwePrefix("prctl"), process.execPath, "-e", `import { acquireStateLock } from ${JSON.stringify(join(import.meta.dir, "../../src/registry/lock.ts"))}; acquireStateLock(${JSON.stringify(t.statePath)}).catch((e) => { console.log(e.message); process.exit(3); });`], { stdout: "pipe", stderr: "pipe" });
+  const direct = Bun.spawn([...mdwePrefix("prctl"), process.execPath, "-e", `import { acquireStateLock } from ${JSON.stringify(join(import.meta.dir, "../../src/registry/store/lock.ts"))}; acquireStateLock(${JSON.stringify(t.statePath)}).catch((e) => { console.log(e.message); process.exit(3); });`], { stdout: "pipe", stderr: "pipe" });
   const message = await new Response(direct.stdout).text();
   expect(await direct.exited).toBe(3);
   expect(message).toContain("needs the JavaScript JIT: remove MemoryDenyWriteExecute=yes");

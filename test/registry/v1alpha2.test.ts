@@ -12,7 +12,7 @@ import type { Config } from "../../src/config/schema.ts";
 import type { KeyScope } from "../../src/kms/snapshot.ts";
 import { nextState } from "../../src/registry/build.ts";
 import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "../../src/registry/codec.ts";
-import { createFileRegistryStore } from "../../src/registry/file-store.ts";
+import { createFileRegistryStore } from "../../src/registry/store/file-store.ts";
 import { computeStateHash, hashedJson } from "../../src/registry/state-hash.ts";
 import type { RegistryState } from "../../src/registry/types.ts";
 import { validateIdentity, validateProgress, validateState } from "../../src/registry/validate.ts";

@@ -1,7 +1,7 @@
 // Child process for the lock tests: takes the state lock of argv[2], reports "held" (or
 // "error <kind>") on stdout, then holds it until stdin closes or it is killed.
 
-import { acquireStateLock } from "../../../src/registry/lock.ts";
+import { acquireStateLock } from "../../../src/registry/store/lock.ts";
 import { RegistryError } from "../../../src/registry/types.ts";
 
 const statePath = process.argv[2] as string;

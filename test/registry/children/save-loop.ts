@@ -4,7 +4,7 @@
 // the progress rule allows.
 
 import { nextState } from "../../../src/registry/build.ts";
-import { createFileRegistryStore } from "../../../src/registry/file-store.ts";
+import { createFileRegistryStore } from "../../../src/registry/store/file-store.ts";
 import type { RegistryState } from "../../../src/registry/types.ts";
 import { rec, testFingerprint } from "../helpers.ts";
 

@@ -7,7 +7,7 @@
 
 import { closeSync, constants, fstatSync, lstatSync, openSync } from "node:fs";
 import { basename, dirname, isAbsolute } from "node:path";
-import { RegistryError } from "./types.ts";
+import { RegistryError } from "../types.ts";
 
 const LOCK_EX = 2;
 const LOCK_NB = 4;

@@ -8,10 +8,10 @@
 
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, fchmodSync, lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "./codec.ts";
-import type { Logger } from "../platform/log.ts";
-import { type ExpectedIdentity, type Transition, validateIdentity, validateProgress, validateState } from "./validate.ts";
-import { type Checkpoint, checkpointSchemaVersion, legacyStateSchemaVersion, type LoadResult, RegistryError, type RegistryState, type RegistryStore, stateSchemaVersion } from "./types.ts";
+import { decodeCheckpoint, decodeState, encodeCheckpoint, encodeState } from "../codec.ts";
+import type { Logger } from "../../platform/log.ts";
+import { type ExpectedIdentity, type Transition, validateIdentity, validateProgress, validateState } from "../validate.ts";
+import { type Checkpoint, checkpointSchemaVersion, legacyStateSchemaVersion, type LoadResult, RegistryError, type RegistryState, type RegistryStore, stateSchemaVersion } from "../types.ts";
 
 /** A state file larger than this is refused (thousands of rotations fit in far less). */
 export const maxStateFileBytes = 4 * 1024 * 1024;
