@@ -1,6 +1,6 @@
 // Where `recover` writes: a new directory, 0700, that must not exist yet (so nothing older is
 // mixed in or overwritten), holding <resource>/<namespace>/<name>.yaml (the manifest) and
-// <name>.pb (the stored bytes, decrypted), each 0600 and created exclusively.
+// <name>.pb or .json (the stored bytes, decrypted), each 0600 and created exclusively.
 
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -42,8 +42,10 @@ export function writeRecovered(dir: string, o: RecoveredObject): string[] {
   const segments = [o.path.resource, ...o.path.rest].map(safeSegment);
   const stem = join(dir, ...segments);
   const written: string[] = [];
-  writeExclusive(`${stem}.pb`, o.stored);
-  written.push(`${segments.join("/")}.pb`);
+  // Kubernetes protobuf, or JSON for kinds kube-apiserver stores that way (custom resources).
+  const ext = o.stored[0] === 0x7b ? "json" : "pb";
+  writeExclusive(`${stem}.${ext}`, o.stored);
+  written.push(`${segments.join("/")}.${ext}`);
   if (o.manifest !== undefined) {
     writeExclusive(`${stem}.yaml`, o.manifest);
     written.push(`${segments.join("/")}.yaml`);
