@@ -39,7 +39,6 @@ APT_PACKAGES=(
   runc               # ... the OCI runtime containerd's shim runs it with
   umoci              # unpacks the arm64 image for the contents check
   etcd-server        # test/etcd and the etcd drill: a real etcd with TLS client auth (inventory, recover)
-  python3-cryptography # test/fixtures/k8s/aes-gcm-kat.json was computed with it (regenerating the KATs)
   skopeo             # copies the archive with every platform, verifying each blob's digest
 )
 
