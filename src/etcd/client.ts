@@ -57,7 +57,9 @@ export interface EtcdClient {
   close(): void;
 }
 
-const defaultMaxResponseBytes = 64 * 1024 * 1024;
+// A page must hold at least one value (etcd caps a value at 1.5 MiB by default); 16 MiB keeps the
+// peak memory of a scan low whatever the values hold.
+const defaultMaxResponseBytes = 16 * 1024 * 1024;
 
 /** The smallest key greater than every key starting with `prefix` (etcd's range_end for a prefix). */
 export function prefixRangeEnd(prefix: Uint8Array): Uint8Array {
