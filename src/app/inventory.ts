@@ -93,16 +93,29 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Called after each page with the running count (progress on stderr). */
   readonly onPage?: (scanned: number) => void;
+  /** A full garbage collection, run after every `collectEveryBytes` of values (keeps the peak flat). */
+  readonly collect?: () => void;
 }
+
+/** Values scanned between two collections: a few pages' worth. */
+export const collectEveryBytes = 8 * 1024 * 1024;
 
 /** Scans every value under `prefix + "/"` and counts them. */
 export async function takeInventory(etcd: EtcdClient, state: RegistryState | undefined, opts: ScanOptions): Promise<InventoryReport> {
   const records = new Map((state?.snapshots ?? []).map((r) => [r.kubernetesKeyId, r] as const));
   const report = emptyReport(opts.prefix);
   const scanPrefix = new TextEncoder().encode(`${opts.prefix}/`);
+  let sinceCollection = 0;
   for await (const page of etcd.scan(scanPrefix, { pageSize: opts.pageSize, ...(opts.signal === undefined ? {} : { signal: opts.signal }) })) {
     report.revision = page.revision;
-    for (const kv of page.kvs) account(report, records, kv.key, kv.value);
+    for (const kv of page.kvs) {
+      account(report, records, kv.key, kv.value);
+      sinceCollection += kv.key.length + kv.value.length;
+    }
+    if (opts.collect !== undefined && sinceCollection >= collectEveryBytes) {
+      sinceCollection = 0;
+      opts.collect();
+    }
     opts.onPage?.(report.scanned);
   }
   return report;

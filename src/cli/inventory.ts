@@ -8,6 +8,7 @@ import { ConfigError } from "../config/errors.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import { EtcdError } from "../etcd/client.ts";
 import { hashValue } from "../kms/hash.ts";
+import { collectNow } from "../platform/memory.ts";
 import { RegistryError } from "../registry/types.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
@@ -113,6 +114,7 @@ export async function runInventory(argv: readonly string[], io: Io): Promise<Exi
     const report = await takeInventory(etcd, state, {
       prefix: etcdConfig.prefix,
       pageSize: etcdConfig.pageSize,
+      collect: collectNow,
       onPage: (n) => {
         const now = performance.now();
         if (now - lastProgress >= 1000) {

@@ -38,3 +38,24 @@ test("memory stays bounded: key_ids past the cap are pooled, registry key_ids al
   expect(r.keyIds.get(pooledName)?.count).toBe(50);
   expect(r.keyIds.get("mine")?.record).toEqual({ transitVersion: 7, state: "active" });
 });
+
+test("takeInventory pages at one revision and collects garbage every 8 MiB of values", async () => {
+  const { takeInventory, collectEveryBytes } = await import("../../src/app/inventory.ts");
+  const value = new Uint8Array(1024 * 1024).fill(0x7b); // 1 MiB of "{" (plaintext JSON)
+  const pages = 20;
+  const fake = {
+    async *scan(prefix: Uint8Array) {
+      expect(new TextDecoder().decode(prefix)).toBe("/registry/");
+      for (let p = 0; p < pages; p++) yield { revision: 42, kvs: [{ key: enc.encode(`/registry/configmaps/ns/c${p}`), value, modRevision: 1 }] };
+    },
+    get: async () => undefined,
+    put: async () => 0,
+    close() {},
+  };
+  let collections = 0;
+  const r = await takeInventory(fake, undefined, { prefix: "/registry", pageSize: 1, collect: () => collections++ });
+  expect(r.scanned).toBe(pages);
+  expect(r.revision).toBe(42);
+  expect(r.identity).toEqual(new Map([["configmaps", pages]]));
+  expect(collections).toBe(Math.floor((pages * (value.length + 24)) / collectEveryBytes));
+});
