@@ -1,4 +1,4 @@
-// Single regeneration command for src/gen: proto/kms/v2/api.proto → protobufjs static code
+// Single regeneration command for src/gen: each proto set below → protobufjs static code
 // (pbjs static-module, ES module) plus its types (pbts), using the CLIs in node_modules.
 // `--check` regenerates into a temp dir and exits 1 if src/gen differs (stale, missing, extra).
 // One post-process step (fixEmptyMapBytes) patches a known pbjs quirk; nothing else is edited.
@@ -9,8 +9,15 @@ import { join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
 const genDir = join(root, "src/gen");
-const proto = "proto/kms/v2/api.proto";
-const outputs = ["kms/v2/api.js", "kms/v2/api.d.ts"];
+/** One generated module per set: its output directory under src/gen, and its proto files. */
+const SETS: ReadonlyArray<{ readonly dir: string; readonly protos: readonly string[]; readonly bytesMaps: boolean }> = [
+  // The KMS v2 service kube-apiserver calls (kms/grpc only).
+  { dir: "kms/v2", protos: ["proto/kms/v2/api.proto"], bytesMaps: true },
+  // etcd's KV.Range and KV.Put (src/etcd only).
+  { dir: "etcd", protos: ["proto/etcd/kv.proto"], bytesMaps: false },
+  // kube-apiserver's storage formats: the KMS v2 envelope and the objects recover renders.
+  { dir: "k8s", protos: ["proto/k8s/storage.proto", "proto/k8s/objects.proto"], bytesMaps: true },
+];
 
 function fail(msg: string): never {
   console.error(`gen:proto: ${msg}`);
@@ -38,18 +45,20 @@ function fixEmptyMapBytes(js: string): void {
   writeFileSync(js, src.replace(pattern, "$1value = $util.newBuffer([]);"));
 }
 
-/** Generates into `<base>/kms/v2/`. Keeps comments: pbts builds the types from them. */
+/** Generates every set into `<base>/<dir>/api.{js,d.ts}`. Keeps comments: pbts builds the types from them. */
 function generate(base: string): void {
-  const dir = join(base, "kms/v2");
-  mkdirSync(dir, { recursive: true });
-  const js = join(dir, "api.js");
-  // No create/verify/convert/delimited/service code: we only encode and decode the six messages.
-  run("pbjs", ["-t", "static-module", "-w", "es6", "--no-create", "--no-verify", "--no-convert", "--no-delimited", "--no-service", "-o", js, proto]);
-  fixEmptyMapBytes(js);
-  run("pbts", ["-o", join(dir, "api.d.ts"), js]);
-  for (const f of outputs) {
-    const p = join(base, f);
-    if (!existsSync(p) || statSync(p).size === 0) fail(`expected generated file missing or empty: ${p}`);
+  for (const set of SETS) {
+    const dir = join(base, set.dir);
+    mkdirSync(dir, { recursive: true });
+    const js = join(dir, "api.js");
+    // No create/verify/convert/delimited/service code: we only encode and decode messages.
+    run("pbjs", ["-t", "static-module", "-w", "es6", "--no-create", "--no-verify", "--no-convert", "--no-delimited", "--no-service", "-o", js, ...set.protos]);
+    if (set.bytesMaps) fixEmptyMapBytes(js);
+    run("pbts", ["-o", join(dir, "api.d.ts"), js]);
+    for (const f of ["api.js", "api.d.ts"]) {
+      const p = join(dir, f);
+      if (!existsSync(p) || statSync(p).size === 0) fail(`expected generated file missing or empty: ${p}`);
+    }
   }
 }
 

@@ -38,6 +38,7 @@ APT_PACKAGES=(
   containerd         # the tests start their own containerd: ctr images import, then run the image as the static pod
   runc               # ... the OCI runtime containerd's shim runs it with
   umoci              # unpacks the arm64 image for the contents check
+  etcd-server        # test/etcd and the etcd drill: a real etcd with TLS client auth (inventory, recover)
   skopeo             # copies the archive with every platform, verifying each blob's digest
 )
 

@@ -23,6 +23,8 @@ Commands:
   policy            policy openbao: print the least-privilege OpenBao policy for the configured key
   benchmark         Transit (and with --socket, KMS RPC) latency
   backup            copy this node's key registry (state + checkpoint) consistently, with SHA-256 sums; or --verify one
+  inventory         count the objects in etcd by key version (what retiring a version would strand)
+  recover           disaster recovery: Secrets and ConfigMaps from etcd to manifests, without kube-apiserver
   version           print version, commit, build date and Bun version
   install           install systemd: write the unit, users, directories and example config from this binary
   completion        print a bash, zsh or fish completion script built from this help
@@ -55,6 +57,8 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   benchmark: async (argv, io) => (await import("./benchmark.ts")).runBenchmark(argv, io),
   policy: async (argv, io) => (await import("./policy.ts")).runPolicy(argv, io),
   backup: async (argv, io) => (await import("./backup.ts")).runBackup(argv, io),
+  inventory: async (argv, io) => (await import("./inventory.ts")).runInventory(argv, io),
+  recover: async (argv, io) => (await import("./recover.ts")).runRecover(argv, io),
   completion: async (argv, io) => (await import("./completion.ts")).runCompletion(argv, io),
 };
 

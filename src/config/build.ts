@@ -2,6 +2,7 @@
 // so no part of the program can change configuration after startup.
 import { buildAuth, buildBootstrap } from "./auth-schema.ts";
 import type { Config, FileConfig } from "./schema.ts";
+import { buildEtcdConfig } from "./etcd-schema.ts";
 
 /** Builds the frozen Config from validated file data. */
 export function buildConfig(f: FileConfig): Config {
@@ -48,6 +49,7 @@ export function buildConfig(f: FileConfig): Config {
       rejectVersionRollback: f.rotation.reject_version_rollback,
     },
     logging: { level: l.level, format: l.format },
+    etcd: buildEtcdConfig(f.etcd),
   });
 }
 

@@ -15,6 +15,7 @@ import {
 } from "./fields.ts";
 import * as rule from "./rules.ts";
 import { type AuthConfig, authSchema, type BootstrapConfig, bootstrapSchema } from "./auth-schema.ts";
+import { type EtcdConfig, etcdSchema } from "./etcd-schema.ts";
 
 /** The only config_version this build reads. */
 export const configVersion = "v1";
@@ -116,6 +117,7 @@ export const fileSchema = table({
   state: stateSchema,
   rotation: rotationSchema,
   logging: loggingSchema,
+  etcd: etcdSchema,
 });
 
 /** Validated file content, still in file shape (snake_case), with defaults filled and units converted. */
@@ -187,4 +189,5 @@ export interface Config {
     readonly rejectVersionRollback: boolean;
   };
   readonly logging: { readonly level: LogLevel; readonly format: "json" | "text" };
+  readonly etcd: EtcdConfig;
 }

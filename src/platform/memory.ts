@@ -31,3 +31,8 @@ export function startMemoryTrim(intervalMs: number, collect: () => void = () => 
     stop: () => clearInterval(timer),
   };
 }
+
+/** One full collection now (batch work between pages, where a pause costs nothing). */
+export function collectNow(): void {
+  Bun.gc(true);
+}

@@ -60,6 +60,15 @@ describe("valid fixtures", () => {
       state: { path: "/var/lib/openbao-kms/state/key-registry.json" },
       rotation: { mode: "observed", activationDelayMs: 600_000, requireStableObservationCount: 5, rejectVersionRollback: false },
       logging: { level: "warn", format: "text" },
+      etcd: {
+        endpoints: ["https://10.0.0.11:2379", "https://10.0.0.12:2379"],
+        caFile: "/etc/kubernetes/pki/etcd/ca.crt",
+        certFile: "/etc/kubernetes/pki/apiserver-etcd-client.crt",
+        keyFile: "/etc/kubernetes/pki/apiserver-etcd-client.key",
+        prefix: "/k8s",
+        requestTimeoutMs: 30_000,
+        pageSize: 200,
+      },
     });
   });
 

@@ -1,0 +1,80 @@
+// A real etcd (Debian's etcd-server) for tests: one member on loopback, TLS with client
+// certificate auth the way kube-apiserver talks to it, in a throwaway data directory.
+
+import { type Subprocess, spawn } from "bun";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEtcdClient, type EtcdClient } from "../../src/etcd/client.ts";
+import { issueCert, makeCa, type TestCa, type TestCert } from "./tls.ts";
+
+export interface TestEtcd {
+  readonly endpoint: string;
+  readonly dir: string;
+  readonly ca: TestCa;
+  /** The client certificate etcd trusts (what kube-apiserver's --etcd-certfile holds). */
+  readonly client: TestCert;
+  /** A connected client for the test's own reads and writes. */
+  readonly kv: EtcdClient;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `ipSan: false` issues etcd a certificate without its IP address (for the name-check test). */
+export async function startEtcd(opts: { readonly ipSan?: boolean } = {}): Promise<TestEtcd> {
+  const dir = mkdtempSync(join(tmpdir(), "etcd-test-"));
+  const ca = makeCa(dir, "etcd-ca");
+  const server = issueCert(ca, dir, { name: "etcd-server", commonName: "etcd", dnsNames: ["localhost"], ipAddresses: opts.ipSan === false ? [] : ["127.0.0.1"], usage: "server" });
+  const client = issueCert(ca, dir, { name: "etcd-client", commonName: "kube-apiserver-etcd-client", usage: "client" });
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const endpoint = `https://127.0.0.1:${clientPort}`;
+  const proc: Subprocess = spawn(
+    [
+      "etcd", "--name", "t", "--data-dir", join(dir, "data"),
+      "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+      "--listen-peer-urls", `http://127.0.0.1:${peerPort}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${peerPort}`,
+      "--initial-cluster", `t=http://127.0.0.1:${peerPort}`,
+      "--cert-file", server.certFile, "--key-file", server.keyFile, "--trusted-ca-file", ca.caFile, "--client-cert-auth",
+      "--log-level", "error", "--logger", "zap",
+    ],
+    { stdout: "ignore", stderr: "pipe", env: { ...process.env, ETCD_UNSUPPORTED_ARCH: "" } },
+  );
+  const kv = createEtcdClient({ endpoints: [endpoint], caPem: ca.caPem, certPem: client.certPem, keyPem: client.keyPem, requestTimeoutMs: 2000 });
+  const stop = async () => {
+    kv.close();
+    proc.kill("SIGTERM");
+    await proc.exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 20_000;
+  // Readiness through the test's own connection, or (without an IP SAN, which that refuses) by name.
+  const probe = opts.ipSan === false
+    ? createEtcdClient({ endpoints: [`https://localhost:${clientPort}`], caPem: ca.caPem, certPem: client.certPem, keyPem: client.keyPem, requestTimeoutMs: 2000 })
+    : kv;
+  for (;;) {
+    try {
+      await probe.get(new TextEncoder().encode("/health-probe"));
+      if (probe !== kv) probe.close();
+      break;
+    } catch (e) {
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        const err = await new Response(proc.stderr as ReadableStream).text().catch(() => "");
+        await stop();
+        throw new Error(`etcd did not start: ${String(e)}\n${err.slice(-2000)}`);
+      }
+      await Bun.sleep(100);
+    }
+  }
+  return { endpoint, dir, ca, client, kv, stop };
+}
