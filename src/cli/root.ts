@@ -38,9 +38,9 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 config, 4 check failed, 5 serve runtime fa
 // Commands load their modules on demand: evaluating grpc-js and the protobuf code costs ~25 ms
 // that `version` never needs (measured: 34 → 10 ms per run).
 const commands: Record<string, (argv: readonly string[], io: Io) => Promise<ExitCode> | ExitCode> = {
-  // Signal handlers first, before serve's modules load (src/cli/serve-signals.ts).
+  // Signal handlers first, before serve's modules load (src/runtime/signals.ts).
   serve: async (argv, io) => {
-    const signals = (await import("./serve-signals.ts")).installServeSignals(io.exitNow);
+    const signals = (await import("../runtime/signals.ts")).installServeSignals(io.exitNow);
     return (await import("./serve.ts")).runServe(argv, io, signals);
   },
   probe: async (argv, io) => (await import("./probe.ts")).runProbe(argv, io.out),

@@ -1,40 +1,17 @@
-// `serve`: the composition root. Loads config, logs in, reads the Transit key, proves the data
-// path with a deep probe, binds the socket, serves until SIGTERM/SIGINT, then drains.
+// `serve`: flags and help, the config, then the runtime (src/runtime/) does the rest: start-up,
+// serving, the drain and the order things are released in.
 
-import { expectedIdentityOf } from "../keys/identity.ts";
-import { keyScopeOf } from "../keys/scope.ts";
 import { ConfigError } from "../config/errors.ts";
 import { configFileProblems } from "../config/file-checks.ts";
 import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { KeyProfileError } from "../keys/from-metadata.ts";
-import { createHandlers } from "../kms/grpc/handlers.ts";
-import { startKmsServer } from "../kms/grpc/server.ts";
-import { ConcurrencyLimiter } from "../kms/limiter.ts";
-import { KmsService } from "../kms/service.ts";
-import { kmsRequestLogger } from "../observability/kms-request-log.ts";
-import { startObservabilityListeners } from "../observability/listeners.ts";
-import { ObservedStatusStore } from "../observability/observed-store.ts";
-import { authObserver, openBaoObserver } from "../observability/openbao-observer.ts";
-import { ProviderMetrics } from "../observability/provider-metrics.ts";
-import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
-import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
-import { resolveGroupId } from "../platform/groups.ts";
-import { createLogger, type Logger } from "../platform/log.ts";
-import { startMemoryTrim } from "../platform/memory.ts";
-import { prepareSocketPath } from "../platform/unix-socket.ts";
-import { createFileRegistryStore } from "../registry/store/file-store.ts";
-import { acquireStateLock } from "../registry/store/lock.ts";
-import { validateScope } from "../registry/validate.ts";
-import { StatusController } from "../status/controller.ts";
-import { LiveRegistry } from "../status/live-registry.ts";
+import { createLogger } from "../platform/log.ts";
+import { startProvider } from "../runtime/start.ts";
+import { installServeSignals, type ServeSignals, StartupAborted } from "../runtime/signals.ts";
+import { describeStartupFailure } from "../runtime/startup-errors.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
-import { retryBootstrap } from "./bootstrap.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
-import { installServeSignals, type ServeSignals } from "./serve-signals.ts";
-import { describeStartupFailure, isPermanentStartupError, startupErrorClass } from "./startup-errors.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
@@ -67,8 +44,6 @@ ${formatFlags(flags)}
 `;
 
 export const shutdownGraceMs = 15_000;
-/** A full GC runs once RPCs have stopped for this long (see src/platform/memory.ts). */
-export const memoryTrimIntervalMs = 1_000;
 
 export interface ServeIo {
   readonly out: (s: string) => void;
@@ -102,13 +77,15 @@ export async function runServe(argv: readonly string[], io: ServeIo, installed?:
   }
   const log = createLogger(config.logging);
   log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
-  // A signal before serve.ready ends start-up at once (serve-signals.ts); say so in the log.
+  // A signal before serve.ready ends start-up at once (src/runtime/signals.ts); say so in the log.
   signals.onStartupAbort((signal) => log.warn("serve.shutdown", { signal, outcome: "startup_aborted" }));
 
   let server;
   try {
-    server = await start(config, log, signals);
+    server = await startProvider(config, log, signals);
   } catch (e) {
+    // Start-up unwound after a signal (the lock is released): end by that signal.
+    if (signals.startup.aborted || e instanceof StartupAborted) signals.endByStartupSignal();
     const message = describeStartupFailure(e, config);
     log.error("serve.shutdown", { outcome: "startup_failed", reason: message });
     throw new CliError(exitCodes.runtime, message, { cause: e });
@@ -127,164 +104,3 @@ export async function runServe(argv: readonly string[], io: ServeIo, installed?:
   log.info("serve.shutdown", { signal, outcome });
   return exitCodes.ok;
 }
-
-async function start(config: Config, log: Logger, signals: ServeSignals) {
-  const caPem = await readCaBundle(config.openbao.caCertFile);
-  const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
-  const http = openBaoHttpFromConfig(config, caPem, openBaoObserver(metrics, log));
-  const tokens = createAuthFromConfig(config, http, { onEvent: authObserver(metrics, log) });
-  const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
-
-  const scope = keyScopeOf(config);
-  // The registry: locked for the life of the process (a second serve or retire-versions --apply
-  // on the same state refuses), loaded and checked strictly before anything is served.
-  const lock = await acquireStateLock(config.state.path);
-  let started = false;
-  try {
-    const identity = expectedIdentityOf(config);
-    const persistence = createFileRegistryStore(config.state.path, { identity, log });
-    const registry = new LiveRegistry();
-    /** Loads the state if it is there (strictly; a bad one throws). Re-run by every start-up attempt while missing. */
-    const loadIfPresent = async () => {
-      const loaded = await persistence.load();
-      if (loaded.kind === "loaded") {
-        validateScope(loaded.state, scope);
-        registry.publish(loaded.state);
-      }
-      return loaded;
-    };
-    const loaded = await loadIfPresent();
-    log.info("serve.bootstrap", { outcome: loaded.kind === "loaded" ? "state_loaded" : "state_missing", generation: loaded.kind === "loaded" ? loaded.state.generation : 0 });
-    const store = new ObservedStatusStore(Date.now, config.status.maxStalenessMs, (o) => metrics.metadataObserved(o));
-    const controller = new StatusController({
-      transit,
-      store,
-      registry,
-      persistence,
-      scope,
-      identityFingerprint: identity.fingerprint,
-      policy: config.rotation,
-      statePath: config.state.path,
-      nowMs: Date.now,
-      log,
-      probeIntervalMs: config.status.probeIntervalMs,
-      deepProbeIntervalMs: config.status.deepProbeIntervalMs,
-      timeoutMs: config.openbao.timeoutMs,
-    });
-    // First login and probes, retried every bootstrap.retry_interval until bootstrap.grace_timeout.
-    // Fail closed: no socket until a metadata probe (which creates generation 1 for an unrotated
-    // key with no state) and a deep probe of the active version have both passed.
-    await retryBootstrap(
-      async () => {
-        // An operator may be restoring the state files while we retry: look again (we hold the lock).
-        if (registry.state === undefined) await loadIfPresent();
-        // Log in first, so a login failure is reported as one (not as the first probe's read failing).
-        await tokens.token();
-        const metadata = await controller.probeOnce({ startup: true });
-        const probed = metadata.ok ? await controller.deepProbeOnce({ startup: true }) : metadata;
-        if (!probed.ok) throw probed.cause ?? new KeyProfileError(startupReasonMessage(probed.reason, config));
-      },
-      {
-        graceTimeoutMs: config.bootstrap.graceTimeoutMs,
-        retryIntervalMs: config.bootstrap.retryIntervalMs,
-        // A bad file mode, a name mismatch, a rotated key without state, …: no wait heals them.
-        isPermanent: isPermanentStartupError,
-        onRetry: (attempt, error, waitMs) => {
-          tokens.retryNow();
-          // The cause in words (paths, modes, HTTP status; never a secret or OpenBao's text).
-          log.warn("serve.bootstrap", { outcome: "retrying", attempt, error_class: startupErrorClass(error), reason: describeStartupFailure(error, config), duration_ms: waitMs });
-        },
-      },
-    );
-    const served = await serveKms(config, log, { metrics, transit, store, controller, registry }, signals);
-    started = true;
-    return {
-      ...served,
-      stop(graceMs: number) {
-        // The lock goes only after any probe or discovery in progress has finished its save.
-        return served.stop(graceMs).finally(async () => {
-          await controller.stop();
-          lock.release();
-        });
-      },
-    };
-  } finally {
-    if (!started) lock.release();
-  }
-}
-
-interface Running {
-  readonly metrics: ProviderMetrics;
-  readonly transit: TransitClient;
-  readonly store: ObservedStatusStore;
-  readonly controller: StatusController;
-  readonly registry: LiveRegistry;
-}
-
-async function serveKms(config: Config, log: Logger, { metrics, transit, store, controller, registry }: Running, signals: ServeSignals) {
-  const gid = resolveGroupId(config.server.socketGroup);
-  if (await prepareSocketPath(config.server.socketPath)) {
-    metrics.staleSocketRemoved();
-    log.warn("socket.stale_removed", { socket_path: config.server.socketPath });
-  }
-
-  const memory = startMemoryTrim(memoryTrimIntervalMs);
-  const service = new KmsService({ transit, keys: registry, status: store, discovery: controller, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
-  const limiters = {
-    Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
-    Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
-    Decrypt: new ConcurrencyLimiter(config.server.maxConcurrentDecrypt),
-  };
-  const logRequest = kmsRequestLogger(log);
-  const handlers = createHandlers({
-    service,
-    limiters,
-    observe: (o) => {
-      memory.noteActivity();
-      metrics.observeKmsCall(o);
-      logRequest(o);
-    },
-  });
-  const server = await startKmsServer({ socketPath: config.server.socketPath, socketMode: config.server.socketMode, socketGid: gid, handlers });
-  // From the moment the socket accepts, a signal drains (no await between bind and here, so no
-  // signal can be handled in between): callers that saw the socket get a clean exit 0.
-  const stopRequested = signals.serving((second) => log.warn("serve.shutdown", { signal: second, outcome: "immediate" }));
-  // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
-  metrics.watch({ limiters, health: () => store.snapshot(), rotation: () => rotationGauge(registry, store), archivedVersions: () => controller.archivedVersions().length });
-  let listeners;
-  try {
-    listeners = startObservabilityListeners({
-      metricsAddress: config.server.metricsAddress,
-      healthAddress: config.server.healthAddress,
-      renderMetrics: () => metrics.render(),
-      health: () => store.snapshot(),
-      rotation: () => rotationGauge(registry, store),
-    });
-  } catch (e) {
-    await server.stop(0);
-    throw e;
-  }
-  controller.start();
-  return {
-    listeners,
-    stopRequested,
-    stop(graceMs: number) {
-      listeners.draining();
-      void controller.stop();
-      return server.stop(graceMs).finally(() => listeners.stop());
-    },
-  };
-}
-
-/** openbao_kms_rotation_state and _persistence_degraded, from the registry and the last probe. */
-function rotationGauge(registry: LiveRegistry, store: ObservedStatusStore) {
-  return { state: registry.rotationState(), persistenceDegraded: store.snapshot().reasons.includes("state_save_failed") } as const;
-}
-
-function startupReasonMessage(reason: string, config: Config): string {
-  const mount = config.transit.mountPath;
-  if (reason === "upsert_allowed") return `Transit mount ${mount} allows key upsert: set ${mount}/config/keys disable_upsert=true so encrypt can never create a key`;
-  if (reason === "encryption_blocked") return `min_encryption_version of ${mount}/keys/${config.transit.keyName} blocks the active version`;
-  return `start-up probe failed: ${reason}`;
-}
-

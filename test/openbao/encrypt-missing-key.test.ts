@@ -6,7 +6,7 @@
 // keyPresenceTtlMs (src/openbao/key-presence.ts), so request counts stay bounded. Against the
 // ACL-enforcing emulator, whose JWT role carries exactly init's policy.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { describeStartupFailure } from "../../src/cli/startup-errors.ts";
+import { describeStartupFailure } from "../../src/runtime/startup-errors.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 import { toGrpcFailure } from "../../src/kms/grpc/error-policy.ts";
 import { jwtLogin, renewSelf } from "../../src/openbao/auth/methods.ts";

@@ -10,7 +10,7 @@ import { CaBundleError } from "../openbao/from-config.ts";
 import { SocketError } from "../platform/unix-socket.ts";
 import { RegistryError } from "../registry/types.ts";
 import { BootstrapDeniedError, RotationError } from "../status/rotation.ts";
-import { BootstrapTimeoutError } from "./bootstrap.ts";
+import { BootstrapTimeoutError } from "./bootstrap-retry.ts";
 
 export function describeStartupFailure(error: unknown, config: Config): string {
   if (error instanceof BootstrapTimeoutError) return `${error.message}: ${describeStartupFailure(error.cause, config)}`;
