@@ -8,6 +8,7 @@ import { isWellFormedKeyId } from "./key-id.ts";
 import { checkDecryptLimits, checkEncryptResponseLimits } from "./limits.ts";
 import type { KeyDiscovery, KeyLookup, StatusSource, Transit } from "./ports.ts";
 import type { KeySnapshot } from "./snapshot.ts";
+import { raceSignal } from "../platform/race-signal.ts";
 
 export const apiVersion = "v2";
 export const healthOk = "ok";
@@ -124,21 +125,13 @@ function isConsistentActive(active: KeySnapshot | undefined, keyId: string): boo
 
 /** Context errors win (rule 31): once the request signal has fired, that is the answer. */
 async function withContext<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-  let onAbort: (() => void) | undefined;
-  // Race the signal too, so a backend that ignores it still cannot hold the caller past the deadline.
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
   try {
     if (signal.aborted) throw signal.reason;
-    return await Promise.race([run(), aborted]);
+    // Race the signal too, so a backend that ignores it still cannot hold the caller past the deadline.
+    return await raceSignal(run(), signal);
   } catch (error) {
     if (signal.aborted) throw contextError(signal);
     throw error;
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
-    aborted.catch(() => {});
   }
 }
 

@@ -4,6 +4,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { TransitErrorClass } from "../kms/errors.ts";
+import { raceSignal } from "../platform/race-signal.ts";
 
 /** Classifies a non-2xx answer by its error strings first, then its status code. */
 export function classifyHttpFailure(status: number, errors: readonly string[]): TransitErrorClass {
@@ -101,18 +102,10 @@ export const dnsCheckTimeoutMs = 1_000;
 export async function refineConnectionFailure(kind: TransitErrorClass, hostname: string): Promise<TransitErrorClass> {
   const host = hostname.replace(/^\[|\]$/g, "");
   if (kind !== "connection_failed" || isIP(host) !== 0) return kind;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      lookup(host),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timeout")), dnsCheckTimeoutMs);
-      }),
-    ]);
+    await raceSignal(lookup(host), AbortSignal.timeout(dnsCheckTimeoutMs));
     return kind;
   } catch (error) {
     return dnsCodes.test(String((error as { code?: unknown }).code ?? "")) ? "dns_failed" : kind;
-  } finally {
-    clearTimeout(timer);
   }
 }
