@@ -4,7 +4,7 @@
 // live metadata, so a trimmed version it would leave behind still refuses the plan.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { planRetire } from "../../src/cli/rotation.ts";
+import { planRetire } from "../../src/app/version-changes.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 import { expectedIdentityOf } from "../../src/keys/identity.ts";
 import { keyScopeOf } from "../../src/keys/scope.ts";
