@@ -10,9 +10,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { ConfigError } from "../config/errors.ts";
 import { identityFingerprint } from "../config/fingerprint.ts";
-import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { keyScopeOf } from "../keys/scope.ts";
 import { createFileRegistryStore, maxStateFileBytes } from "../registry/store/file-store.ts";
@@ -22,6 +20,7 @@ import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import { writeExclusive } from "./init.ts";
 import type { Io } from "./io.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG); state.path names the registry", default: undefined },
@@ -61,13 +60,7 @@ export async function runBackup(argv: readonly string[], io: Io): Promise<ExitCo
     return exitCodes.ok;
   }
   if ((f.out === undefined) === (f.verify === undefined)) throw usageError("give exactly one of --out DIR and --verify DIR");
-  let config: Config;
-  try {
-    config = await loadConfigFile(resolveConfigPath(f.config, io.env), { env: io.env });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const config = await loadCliConfig(f.config, io);
   return f.out !== undefined ? await backup(config, resolve(f.out), io) : await verify(config, resolve(f.verify as string), io);
 }
 

@@ -2,15 +2,12 @@
 // KMS Status/Encrypt/Decrypt latency of a running provider); min/p50/p99/max in ms.
 import { randomUUID } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { ConfigError } from "../config/errors.ts";
-import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
-import type { Config } from "../config/schema.ts";
-import { authDiagnosticsFor } from "../diagnostics/auth.ts";
-import { CaBundleError, openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
-import { createTransitClient } from "../openbao/transit-client.ts";
+import { openBaoClients } from "../app/openbao.ts";
+import { CaBundleError } from "../openbao/from-config.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 /** AAD of the benchmark's Transit calls; never used by the KMS data path. */
 export const benchmarkAad = "openbao-kubernetes-kms/benchmark-smoke/v1";
@@ -75,24 +72,16 @@ export async function runBenchmark(argv: readonly string[], io: Io): Promise<Exi
   if (iterations > maxIterations) throw usageError(`--iterations must be at most ${maxIterations}`);
   if (f.socket !== undefined && !isAbsolute(f.socket)) throw usageError("--socket must be an absolute path");
 
-  let config: Config;
-  try {
-    config = await loadConfigFile(resolveConfigPath(f.config, io.env), { env: io.env });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const config = await loadCliConfig(f.config, io);
   const results: Record<string, LatencySummary> = {};
-  let caPem: string;
+  let clients;
   try {
-    caPem = await readCaBundle(config.openbao.caCertFile);
+    clients = await openBaoClients(config);
   } catch (e) {
     if (e instanceof CaBundleError) throw new CliError(exitCodes.config, e.message);
     throw e;
   }
-  const http = openBaoHttpFromConfig(config, caPem);
-  const tokens = authDiagnosticsFor(config).tokenSource(config, http);
-  const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
+  const { tokens, transit } = clients;
   const signal = () => AbortSignal.timeout(config.openbao.timeoutMs);
   const aad = new TextEncoder().encode(benchmarkAad);
   try {

@@ -4,8 +4,6 @@
 import { effectiveEtcdConfig, etcdClientFor, EtcdSetupError } from "../app/etcd.ts";
 import { type InventoryReport, takeInventory, unknownKeyIdObjects } from "../app/inventory.ts";
 import { loadRegistry } from "../app/registry.ts";
-import { ConfigError } from "../config/errors.ts";
-import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import { EtcdError } from "../etcd/client.ts";
 import { hashValue } from "../kms/hash.ts";
 import { collectNow } from "../platform/memory.ts";
@@ -14,6 +12,7 @@ import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" },
@@ -85,13 +84,7 @@ export async function runInventory(argv: readonly string[], io: Io): Promise<Exi
     return exitCodes.ok;
   }
   const format = parseOutputFormat(f.output);
-  let config;
-  try {
-    config = await loadConfigFile(resolveConfigPath(f.config, io.env), { env: io.env });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const config = await loadCliConfig(f.config, io);
   const etcdConfig = effectiveEtcdConfig(config.etcd, etcdOverrides(f));
   let state;
   try {

@@ -1,11 +1,10 @@
 // `policy openbao`: the least-privilege OpenBao policy (HCL) for the configured mount and key,
 // the same stanzas `init` writes to openbao-policy.hcl.
-import { ConfigError } from "../config/errors.ts";
-import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import { policyStanzas, renderPolicyHcl } from "../init/policy.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" },
@@ -37,13 +36,7 @@ export async function runPolicy(argv: readonly string[], io: Io): Promise<ExitCo
   }
   const renewal = f["include-token-renewal"];
   if (renewal !== "true" && renewal !== "false") throw usageError("--include-token-renewal takes true or false");
-  let config;
-  try {
-    config = await loadConfigFile(resolveConfigPath(f.config, io.env), { env: io.env });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const config = await loadCliConfig(f.config, io);
   const stanzas = policyStanzas(config.transit.mountPath, config.transit.keyName).filter((s) => renewal === "true" || s.path !== "auth/token/renew-self");
   const a = config.auth;
   const login = a.method === "approle" ? `approle login at ${a.approle?.mountPath}` : `jwt login at ${a.jwt?.mountPath} (role ${a.jwt?.role}, source ${a.jwt?.source})`;

@@ -170,12 +170,6 @@ const defaultSocket = "/run/openbao-kms/kms.sock";
 /** server.socket_path of a config, loaded and validated as `serve` does (exit 3 when invalid). */
 async function socketFromConfig(path: string): Promise<string> {
   const { loadConfigFile } = await import("../config/load.ts");
-  const { ConfigError } = await import("../config/errors.ts");
-  const { CliError } = await import("./exit-codes.ts");
-  try {
-    return (await loadConfigFile(path, { env: {} })).server.socketPath;
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const { configOrExit } = await import("./load-config.ts");
+  return (await configOrExit(() => loadConfigFile(path, { env: {} }))).server.socketPath;
 }

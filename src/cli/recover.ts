@@ -8,8 +8,6 @@ import { openBaoClients } from "../app/openbao.ts";
 import { createRecoveryDir, RecoveryDirError, writeRecovered } from "../app/recover-files.ts";
 import { recoverObjects } from "../app/recover.ts";
 import { loadRegistry } from "../app/registry.ts";
-import { ConfigError } from "../config/errors.ts";
-import { loadConfigFile, resolveConfigPath } from "../config/load.ts";
 import { EtcdError } from "../etcd/client.ts";
 import { CaBundleError } from "../openbao/from-config.ts";
 import { RegistryError } from "../registry/types.ts";
@@ -18,6 +16,7 @@ import { formatFlags, parseFlags } from "./args.ts";
 import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" },
@@ -63,13 +62,7 @@ export async function runRecover(argv: readonly string[], io: Io): Promise<ExitC
   const targetPath = f.key ?? f.under ?? "";
   const target = f.key !== undefined ? { key: f.key } : { under: targetPath };
   if (!targetPath.startsWith("/")) throw usageError(`${f.key !== undefined ? "--key" : "--under"} must be an absolute etcd key such as /registry/secrets/<namespace>/<name>`);
-  let config;
-  try {
-    config = await loadConfigFile(resolveConfigPath(f.config, io.env), { env: io.env });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const config = await loadCliConfig(f.config, io);
   const etcdConfig = effectiveEtcdConfig(config.etcd, etcdOverrides(f));
   let state;
   try {

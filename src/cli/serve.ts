@@ -12,6 +12,7 @@ import { describeStartupFailure } from "../runtime/startup-errors.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
+import { configOrExit } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG)", default: undefined },
@@ -62,19 +63,16 @@ export async function runServe(argv: readonly string[], io: ServeIo, installed?:
   }
   const startedAt = performance.now();
   const configPath = resolveConfigPath(f.config, io.env);
-  let config: Config;
-  try {
+  const config: Config = await configOrExit(async () => {
     const overrides = { logLevel: f["log-level"], metricsAddress: f["metrics-address"], healthAddress: f["health-address"] };
-    config = await loadConfigFile(configPath, { env: io.env, overrides });
+    const loaded = await loadConfigFile(configPath, { env: io.env, overrides });
     // Filesystem checks (modes, symlinks, socket directory), as `config check` and `doctor` run them,
     // except credential files: those may be provisioned after boot, so a login judges them on
     // every attempt and the bootstrap retry waits for them (exit 5 after grace_timeout).
-    const fileProblems = configFileProblems(config, configPath, undefined, { credentials: false });
+    const fileProblems = configFileProblems(loaded, configPath, undefined, { credentials: false });
     if (fileProblems.length > 0) throw new ConfigError("invalid", configPath, fileProblems);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+    return loaded;
+  });
   const log = createLogger(config.logging);
   log.info("serve.start", { version: buildInfo.version, commit: buildInfo.commit, config_path: configPath });
   // A signal before serve.ready ends start-up at once (src/runtime/signals.ts); say so in the log.
