@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateCompletion } from "../src/cli/completion.ts";
+import { runCli } from "../src/cli/root.ts";
 import { docDir } from "../src/install/layout.ts";
 import { repoRoot } from "./package-meta.ts";
 import type { Extra } from "./package-stage.ts";
@@ -35,7 +36,7 @@ export async function operatorFiles(format: "deb" | "rpm"): Promise<Extra[]> {
   const utf8 = (s: string) => new TextEncoder().encode(s);
   return [
     ...Object.entries(monitoringFiles).map(([path, src]) => ({ path, mode: 0o644, bytes: readFileSync(join(repoRoot, src)) })),
-    { path: bashCompletionPath, mode: 0o644, bytes: utf8(await generateCompletion("bash")) },
-    { path: zshCompletionPath[format], mode: 0o644, bytes: utf8(await generateCompletion("zsh")) },
+    { path: bashCompletionPath, mode: 0o644, bytes: utf8(await generateCompletion("bash", runCli)) },
+    { path: zshCompletionPath[format], mode: 0o644, bytes: utf8(await generateCompletion("zsh", runCli)) },
   ];
 }

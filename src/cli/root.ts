@@ -59,7 +59,7 @@ const commands: Record<string, (argv: readonly string[], io: Io) => Promise<Exit
   backup: async (argv, io) => (await import("./backup.ts")).runBackup(argv, io),
   inventory: async (argv, io) => (await import("./inventory.ts")).runInventory(argv, io),
   recover: async (argv, io) => (await import("./recover.ts")).runRecover(argv, io),
-  completion: async (argv, io) => (await import("./completion.ts")).runCompletion(argv, io),
+  completion: async (argv, io) => (await import("./completion.ts")).runCompletion(argv, io, runCli),
 };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
