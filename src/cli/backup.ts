@@ -18,7 +18,7 @@ import { RegistryError } from "../registry/types.ts";
 import { validateScope } from "../registry/validate.ts";
 import { formatFlags, parseFlags } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import { writeExclusive } from "./init.ts";
+import { writeExclusive } from "./init-write.ts";
 import type { Io } from "./io.ts";
 import { loadCliConfig } from "./load-config.ts";
 

@@ -2,7 +2,7 @@
 // the same stanzas `init` writes to openbao-policy.hcl.
 import { policyStanzas, renderPolicyHcl } from "../init/policy.ts";
 import { formatFlags, parseFlags } from "./args.ts";
-import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
+import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 import { loadCliConfig } from "./load-config.ts";
 

@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeExclusive } from "../../src/cli/init.ts";
+import { writeExclusive } from "../../src/cli/init-write.ts";
 import { CliError } from "../../src/cli/exit-codes.ts";
 
 const dir = mkdtempSync("/tmp/bkp-initw-");

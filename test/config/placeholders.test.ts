@@ -23,7 +23,7 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-const documented = ["README.md", "docs", "packaging/examples", "packaging/static-pod", "src/init", "src/cli/init.ts"].flatMap((p) => {
+const documented = ["README.md", "docs", "packaging/examples", "packaging/static-pod", "src/init", "src/cli/init.ts", "src/cli/init-generate.ts", "src/cli/init-write.ts"].flatMap((p) => {
   const abs = join(root, p);
   return statSync(abs).isDirectory() ? filesUnder(abs) : [abs];
 });
