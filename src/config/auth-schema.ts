@@ -1,4 +1,4 @@
-// The [auth] and [bootstrap] sections: key shapes, defaults and the rules between auth keys
+// The [auth] section: key shapes, defaults and the rules between auth keys
 // (which method needs which table, which source needs which key). Kept apart from schema.ts so
 // the auth methods can grow without touching the other sections.
 import * as v from "valibot";
@@ -14,12 +14,6 @@ export const authBoundsMs = {
   loginTimeout: { min: 0, max: 5 * 60_000 },
   minRemainingTtl: { min: 1, max: 576 * hour },
   clockSkewLeeway: { min: 0, max: hour },
-} as const;
-
-/** bootstrap.* duration bounds (ms). */
-export const bootstrapBoundsMs = {
-  graceTimeout: { min: 0, max: 24 * hour },
-  retryInterval: { min: 1, max: hour },
 } as const;
 
 const duration = (bounds: { min: number; max: number }, fallback: string) => v.optional(durationMs(bounds.min, bounds.max), fallback);
@@ -183,13 +177,7 @@ export const authSchema = v.optional(
   () => ({}),
 );
 
-export const bootstrapSchema = optionalTable({
-  grace_timeout: duration(bootstrapBoundsMs.graceTimeout, "60s"),
-  retry_interval: duration(bootstrapBoundsMs.retryInterval, "5s"),
-});
-
 type AuthFile = v.InferOutput<typeof authSchema>;
-type BootstrapFile = v.InferOutput<typeof bootstrapSchema>;
 
 export interface OAuth2Config {
   readonly tokenUrl: string;
@@ -243,12 +231,6 @@ export interface AuthConfig {
   readonly approle?: AppRoleAuthConfig;
 }
 
-export interface BootstrapConfig {
-  /** 0 = one attempt, no retry. */
-  readonly graceTimeoutMs: number;
-  readonly retryIntervalMs: number;
-}
-
 /** The deadline of one shared login or renewal: login_timeout, or max(openbao.timeout, 5s) when it is 0. */
 export function effectiveLoginTimeoutMs(auth: AuthConfig, openBaoTimeoutMs: number): number {
   return auth.loginTimeoutMs > 0 ? auth.loginTimeoutMs : Math.max(openBaoTimeoutMs, 5_000);
@@ -295,8 +277,4 @@ export function buildAuth(a: AuthFile): AuthConfig {
           }),
     },
   };
-}
-
-export function buildBootstrap(b: BootstrapFile): BootstrapConfig {
-  return { graceTimeoutMs: b.grace_timeout, retryIntervalMs: b.retry_interval };
 }

@@ -1,6 +1,7 @@
 // Maps validated file data (snake_case) to the camelCase Config and freezes it all the way down,
 // so no part of the program can change configuration after startup.
-import { buildAuth, buildBootstrap } from "./auth-schema.ts";
+import { buildAuth } from "./auth-schema.ts";
+import { buildBootstrap } from "./bootstrap-schema.ts";
 import type { Config, FileConfig } from "./schema.ts";
 import { buildEtcdConfig } from "./etcd-schema.ts";
 

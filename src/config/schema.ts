@@ -14,7 +14,8 @@ import {
   table,
 } from "./fields.ts";
 import * as rule from "./rules.ts";
-import { type AuthConfig, authSchema, type BootstrapConfig, bootstrapSchema } from "./auth-schema.ts";
+import { type AuthConfig, authSchema } from "./auth-schema.ts";
+import { type BootstrapConfig, bootstrapSchema } from "./bootstrap-schema.ts";
 import { type EtcdConfig, etcdSchema } from "./etcd-schema.ts";
 
 /** The only config_version this build reads. */

@@ -1,0 +1,68 @@
+// The Go provider's config keys (configVersion v1alpha1 YAML) and where each lands in ours: the
+// table `config import` converts with, one row per key.
+
+export type Kind = "string" | "duration" | "int" | "bool" | "strings";
+
+/** Go key (dotted camelCase) → our key (dotted snake_case) and the YAML type Go requires. */
+export const mapped: ReadonlyArray<readonly [string, string, Kind]> = [
+  ["server.socketPath", "server.socket_path", "string"],
+  ["server.socketMode", "server.socket_mode", "string"],
+  ["server.socketGroup", "server.socket_group", "string"],
+  ["server.metricsAddress", "server.metrics_address", "string"],
+  ["server.healthAddress", "server.health_address", "string"],
+  ["server.maxConcurrentStatus", "server.max_concurrent_status", "int"],
+  ["server.maxConcurrentEncrypt", "server.max_concurrent_encrypt", "int"],
+  ["server.maxConcurrentDecrypt", "server.max_concurrent_decrypt", "int"],
+  ["openbao.address", "openbao.address", "string"],
+  ["openbao.namespace", "openbao.namespace", "string"],
+  ["openbao.caCertFile", "openbao.ca_cert_file", "string"],
+  ["openbao.tlsServerName", "openbao.tls_server_name", "string"],
+  ["openbao.timeout", "openbao.timeout", "duration"],
+  ["openbao.instanceId", "openbao.instance_id", "string"],
+  ["auth.method", "auth.method", "string"],
+  ["auth.loginBeforeTokenExpiry", "auth.login_before_token_expiry", "duration"],
+  ["auth.tokenRenewalIncrement", "auth.token_renewal_increment", "duration"],
+  ["auth.loginTimeout", "auth.login_timeout", "duration"],
+  ["auth.jwt.source", "auth.jwt.source", "string"],
+  ["auth.jwt.mountPath", "auth.jwt.mount_path", "string"],
+  ["auth.jwt.role", "auth.jwt.role", "string"],
+  ["auth.jwt.jwtFile", "auth.jwt.jwt_file", "string"],
+  ["auth.jwt.minRemainingTtl", "auth.jwt.min_remaining_ttl", "duration"],
+  ["auth.jwt.clockSkewLeeway", "auth.jwt.clock_skew_leeway", "duration"],
+  ["auth.jwt.expectedIssuer", "auth.jwt.expected_issuer", "string"],
+  ["auth.jwt.expectedAudience", "auth.jwt.expected_audience", "strings"],
+  ["auth.jwt.expectedSubject", "auth.jwt.expected_subject", "string"],
+  ["auth.jwt.oauth2.tokenUrl", "auth.jwt.oauth2.token_url", "string"],
+  ["auth.jwt.oauth2.clientId", "auth.jwt.oauth2.client_id", "string"],
+  ["auth.jwt.oauth2.clientSecretFile", "auth.jwt.oauth2.client_secret_file", "string"],
+  ["auth.jwt.oauth2.authMethod", "auth.jwt.oauth2.auth_method", "string"],
+  ["auth.jwt.oauth2.scopes", "auth.jwt.oauth2.scopes", "strings"],
+  ["auth.jwt.oauth2.audience", "auth.jwt.oauth2.audience", "string"],
+  ["auth.jwt.oauth2.resources", "auth.jwt.oauth2.resources", "strings"],
+  ["auth.jwt.oauth2.caCertFile", "auth.jwt.oauth2.ca_cert_file", "string"],
+  ["transit.mountPath", "transit.mount_path", "string"],
+  ["transit.keyName", "transit.key_name", "string"],
+  ["transit.keyIdScope.providerName", "transit.key_id_scope.provider_name", "string"],
+  ["transit.keyIdScope.clusterId", "transit.key_id_scope.cluster_id", "string"],
+  ["transit.keyIdScope.transitMountId", "transit.key_id_scope.transit_mount_id", "string"],
+  ["transit.keyIdScope.keyLineageId", "transit.key_id_scope.key_lineage_id", "string"],
+  ["bootstrap.graceTimeout", "bootstrap.grace_timeout", "duration"],
+  ["bootstrap.retryInterval", "bootstrap.retry_interval", "duration"],
+  ["status.probeInterval", "status.probe_interval", "duration"],
+  ["status.deepProbeInterval", "status.deep_probe_interval", "duration"],
+  ["status.statusMaxStaleness", "status.max_staleness", "duration"],
+  ["state.path", "state.path", "string"],
+  ["rotation.mode", "rotation.mode", "string"],
+  ["rotation.activationDelay", "rotation.activation_delay", "duration"],
+  ["rotation.requireStableObservationCount", "rotation.require_stable_observation_count", "int"],
+  ["rotation.rejectVersionRollback", "rotation.reject_version_rollback", "bool"],
+  ["logging.level", "logging.level", "string"],
+  ["logging.format", "logging.format", "string"],
+];
+
+/** Go keys we read but do not write: each is a no-op for this provider. */
+export const dropped: ReadonlyArray<readonly [string, Kind, string]> = [
+  ["logging.logOpenBaoRequestIDs", "bool", "this provider never logs OpenBao request IDs"],
+  ["logging.debugCorrelation.ttl", "duration", "debug correlation is disabled (and not supported here)"],
+  ["logging.debugCorrelation.incidentId", "string", "debug correlation is disabled (and not supported here)"],
+];
