@@ -2,11 +2,11 @@
 // Exit 0 when nothing failed, 3 when the config could not be loaded or validated (the report
 // is still printed), 4 when any other check failed.
 import { resolveConfigPath } from "../config/load.ts";
-import { type DiagContext, doctorChecks, verifyKeyChecks, withAuthNames } from "../diagnostics/checks.ts";
-import { runChecks } from "../diagnostics/runner.ts";
+import { runDiagnostics } from "../diagnostics/checks.ts";
+import type { ConfigStageInput } from "../diagnostics/stage-config.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
-import { hasFailure, renderReport } from "./report.ts";
+import { hasFailure, renderReport } from "../diagnostics/report.ts";
 import type { Io } from "./io.ts";
 
 const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
@@ -58,14 +58,14 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<ExitCo
     return exitCodes.ok;
   }
   const format = parseOutputFormat(f.output);
-  const ctx: DiagContext = {
+  const input: ConfigStageInput = {
     mode: "doctor",
     configPath: resolveConfigPath(f.config, io.env),
     env: io.env,
     encryptionConfigPath: f["encryption-config"],
     nowMs: Date.now,
   };
-  return report("doctor", doctorChecks(), ctx, format, io);
+  return report("doctor", input, format, io);
 }
 
 export async function runVerifyKey(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -75,14 +75,14 @@ export async function runVerifyKey(argv: readonly string[], io: Io): Promise<Exi
     return exitCodes.ok;
   }
   const format = parseOutputFormat(f.output);
-  const ctx: DiagContext = { mode: "verify-key", configPath: resolveConfigPath(f.config, io.env), env: io.env, encryptionConfigPath: undefined, nowMs: Date.now };
-  return report("verify-key", verifyKeyChecks(), ctx, format, io);
+  const input: ConfigStageInput = { mode: "verify-key", configPath: resolveConfigPath(f.config, io.env), env: io.env, encryptionConfigPath: undefined, nowMs: Date.now };
+  return report("verify-key", input, format, io);
 }
 
-async function report(name: string, defs: ReturnType<typeof doctorChecks>, ctx: DiagContext, format: "text" | "json", io: Io): Promise<ExitCode> {
-  const checks = await runChecks(withAuthNames(defs, ctx), ctx);
+async function report(name: string, input: ConfigStageInput, format: "text" | "json", io: Io): Promise<ExitCode> {
+  const { checks, configFailed } = await runDiagnostics(input);
   const r = { name, checks };
   io.out(renderReport(r, format));
-  if (ctx.configFailed) return exitCodes.config;
+  if (configFailed) return exitCodes.config;
   return hasFailure(r) ? exitCodes.checkFailed : exitCodes.ok;
 }

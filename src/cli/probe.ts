@@ -10,7 +10,7 @@ import { hashValue, isHashValue } from "../kms/hash.ts";
 import { isWellFormedKeyId } from "../kms/key-id.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
-import { hasFailure, renderReport, type Check } from "./report.ts";
+import { hasFailure, renderReport, type Check } from "../diagnostics/report.ts";
 
 const flags = {
   socket: { type: "string", value: "PATH", description: "KMS socket to probe (default /run/openbao-kms/kms.sock)", default: undefined },

@@ -1,8 +1,8 @@
-// The auth seam of doctor/verify-key/benchmark: per auth method, the local credential check that
-// runs before any network call, the login check's title, and the TokenSource used afterwards.
+// The auth seam of doctor and verify-key: per auth method, the local credential check that runs
+// before any network call, and the login check's title. The token source itself is wired in
+// src/app/openbao.ts, the same as for serve.
 // The checks are the ones a login itself runs (src/openbao/auth), so doctor and serve agree.
 import { AuthError } from "../openbao/auth/errors.ts";
-import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { checkJwt, type JwtExpectations } from "../openbao/auth/jwt-check.ts";
 import {
   clientSecretFileRule,
@@ -12,8 +12,6 @@ import {
   secretIdFileRule,
 } from "../openbao/auth/credential-file.ts";
 import type { Config } from "../config/schema.ts";
-import type { OpenBaoHttp } from "../openbao/http.ts";
-import type { TokenSource } from "../openbao/tokens.ts";
 import { fail, pass, type Outcome } from "./runner.ts";
 
 export interface AuthDiagnostics {
@@ -24,7 +22,6 @@ export interface AuthDiagnostics {
   localCheck(config: Config, nowMs: number): Outcome;
   /** Title of the `openbao.auth` check, e.g. "OpenBao JWT login". */
   readonly loginTitle: string;
-  tokenSource(config: Config, http: OpenBaoHttp): TokenSource;
 }
 
 /** A failed local check as a report line: "<class in words>: <safe detail>". */
@@ -57,8 +54,6 @@ export function judgeJwt(token: string, source: string, e: JwtExpectations): Out
   }
 }
 
-const tokenSource = (config: Config, http: OpenBaoHttp) => createAuthFromConfig(config, http);
-
 const jwtFile: AuthDiagnostics = {
   localId: "jwt.local",
   localTitle: "local JWT file",
@@ -73,7 +68,6 @@ const jwtFile: AuthDiagnostics = {
     return judgeJwt(token, `JWT file ${path}`, jwtExpectations(config, nowMs));
   },
   loginTitle: "OpenBao JWT login",
-  tokenSource,
 };
 
 const jwtOAuth2: AuthDiagnostics = {
@@ -89,7 +83,6 @@ const jwtOAuth2: AuthDiagnostics = {
     return pass(`client_secret_file ${path} is safe and non-empty (the access token is checked at login)`);
   },
   loginTitle: "OAuth2 grant and OpenBao JWT login",
-  tokenSource,
 };
 
 const appRole: AuthDiagnostics = {
@@ -107,7 +100,6 @@ const appRole: AuthDiagnostics = {
     return pass("role_id and secret_id_file are safe and non-empty");
   },
   loginTitle: "OpenBao AppRole login",
-  tokenSource,
 };
 
 const methods: Record<string, AuthDiagnostics> = { "jwt/file": jwtFile, "jwt/oauth2": jwtOAuth2, approle: appRole };

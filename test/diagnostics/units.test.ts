@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { judgeJwt } from "../../src/diagnostics/auth.ts";
 import { capabilityPaths, judgeCapabilities } from "../../src/diagnostics/capabilities.ts";
 import { checkEncryptionConfigText } from "../../src/diagnostics/encryption-config.ts";
-import { fail, pass, runChecks, warn } from "../../src/diagnostics/runner.ts";
+import { fail, Gate, only, pass, warn, withValue } from "../../src/diagnostics/runner.ts";
 
 const now = 1_800_000_000_000;
 const jwt = (claims: Record<string, unknown>) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
@@ -120,21 +120,32 @@ ${providers}`;
   });
 });
 
-describe("runner", () => {
-  test("a failed prerequisite skips its dependants (transitively); warn counts as passed", async () => {
-    const checks = await runChecks(
-      [
-        { id: "a", title: "A", run: () => fail("no") },
-        { id: "b", title: "B", needs: ["a"], run: () => pass() },
-        { id: "c", title: "C", needs: ["b"], run: () => pass() },
-        { id: "d", title: "D", run: () => warn("hm") },
-        { id: "e", title: "E", needs: ["d"], run: () => pass() },
-        { id: "f", title: "F", run: () => { throw new TypeError("boom"); } },
-      ],
-      {},
-    );
-    expect(checks.map((c) => [c.id, c.status, c.message])).toEqual([
-      ["a", "fail", "no"], ["b", "skip", "a did not pass"], ["c", "skip", "b did not pass"], ["d", "warn", "hm"], ["e", "pass", undefined], ["f", "fail", "unexpected error (TypeError)"],
+describe("the check gate", () => {
+  test("a failed prerequisite skips its dependants (transitively); warn counts as passed; a throw is a fail", async () => {
+    const g = new Gate();
+    await g.check({ id: "a", title: "A" }, () => only(fail("no")));
+    await g.check({ id: "b", title: "B", needs: ["a"] }, () => only(pass()));
+    await g.check({ id: "c", title: "C", needs: ["b"] }, () => only(pass()));
+    await g.check({ id: "d", title: "D" }, () => only(warn("hm")));
+    await g.check({ id: "e", title: "E", needs: ["d"] }, () => only(pass()));
+    await g.check({ id: "f", title: "F" }, () => {
+      throw new TypeError("boom");
+    });
+    await g.check({ id: "g", title: "G", needs: ["never-ran"] }, () => only(pass()));
+    expect(g.results.map((c) => [c.id, c.status, c.message])).toEqual([
+      ["a", "fail", "no"], ["b", "skip", "a did not pass"], ["c", "skip", "b did not pass"], ["d", "warn", "hm"], ["e", "pass", undefined], ["f", "fail", "unexpected error (TypeError)"], ["g", "skip", "never-ran did not run"],
     ]);
+  });
+
+  test("values flow to dependants only from checks that passed or warned", async () => {
+    const g = new Gate();
+    const n = await g.check({ id: "n", title: "N" }, () => withValue(warn("ok-ish"), 41));
+    const lost = await g.check({ id: "x", title: "X" }, () => withValue(fail("no"), 7));
+    expect(lost).toBeUndefined();
+    const m = await g.checkWith({ id: "m", title: "M", needs: ["n"] }, [n], ([v]) => withValue(pass(), v + 1));
+    expect(m).toBe(42);
+    const y = await g.checkWith({ id: "y", title: "Y", needs: ["x"] }, [lost], ([v]) => withValue(pass(), v));
+    expect(y).toBeUndefined();
+    expect(g.results.at(-1)).toEqual({ id: "y", title: "Y", status: "skip", message: "x did not pass" });
   });
 });
