@@ -2,7 +2,7 @@
 // (which method needs which table, which source needs which key). Kept apart from schema.ts so
 // the auth methods can grow without touching the other sections.
 import * as v from "valibot";
-import { describeType, durationMs, oneOf, optionalString, optionalTable, requiredString, table } from "./fields.ts";
+import { describeType, durationMs, oneOf, optionalString, requiredString, table } from "./fields.ts";
 import * as rule from "./rules.ts";
 
 const hour = 3_600_000;

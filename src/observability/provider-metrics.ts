@@ -122,7 +122,8 @@ export class ProviderMetrics {
   private readonly socketRestarts = this.r.counter("openbao_kms_socket_restarts_total", "Verified-dead stale KMS sockets removed at start-up (not process restarts).");
 
   constructor(opts: ProviderMetricsOptions) {
-    this.nowMs = opts.nowMs ?? Date.now;
+    // Token lifetimes are durations: measured on the monotonic clock.
+    this.nowMs = opts.nowMs ?? (() => performance.now());
     const r = this.r;
     r.gauge("openbao_kms_grpc_in_flight", "KMS gRPC calls in progress, by method.", ["method"], {
       collect: () => {

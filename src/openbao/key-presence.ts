@@ -32,7 +32,7 @@ export interface KeyPresenceMemo {
  * key that does not exist) means "missing": a 404 with a text is "namespace not found", which a
  * revoked token would also meet, and says nothing about the key.
  */
-export function createKeyPresenceMemo(read: (token: string) => Promise<unknown>, nowMs: () => number = Date.now, answerTtlMs = keyPresenceTtlMs): KeyPresenceMemo {
+export function createKeyPresenceMemo(read: (token: string) => Promise<unknown>, nowMs: () => number = () => performance.now(), answerTtlMs = keyPresenceTtlMs): KeyPresenceMemo {
   let known: { presence: "missing" | "present"; atMs: number } | undefined;
   const failedAt = new Map<string, number>();
   const flights = new Map<string, Promise<KeyPresence>>();

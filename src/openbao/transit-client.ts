@@ -15,7 +15,7 @@ export interface TransitClientOptions {
   readonly tokens: TokenSource;
   readonly mountPath: string;
   readonly keyName: string;
-  /** Clock for how long a key-presence answer is remembered (tests); Date.now by default. */
+  /** Monotonic clock for how long a key-presence answer is remembered (tests); performance.now by default. */
   readonly nowMs?: () => number;
 }
 

@@ -54,7 +54,7 @@ export async function startProvider(config: Config, log: Logger, signals: ServeS
       identityFingerprint: identity.fingerprint,
       policy: config.rotation,
       statePath: config.state.path,
-      nowMs: () => clock.wallMs(),
+      clock,
       log,
       probeIntervalMs: config.status.probeIntervalMs,
       deepProbeIntervalMs: config.status.deepProbeIntervalMs,

@@ -6,20 +6,20 @@
 // published.
 
 import { TransitError } from "../kms/errors.ts";
-import { hashValue as hashForLog } from "../kms/hash.ts";
-import type { KeyDiscovery } from "../kms/ports.ts";
+import type { KeyDiscovery, KeyMetadata } from "../kms/ports.ts";
 import type { KeyScope } from "../kms/snapshot.ts";
-import type { KeyMetadata } from "../kms/ports.ts";
 import type { TransitClient } from "../openbao/transit-client.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/log.ts";
-import { nextState } from "../registry/build.ts";
-import { RegistryError, type RegistryState, type RegistryStore } from "../registry/types.ts";
+import { raceSignal } from "../platform/race-signal.ts";
+import type { RegistryStore } from "../registry/types.ts";
+import { RegistryAdvancer } from "./advance.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { deepProbe } from "./deep-probe.ts";
 import type { LiveRegistry } from "./live-registry.ts";
-import { BootstrapDeniedError, bootstrapRecords, observe, type Observation, RotationError, type RotationPolicy } from "./rotation.ts";
-import type { ProbeOutcome, ReadinessReason, StatusStore } from "./store.ts";
-import { raceSignal } from "../platform/race-signal.ts";
+import { fail, failFromRegistry, type ProbeResult } from "./probe-result.ts";
+import type { RotationPolicy } from "./rotation.ts";
+import type { StatusStore } from "./store.ts";
 
 export interface StatusControllerOptions {
   readonly transit: Pick<TransitClient, "readKey" | "readDisableUpsert" | "encrypt" | "decrypt">;
@@ -33,7 +33,13 @@ export interface StatusControllerOptions {
   readonly policy: RotationPolicy;
   /** state.path, for operator messages only. */
   readonly statePath: string;
-  readonly nowMs: () => number;
+  /**
+   * Wall time only for what is persisted (observedAt, stableAt, promotedAt); monotonic time for
+   * every duration: breakers, discovery's rate limit, the restart hold and the activation delay.
+   */
+  readonly clock?: Clock;
+  /** Tests: one function for both sides of the clock (used when `clock` is not given). */
+  readonly nowMs?: () => number;
   readonly log: Logger;
   readonly probeIntervalMs: number;
   readonly deepProbeIntervalMs: number;
@@ -43,21 +49,19 @@ export interface StatusControllerOptions {
   readonly onPromoted?: (from: number, to: number) => void;
 }
 
-/** A probe's result plus the cause, for the caller's logs and start-up message (never published). */
-export type ProbeResult = ProbeOutcome & { readonly cause?: unknown };
+export type { ProbeResult } from "./probe-result.ts";
+export { errorClassOf } from "./probe-result.ts";
 
 export class StatusController implements KeyDiscovery {
   private readonly metaBreaker: CircuitBreaker;
   private readonly deepBreaker: CircuitBreaker;
   private gate: Promise<unknown> = Promise.resolve();
   private timers: Array<ReturnType<typeof setInterval>> = [];
-  /** First validated observation of this process: promotions wait activation_delay after it. */
-  private validatedSinceMs: number | undefined;
+  private readonly clock: Clock;
+  private readonly advancer: RegistryAdvancer;
   private discovery: { readonly startedAtMs: number; readonly done: Promise<void> } | undefined;
   /** The last metadata probe found min_encryption_version above the active version. */
   private encryptionBlocked = false;
-  /** Retained non-active versions Transit archives below min_decryption_version, as last observed. */
-  private archived: readonly number[] = [];
   /** A candidate whose round trip passed just before its promotion was saved (published with it). */
   private provenKeyId: string | undefined;
   /** Why the current metadata probe deferred a due promotion (error class), if it did. */
@@ -66,8 +70,12 @@ export class StatusController implements KeyDiscovery {
   private validated = false;
 
   constructor(private readonly o: StatusControllerOptions) {
-    this.metaBreaker = new CircuitBreaker(o.nowMs);
-    this.deepBreaker = new CircuitBreaker(o.nowMs);
+    const now = o.nowMs ?? Date.now;
+    this.clock = o.clock ?? { wallMs: now, monotonicMs: now };
+    const mono = () => this.clock.monotonicMs();
+    this.metaBreaker = new CircuitBreaker(mono);
+    this.deepBreaker = new CircuitBreaker(mono);
+    this.advancer = new RegistryAdvancer({ ...o, clock: this.clock, deepBreaker: this.deepBreaker });
   }
 
   /**
@@ -116,7 +124,7 @@ export class StatusController implements KeyDiscovery {
     // Unknown while the last metadata probe did not validate (Status says why): report none
     // rather than a count from an older observation. `archived` itself is kept, so a probe that
     // validates again with the same versions does not repeat the warning.
-    return this.validated ? this.archived : [];
+    return this.validated ? this.advancer.archived : [];
   }
 
   /** Stops the timers; resolves once the probe or discovery in progress (and its save) is over. */
@@ -136,7 +144,7 @@ export class StatusController implements KeyDiscovery {
     // Known now (a probe recorded it meanwhile), or persisted as removed/rejected (never
     // rediscovered): nothing to ask OpenBao, and the rate-limit slot stays free for a real peer key.
     if (this.o.registry.hasRecord(keyId)) return Promise.resolve();
-    const now = this.o.nowMs();
+    const now = this.clock.monotonicMs();
     if (this.discovery === undefined || now - this.discovery.startedAtMs >= this.o.probeIntervalMs) {
       const done = this.exclusive(() => this.discover());
       done.catch(() => undefined);
@@ -194,119 +202,14 @@ export class StatusController implements KeyDiscovery {
     // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
     if (!read.upsertDisabled) return fail("upsert_allowed");
     try {
-      const obs = await this.advance(read.meta, "observe");
+      const { obs, provenKeyId, deferredClass } = await this.advancer.advance(read.meta, "observe");
+      this.provenKeyId = provenKeyId;
+      this.deferredClass = deferredClass;
       this.encryptionBlocked = obs.encryptionBlocked;
       return obs.encryptionBlocked ? fail("encryption_blocked") : { ok: true };
     } catch (cause) {
       return failFromRegistry(cause);
     }
-  }
-
-  /** Bootstraps (no state yet) or observes, then saves and publishes any change. */
-  private async advance(meta: KeyMetadata, mode: "observe" | "discover"): Promise<Observation> {
-    const now = this.o.nowMs();
-    let state = this.o.registry.state;
-    if (state === undefined) {
-      if (mode === "discover") throw new BootstrapDeniedError("no key registry state loaded");
-      const first = bootstrapRecords(meta, this.o.scope, now, this.o.statePath);
-      state = await this.commit(undefined, first.records, first.activeKeyId);
-      this.o.log.info("key.promoted", { key_id_hash: hashForLog(first.activeKeyId), transit_version: 1, generation: state.generation, outcome: "bootstrapped" });
-    }
-    // A restart waits the activation delay again, counted from the first observation that
-    // validates (a failing one does not start the clock; discovery never does).
-    const holdFromMs = this.validatedSinceMs ?? now;
-    const input = {
-      records: state.snapshots,
-      activeKeyId: state.activeKeyId,
-      meta,
-      scope: this.o.scope,
-      nowMs: now,
-      policy: this.o.policy,
-      promotionHoldUntilMs: holdFromMs + this.o.policy.activationDelayMs,
-      mode,
-    };
-    let obs = observe(input);
-    if (obs.promoted) {
-      // Prove the candidate's data path before it becomes active (the deep probe the new key
-      // would otherwise need after the switch, while Status is unhealthy and Encrypt refused).
-      // It is a deep probe, so it obeys the deep breaker: while that is open the data path is
-      // known to fail, no call is made (the breaker's window paces retries) and the promotion
-      // waits. A failure defers the promotion to a later probe; the rest of the observation stands.
-      const deferredBy = await this.proveCandidate(obs.promoted.to.transitVersion);
-      if (deferredBy === undefined) {
-        this.provenKeyId = obs.promoted.to.kubernetesKeyId;
-      } else {
-        this.deferredClass = deferredBy;
-        this.o.log.warn("key.promoted", {
-          outcome: "deferred",
-          key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),
-          transit_version: obs.promoted.to.transitVersion,
-          error_class: deferredBy,
-        });
-        obs = observe({ ...input, promotionHoldUntilMs: Number.MAX_SAFE_INTEGER });
-      }
-    }
-    if (mode === "observe") this.validatedSinceMs ??= now;
-    this.noteArchived(obs, meta);
-    if (obs.changed) {
-      const wasPending = new Set(state.snapshots.filter((r) => r.state === "pending").map((r) => r.kubernetesKeyId));
-      const saved = await this.commit(state, obs.records, obs.activeKeyId);
-      // Operators see a rotation start here, not only when it completes (key.promoted).
-      for (const r of obs.records) {
-        if (r.state === "pending" && !wasPending.has(r.kubernetesKeyId)) {
-          this.o.log.info("key.pending", { key_id_hash: hashForLog(r.kubernetesKeyId), transit_version: r.transitVersion, generation: saved.generation, outcome: mode === "discover" ? "discovered" : "observed" });
-        }
-      }
-      if (obs.promoted) {
-        this.o.log.info("key.promoted", {
-          key_id_hash: hashForLog(obs.promoted.to.kubernetesKeyId),
-          previous_key_id_hash: hashForLog(obs.promoted.from.kubernetesKeyId),
-          transit_version: obs.promoted.to.transitVersion,
-          previous_transit_version: obs.promoted.from.transitVersion,
-          generation: saved.generation,
-        });
-        this.o.onPromoted?.(obs.promoted.from.transitVersion, obs.promoted.to.transitVersion);
-      }
-    }
-    return obs;
-  }
-
-  /** The candidate's round trip under the deep breaker: undefined when it passed, else why not (error class). */
-  private async proveCandidate(version: number): Promise<string | undefined> {
-    if (this.deepBreaker.isOpen()) return "circuit_breaker_open";
-    try {
-      await deepProbe(this.o.transit, version, this.o.timeoutMs);
-      this.deepBreaker.recordSuccess();
-      return undefined;
-    } catch (cause) {
-      this.deepBreaker.recordFailure();
-      return errorClassOf(cause) ?? "unknown";
-    }
-  }
-
-  /** Warns once when the set of archived retained versions changes, and says when it clears. */
-  private noteArchived(obs: Observation, meta: KeyMetadata): void {
-    const versions = obs.archived.map((r) => r.transitVersion);
-    if (versions.join(",") === this.archived.join(",")) return;
-    this.archived = versions;
-    if (versions.length > 0) {
-      this.o.log.warn("key.versions_archived", {
-        outcome: "archived",
-        archived_versions: versions.join(","),
-        min_decryption_version: meta.minDecryptionVersion,
-        reason: "retained versions are below Transit min_decryption_version: their ciphertext cannot be decrypted until it is lowered; Encrypt and Status are unaffected",
-      });
-    } else {
-      this.o.log.info("key.versions_archived", { outcome: "recovered", min_decryption_version: meta.minDecryptionVersion });
-    }
-  }
-
-  /** Persist, then publish. */
-  private async commit(prev: RegistryState | undefined, records: Observation["records"], activeKeyId: string): Promise<RegistryState> {
-    const next = nextState(prev, records, activeKeyId, this.o.identityFingerprint);
-    await this.o.persistence.save(next);
-    this.o.registry.publish(next);
-    return next;
   }
 
   /** The same reads and checks as a metadata probe (breaker, upsert, profile), without counting or promoting. */
@@ -319,7 +222,7 @@ export class StatusController implements KeyDiscovery {
     }
     this.metaBreaker.recordSuccess();
     if (!read.upsertDisabled) throw new TransitError("invalid_response", "discovery");
-    const obs = await this.advance(read.meta, "discover");
+    const { obs } = await this.advancer.advance(read.meta, "discover");
     this.o.log.debug("status.probe", { probe_kind: "discovery", status: "ok", outcome: obs.changed ? "recorded" : "unchanged" });
   }
 
@@ -351,23 +254,4 @@ export class StatusController implements KeyDiscovery {
     if (r.ok) this.o.log.debug("status.probe", fields);
     else this.o.log.warn("status.probe", fields);
   }
-}
-
-function failFromRegistry(cause: unknown): ProbeResult {
-  if (cause instanceof RotationError) return fail(cause.reason, cause);
-  if (cause instanceof BootstrapDeniedError) return fail("state_unavailable", cause);
-  if (cause instanceof RegistryError) return fail("state_save_failed", cause);
-  return fail("probe_failed", cause);
-}
-
-/** The log/metric class of a probe failure's cause: the Transit error kind, "timeout", or undefined. */
-export function errorClassOf(cause: unknown): string | undefined {
-  if (cause instanceof TransitError) return cause.kind;
-  if (cause instanceof DOMException && cause.name === "TimeoutError") return "timeout";
-  return undefined;
-}
-
-function fail(reason: ReadinessReason, cause?: unknown): ProbeResult {
-  const errorClass = errorClassOf(cause);
-  return { ok: false, reason, ...(errorClass ? { errorClass } : {}), ...(cause === undefined ? {} : { cause }) };
 }

@@ -3,44 +3,19 @@
 // passed in. A new latest version becomes pending, is promoted only after enough stable
 // observations plus the activation delay, and nothing decryptable is ever dropped here.
 
-import { softDeletedAdvice } from "../keys/archive-advice.ts";
-import { checkKeyProfile, KeyProfileError } from "../keys/from-metadata.ts";
 import { deriveKeyId } from "../kms/key-id.ts";
 import type { KeyScope, SnapshotState } from "../kms/snapshot.ts";
 import type { KeyMetadata } from "../kms/ports.ts";
 import { type RecordObservation, recordFromSnapshot } from "../registry/build.ts";
 import type { SnapshotRecord } from "../registry/types.ts";
+import { BootstrapDeniedError, checkRetained, decryptable, RotationError, validateMetadata } from "./retained.ts";
+
+export { BootstrapDeniedError, RotationError, type RotationFailure, softDeletedMessage, validateMetadata, type VersionAvailability, versionAvailability } from "./retained.ts";
 
 export interface RotationPolicy {
   readonly requireStableObservationCount: number;
   readonly activationDelayMs: number;
   readonly rejectVersionRollback: boolean;
-}
-
-/** Why an observation fails closed; each is a Status-unhealthy reason. */
-export type RotationFailure = "profile_invalid" | "key_soft_deleted" | "version_rollback" | "creation_time_drift" | "version_unavailable";
-
-/** A soft-deleted key where the mount and key name are not known (validateMetadata); see operatorMessage. */
-export const softDeletedMessage = softDeletedAdvice("<mount>", "<name>");
-
-export class RotationError extends Error {
-  override readonly name = "RotationError" as const;
-  constructor(
-    readonly reason: RotationFailure,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  /** The message for an operator, naming the configured key (start-up errors). */
-  operatorMessage(mount: string, key: string): string {
-    return this.reason === "key_soft_deleted" ? softDeletedAdvice(mount, key) : `Transit key ${mount}/keys/${key}: ${this.message}`;
-  }
-}
-
-/** Bootstrap refused: state must be restored by the operator (message says what to restore). */
-export class BootstrapDeniedError extends Error {
-  override readonly name = "BootstrapDeniedError" as const;
 }
 
 export interface ObserveInput {
@@ -55,6 +30,12 @@ export interface ObserveInput {
    * activation delay, so a restart waits the full delay again (§2.9 rule 43).
    */
   readonly promotionHoldUntilMs: number;
+  /**
+   * When given, decides instead whether a stable candidate is due (serve: a monotonic deadline
+   * from when this process first saw it stable, so a wall-clock step cannot change the delay;
+   * docs/decisions/clock.md). Without it, `nowMs` against stableAtUnix and the hold (reports).
+   */
+  readonly promotionDue?: (candidate: SnapshotRecord) => boolean;
   /**
    * "observe" is the metadata probe. "discover" (unknown key_id on Decrypt) records new
    * identities as pending/retired but never counts an observation and never promotes.
@@ -81,7 +62,6 @@ export interface Observation {
   readonly archived: readonly SnapshotRecord[];
 }
 
-const decryptable = (s: SnapshotState) => s === "active" || s === "pending" || s === "retired";
 
 /** Builds one record for `version` of the configured key (key_id derived here). */
 export function makeRecord(
@@ -96,89 +76,6 @@ export function makeRecord(
 
 function positive<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
   return value !== undefined && value > 0 ? ({ [key]: value } as { [P in K]?: number }) : {};
-}
-
-/**
- * Every structural rule on the metadata itself (§2.9 rule 39): a safe profile, sane minimum
- * versions, and well-formed version entries with creation times.
- */
-export function validateMetadata(meta: KeyMetadata): void {
-  // Checked first: a soft-deleted key is refused whatever else it looks like (keysutil ErrSoftDeleted).
-  if (meta.softDeleted === true) throw new RotationError("key_soft_deleted", softDeletedMessage);
-  try {
-    checkKeyProfile(meta);
-  } catch (e) {
-    if (e instanceof KeyProfileError) throw new RotationError("profile_invalid", e.message);
-    throw e;
-  }
-  const latest = meta.latestVersion;
-  if (meta.minAvailableVersion < 0 || meta.minAvailableVersion > latest) {
-    throw new RotationError("profile_invalid", `min_available_version ${meta.minAvailableVersion} is outside 0..${latest}`);
-  }
-  if (meta.minDecryptionVersion > latest) throw new RotationError("profile_invalid", `min_decryption_version ${meta.minDecryptionVersion} is above latest_version ${latest}`);
-  for (const [version, created] of meta.createdAtUnix) {
-    if (!Number.isSafeInteger(version) || version < 1 || version > latest) throw new RotationError("profile_invalid", `Transit key lists version ${version} outside 1..${latest}`);
-    if (!Number.isSafeInteger(created) || created <= 0) throw new RotationError("profile_invalid", `Transit key version ${version} has no valid creation time`);
-  }
-  if (!meta.createdAtUnix.has(latest)) throw new RotationError("profile_invalid", `Transit key latest version ${latest} has no creation time`);
-}
-
-/** How Transit holds one version at or below latest_version (see versionAvailability). */
-export type VersionAvailability = "trimmed" | "archived" | "vanished" | "listed";
-
-/**
- * One classifier for every caller (probe, restore-versions, retire-versions), in the only order
- * that is right: OpenBao lists only versions >= min_decryption_version, so "not listed" means
- * "vanished" once trimming (below min_available_version: key material deleted for good) and
- * archiving (below min_decryption_version: brought back by lowering it) are ruled out.
- */
-export function versionAvailability(meta: KeyMetadata, version: number): VersionAvailability {
-  if (meta.minAvailableVersion > version) return "trimmed";
-  if (meta.minDecryptionVersion > version) return "archived";
-  return meta.createdAtUnix.has(version) ? "listed" : "vanished";
-}
-
-/**
- * Rule 42, with OpenBao's archive (sdk/helper/keysutil/policy.go handleArchiving): Transit
- * lists only versions >= min_decryption_version. For every decryptable record:
- * - below min_available_version: trimmed, its key material deleted for good → fail closed;
- * - below min_decryption_version: archived. The active version archived → fail closed (nothing
- *   could be encrypted or decrypted with it); any other version is reported in `archived` and
- *   Status stays healthy: its ciphertext fails until the minimum is lowered again;
- * - otherwise it must be listed ("vanished" → fail closed) with the same creation second.
- * Also returns whether min_encryption_version blocks the active version.
- */
-function checkRetained(records: readonly SnapshotRecord[], activeKeyId: string, meta: KeyMetadata): { blocked: boolean; archived: SnapshotRecord[] } {
-  let blocked = false;
-  const archived: SnapshotRecord[] = [];
-  for (const r of records) {
-    if (!decryptable(r.state)) continue;
-    const v = r.transitVersion;
-    const isActive = r.kubernetesKeyId === activeKeyId;
-    if (v > meta.latestVersion) throw new RotationError("version_rollback", `Transit latest_version ${meta.latestVersion} is below registered version ${v}`);
-    const availability = versionAvailability(meta, v);
-    if (availability === "trimmed") {
-      // A retained (retired) version's ciphertext is lost either way; retire-versions makes the
-      // registry say so, after which the probes validate again.
-      const way = isActive ? "" : `; once that loss is accepted, stop tracking it with 'bao-kms-provider retire-versions --before-version ${meta.minAvailableVersion}' (serve stopped; refused while a rotation is pending)`;
-      throw new RotationError("version_unavailable", `Transit key version ${v} was trimmed (min_available_version ${meta.minAvailableVersion}): its key material is deleted and no setting brings it back${way}`);
-    }
-    if (availability === "archived") {
-      if (isActive) {
-        throw new RotationError("version_unavailable", `the active version ${v} is archived by Transit min_decryption_version ${meta.minDecryptionVersion}: lower min_decryption_version to ${v} or less`);
-      }
-      archived.push(r);
-      continue;
-    }
-    if (availability === "vanished") {
-      throw new RotationError("version_unavailable", `Transit key version ${v} is no longer listed although min_decryption_version ${meta.minDecryptionVersion} does not archive it (the version vanished)`);
-    }
-    const created = meta.createdAtUnix.get(v);
-    if (created !== r.transitVersionCreatedAtUnix) throw new RotationError("creation_time_drift", `Transit key version ${v} creation time changed; the key was replaced`);
-    if (isActive && meta.minEncryptionVersion > v) blocked = true;
-  }
-  archived.sort((a, b) => a.transitVersion - b.transitVersion);
-  return { blocked, archived };
 }
 
 /** Advances the records by one observation (§2.9 rules 39–43). Throws RotationError to fail closed. */
@@ -247,7 +144,9 @@ export function observe(input: ObserveInput): Observation {
       // Counting stops at the threshold: once stable, a probe that sees the same thing changes nothing.
       const count = Math.min(before + 1, policy.requireStableObservationCount);
       // Below the threshold (e.g. it was raised across a restart) a candidate is not stable.
-      const stableAt = count >= policy.requireStableObservationCount ? (existing.stableAtUnix ?? nowUnix) : 0;
+      // Persisted stamps never precede the ones they follow (a wall clock stepped back would
+      // otherwise write a record the registry's own rules refuse: stableAt < observedAt).
+      const stableAt = count >= policy.requireStableObservationCount ? (existing.stableAtUnix ?? Math.max(nowUnix, existing.observedAtUnix ?? 0)) : 0;
       if (count !== before || stableAt !== (existing.stableAtUnix ?? 0)) {
         candidate = withObservation(existing, { observedAtUnix: existing.observedAtUnix ?? nowUnix, stableObservationCount: count, stableAtUnix: stableAt });
         out[idx] = candidate;
@@ -257,14 +156,17 @@ export function observe(input: ObserveInput): Observation {
   }
 
   if (input.mode === "observe" && candidate.stableAtUnix !== undefined) {
-    const due = Math.max(candidate.stableAtUnix * 1000 + policy.activationDelayMs, input.promotionHoldUntilMs);
-    if (nowMs >= due) return { ...promote(out, active, candidate, nowUnix), archived };
+    const due = input.promotionDue?.(candidate) ?? nowMs >= Math.max(candidate.stableAtUnix * 1000 + policy.activationDelayMs, input.promotionHoldUntilMs);
+    if (due) return { ...promote(out, active, candidate, nowUnix), archived };
   }
   return { records: out, activeKeyId: input.activeKeyId, changed, encryptionBlocked, pending: candidate, archived };
 }
 
 function promote(records: SnapshotRecord[], from: SnapshotRecord, candidate: SnapshotRecord, nowUnix: number): Omit<Observation, "archived"> {
-  const to: SnapshotRecord = { ...candidate, state: "active", promotedAtUnix: nowUnix };
+  // Never before the candidate's own stamps (promotedAt ≥ observedAt is a registry rule), even
+  // when the wall clock was stepped back since it was observed.
+  const promotedAtUnix = Math.max(nowUnix, candidate.observedAtUnix ?? 0, candidate.stableAtUnix ?? 0);
+  const to: SnapshotRecord = { ...candidate, state: "active", promotedAtUnix };
   const next = records.map((r) => {
     if (r.kubernetesKeyId === candidate.kubernetesKeyId) return to;
     if (r.kubernetesKeyId === from.kubernetesKeyId) return { ...r, state: "retired" as const };

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { effectiveLoginTimeoutMs } from "../../config/auth-schema.ts";
 import type { Config } from "../../config/schema.ts";
+import { type Clock, systemClock } from "../../platform/clock.ts";
 import type { OpenBaoHttp } from "../http.ts";
 import type { TokenSource } from "../tokens.ts";
 import { createTokenManager, type AuthEvent } from "./token-source.ts";
@@ -11,7 +12,8 @@ import { appRoleLogin, jwtFileSupplier, jwtLogin, renewSelf, type JwtSupplier } 
 import { oauth2JwtSupplier } from "./oauth2.ts";
 
 export interface AuthWiring {
-  readonly nowMs?: () => number;
+  /** Wall time for JWT claims (exp, nbf, iat); monotonic time for token lifetimes and backoffs. */
+  readonly clock?: Clock;
   readonly onEvent?: (e: AuthEvent) => void;
   /** For tests: the OAuth2 client's fetch. */
   readonly fetch?: typeof fetch;
@@ -29,7 +31,8 @@ function readPem(path: string): string {
 
 export function createAuthFromConfig(config: Config, http: OpenBaoHttp, w: AuthWiring = {}): TokenSource {
   const a = config.auth;
-  const nowMs = w.nowMs ?? Date.now;
+  const clock = w.clock ?? systemClock;
+  const nowMs = () => clock.wallMs();
   let login;
   if (a.method === "approle") {
     const r = a.approle!;
@@ -70,7 +73,7 @@ export function createAuthFromConfig(config: Config, http: OpenBaoHttp, w: AuthW
     loginBeforeExpiryMs: a.loginBeforeTokenExpiryMs,
     renewalIncrementMs: a.tokenRenewalIncrementMs,
     refreshTimeoutMs: effectiveLoginTimeoutMs(a, config.openbao.timeoutMs),
-    nowMs,
+    nowMs: () => clock.monotonicMs(),
     ...(w.onEvent === undefined ? {} : { onEvent: w.onEvent }),
   });
 }

@@ -44,6 +44,7 @@ export interface TokenManagerOptions {
   readonly renewalIncrementMs: number;
   /** Deadline of one refresh (login and/or renewal), independent of callers' deadlines. */
   readonly refreshTimeoutMs: number;
+  /** A monotonic clock (token lifetimes and backoffs are durations); performance.now by default. */
   readonly nowMs?: () => number;
   readonly onEvent?: (e: AuthEvent) => void;
 }
@@ -62,7 +63,7 @@ interface Current {
 }
 
 export function createTokenManager(opts: TokenManagerOptions): TokenSource {
-  const now = opts.nowMs ?? Date.now;
+  const now = opts.nowMs ?? (() => performance.now());
   const incrementSeconds = Math.max(1, Math.ceil(opts.renewalIncrementMs / 1000));
   let current: Current | undefined;
   let everLoggedIn = false;
