@@ -39,6 +39,7 @@ APT_PACKAGES=(
   runc               # ... the OCI runtime containerd's shim runs it with
   umoci              # unpacks the arm64 image for the contents check
   etcd-server        # test/etcd and the etcd drill: a real etcd with TLS client auth (inventory, recover)
+  faketime           # test/e2e/clock-step: libfaketime steps the wall clock of a running provider (monotonic untouched)
   skopeo             # copies the archive with every platform, verifying each blob's digest
 )
 
