@@ -4,6 +4,7 @@
 // indent: field order as in types.ts, omitempty fields left out, <, > and & escaped. v1alpha2
 // (written) has identityFingerprint right after schemaVersion; v1alpha1 (read) has none.
 
+import * as v from "valibot";
 import { goJsonString } from "../kms/go-json.ts";
 import { isHashValue } from "../kms/hash.ts";
 import {
@@ -18,13 +19,72 @@ import {
   stateSchemaVersion,
 } from "./types.ts";
 
-const recordStrings = ["providerName", "clusterId", "openbaoInstanceId", "transitMountId", "transitKeyLineageId", "kubernetesKeyId", "state", "aadMode"] as const;
-const recordInts = ["transitVersion", "transitVersionCreatedAtUnix"] as const;
+/** One Transit key rotation per record; a registry this large means something is wrong. */
+export const maxRecords = 10_000;
+
 const recordOptionalInts = ["observedAtUnix", "stableObservationCount", "stableAtUnix", "promotedAtUnix"] as const;
-const recordFields = new Set<string>([...recordStrings, "openbaoNamespace", ...recordInts, ...recordOptionalInts]);
-const stateFieldsV1 = new Set(["schemaVersion", "generation", "previousHash", "currentHash", "activeKeyId", "snapshots"]);
-const stateFieldsV2 = new Set([...stateFieldsV1, "identityFingerprint"]);
-const checkpointFields = new Set(["schemaVersion", "generation", "currentHash"]);
+
+// The shapes, as valibot strict objects. Entry order is check order: the first problem found is
+// the one reported, after any unknown field (see problem()).
+const text = v.string();
+/** A JSON integer in 0..2^53-1 (Go's int64/uint64 fields; larger values cannot be checked exactly). */
+const whole = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const recordSchema = v.strictObject({
+  providerName: text,
+  clusterId: text,
+  openbaoInstanceId: text,
+  transitMountId: text,
+  transitKeyLineageId: text,
+  kubernetesKeyId: text,
+  state: text,
+  aadMode: text,
+  openbaoNamespace: v.optional(text),
+  transitVersion: whole,
+  transitVersionCreatedAtUnix: whole,
+  observedAtUnix: v.optional(whole),
+  stableObservationCount: v.optional(whole),
+  stableAtUnix: v.optional(whole),
+  promotedAtUnix: v.optional(whole),
+});
+const stateTail = {
+  generation: whole,
+  previousHash: v.optional(text),
+  currentHash: text,
+  activeKeyId: text,
+  snapshots: v.pipe(v.array(v.unknown()), v.maxLength(maxRecords)),
+};
+const stateSchemaV1 = v.strictObject({ schemaVersion: text, ...stateTail });
+const stateSchemaV2 = v.strictObject({ schemaVersion: text, identityFingerprint: text, ...stateTail });
+const checkpointSchema = v.strictObject({ schemaVersion: text, generation: whole, currentHash: text });
+
+/** The first problem of a failed parse as the decoder's fixed message (field names, never content). */
+function problem(issues: readonly v.BaseIssue<unknown>[], what: string, entries: v.ObjectEntries): RegistryError {
+  // An unknown field first, as Go's DisallowUnknownFields reports it before any value.
+  const unknownField = issues.find((i) => i.type === "strict_object" && i.expected === "never");
+  if (unknownField !== undefined) return corrupt(what, `unknown field ${JSON.stringify(String(unknownField.path?.at(-1)?.key)).slice(0, 80)}`);
+  const first = issues[0];
+  const key = String(first?.path?.[0]?.key ?? "");
+  // A missing key is reported by the object itself: name what its value must be.
+  const type = first?.type === "strict_object" ? entries[key]?.type : first?.type;
+  switch (type) {
+    case "string":
+      return corrupt(what, `${key} must be a string`);
+    case "min_value":
+      return corrupt(what, `${key} must not be negative`);
+    case "array":
+      return corrupt(what, `${key} must be an array`);
+    case "max_length":
+      return corrupt(what, `more than ${maxRecords} snapshots`);
+    default:
+      return corrupt(what, `${key} must be a whole number`);
+  }
+}
+
+function parseWith<S extends v.StrictObjectSchema<v.ObjectEntries, undefined>>(schema: S, input: unknown, what: string): v.InferOutput<S> {
+  const r = v.safeParse(schema, input);
+  if (!r.success) throw problem(r.issues, what, schema.entries);
+  return r.output;
+}
 
 /** "krs1." + 43 base64url chars decoding to 32 bytes. */
 export function isStateHashText(h: string): boolean {
@@ -81,53 +141,28 @@ function onlyPlainIntegers(text: string): boolean {
   return true;
 }
 
-function onlyKnown(obj: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
-  for (const k of Object.keys(obj)) if (!known.has(k)) throw corrupt(what, `unknown field ${JSON.stringify(k).slice(0, 80)}`);
-}
-
-function str(obj: Record<string, unknown>, key: string, what: string, optional = false): string | undefined {
-  const v = obj[key];
-  if (v === undefined && optional) return undefined;
-  if (typeof v !== "string") throw corrupt(what, `${key} must be a string`);
-  return v;
-}
-
-/** A JSON integer in 0..2^53-1 (Go's int64/uint64 fields; larger values cannot be checked exactly). */
-function int(obj: Record<string, unknown>, key: string, what: string, optional = false): number | undefined {
-  const v = obj[key];
-  if (v === undefined && optional) return undefined;
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw corrupt(what, `${key} must be a whole number`);
-  if (v < 0) throw corrupt(what, `${key} must not be negative`);
-  return v;
-}
-
 function decodeRecord(raw: unknown, index: number): SnapshotRecord {
   const what = `snapshots[${index}]`;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw corrupt(what, "not a JSON object");
-  const o = raw as Record<string, unknown>;
-  onlyKnown(o, recordFields, what);
-  const s = Object.fromEntries(recordStrings.map((k) => [k, str(o, k, what) as string])) as Record<(typeof recordStrings)[number], string>;
-  const namespace = str(o, "openbaoNamespace", what, true);
-  const version = int(o, "transitVersion", what) as number;
-  const created = int(o, "transitVersionCreatedAtUnix", what) as number;
+  const o = parseWith(recordSchema, raw, what);
   const optional: Record<string, number> = {};
   // Go's omitempty: 0 and absent are the same value, and 0 is never written or hashed.
   for (const k of recordOptionalInts) {
-    const v = int(o, k, what, true);
-    if (v !== undefined && v !== 0) optional[k] = v;
+    const value = o[k];
+    if (value !== undefined && value !== 0) optional[k] = value;
   }
   return {
-    providerName: s.providerName,
-    clusterId: s.clusterId,
-    openbaoInstanceId: s.openbaoInstanceId,
-    ...(namespace ? { openbaoNamespace: namespace } : {}),
-    transitMountId: s.transitMountId,
-    transitKeyLineageId: s.transitKeyLineageId,
-    transitVersion: version,
-    transitVersionCreatedAtUnix: created,
-    kubernetesKeyId: s.kubernetesKeyId,
-    state: s.state as SnapshotRecord["state"], // checked by validateState
-    aadMode: s.aadMode as SnapshotRecord["aadMode"], // checked by validateState
+    providerName: o.providerName,
+    clusterId: o.clusterId,
+    openbaoInstanceId: o.openbaoInstanceId,
+    ...(o.openbaoNamespace ? { openbaoNamespace: o.openbaoNamespace } : {}),
+    transitMountId: o.transitMountId,
+    transitKeyLineageId: o.transitKeyLineageId,
+    transitVersion: o.transitVersion,
+    transitVersionCreatedAtUnix: o.transitVersionCreatedAtUnix,
+    kubernetesKeyId: o.kubernetesKeyId,
+    state: o.state as SnapshotRecord["state"], // checked by validateState
+    aadMode: o.aadMode as SnapshotRecord["aadMode"], // checked by validateState
     ...optional,
   };
 }
@@ -139,27 +174,22 @@ function decodeRecord(raw: unknown, index: number): SnapshotRecord {
 export function decodeState(text: string): RegistryState {
   const what = "state file";
   const o = parseObject(text, what);
-  const schemaVersion = str(o, "schemaVersion", what) as string;
+  if (typeof o.schemaVersion !== "string") throw corrupt(what, "schemaVersion must be a string");
+  const schemaVersion = o.schemaVersion;
   if (schemaVersion !== stateSchemaVersion && schemaVersion !== legacyStateSchemaVersion) {
     throw corrupt(what, `schemaVersion must be ${stateSchemaVersion} (or the older ${legacyStateSchemaVersion})`);
   }
   const v2 = schemaVersion === stateSchemaVersion;
-  onlyKnown(o, v2 ? stateFieldsV2 : stateFieldsV1, what);
-  const identityFingerprint = v2 ? (str(o, "identityFingerprint", what) as string) : undefined;
-  const generation = int(o, "generation", what) as number;
-  const previousHash = str(o, "previousHash", what, true);
-  const currentHash = str(o, "currentHash", what) as string;
-  const activeKeyId = str(o, "activeKeyId", what) as string;
-  if (!Array.isArray(o.snapshots)) throw corrupt(what, "snapshots must be an array");
-  if (o.snapshots.length > maxRecords) throw corrupt(what, `more than ${maxRecords} snapshots`);
-  const snapshots = o.snapshots.map(decodeRecord);
+  const top = v2 ? parseWith(stateSchemaV2, o, what) : parseWith(stateSchemaV1, o, what);
+  const identityFingerprint = v2 ? parseWith(stateSchemaV2, o, what).identityFingerprint : undefined;
+  const snapshots = top.snapshots.map(decodeRecord);
   return {
     schemaVersion: v2 ? stateSchemaVersion : legacyStateSchemaVersion,
     ...(identityFingerprint !== undefined ? { identityFingerprint } : {}),
-    generation,
-    ...(previousHash ? { previousHash } : {}),
-    currentHash,
-    activeKeyId,
+    generation: top.generation,
+    ...(top.previousHash ? { previousHash: top.previousHash } : {}),
+    currentHash: top.currentHash,
+    activeKeyId: top.activeKeyId,
     snapshots,
   };
 }
@@ -167,18 +197,13 @@ export function decodeState(text: string): RegistryState {
 /** Decodes key-registry.json.checkpoint strictly. */
 export function decodeCheckpoint(text: string): Checkpoint {
   const what = "checkpoint file";
-  const o = parseObject(text, what);
-  onlyKnown(o, checkpointFields, what);
-  if (str(o, "schemaVersion", what) !== checkpointSchemaVersion) throw corrupt(what, `schemaVersion must be ${checkpointSchemaVersion}`);
-  const generation = int(o, "generation", what) as number;
-  if (generation < 1) throw corrupt(what, "generation must be at least 1");
-  const currentHash = str(o, "currentHash", what) as string;
-  if (!isStateHashText(currentHash)) throw corrupt(what, "currentHash is malformed");
-  return { schemaVersion: checkpointSchemaVersion, generation, currentHash };
+  const o = parseWith(checkpointSchema, parseObject(text, what), what);
+  if (o.schemaVersion !== checkpointSchemaVersion) throw corrupt(what, `schemaVersion must be ${checkpointSchemaVersion}`);
+  if (o.generation < 1) throw corrupt(what, "generation must be at least 1");
+  if (!isStateHashText(o.currentHash)) throw corrupt(what, "currentHash is malformed");
+  return { schemaVersion: checkpointSchemaVersion, generation: o.generation, currentHash: o.currentHash };
 }
 
-/** One Transit key rotation per record; a registry this large means something is wrong. */
-export const maxRecords = 10_000;
 
 type Field = readonly [string, string | number];
 

@@ -28,7 +28,7 @@ const meta = (latest: number): KeyMetadata => ({
 function provider(activationDelayMs: number) {
   const clock = manualClock();
   const t = { meta: meta(1) };
-  let stored = new Uint8Array();
+  let stored: Uint8Array = new Uint8Array();
   const transit = {
     readDisableUpsert: async () => true,
     readKey: async () => t.meta,
