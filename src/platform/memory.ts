@@ -9,11 +9,20 @@ export interface MemoryTrim {
   stop(): void;
 }
 
+/** Calls `tick` every `ms` until the returned stop is called (tests pass a manual one). */
+export type Every = (ms: number, tick: () => void) => () => void;
+
+const everyUnref: Every = (ms, tick) => {
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
 /** Starts the trim timer (unref'd, so it never keeps the process alive). */
-export function startMemoryTrim(intervalMs: number, collect: () => void = () => Bun.gc(true)): MemoryTrim {
+export function startMemoryTrim(intervalMs: number, collect: () => void = () => Bun.gc(true), every: Every = everyUnref): MemoryTrim {
   let sinceCollection = false; // activity since the last collection
   let thisInterval = false; // activity during the current interval
-  const timer = setInterval(() => {
+  const stop = every(intervalMs, () => {
     if (thisInterval) {
       thisInterval = false; // still busy: never pause now
       return;
@@ -21,14 +30,13 @@ export function startMemoryTrim(intervalMs: number, collect: () => void = () => 
     if (!sinceCollection) return; // idle and already collected
     sinceCollection = false;
     collect();
-  }, intervalMs);
-  timer.unref();
+  });
   return {
     noteActivity: () => {
       sinceCollection = true;
       thisInterval = true;
     },
-    stop: () => clearInterval(timer),
+    stop,
   };
 }
 
