@@ -15,6 +15,8 @@ import { RegistryError, type LoadResult, type RegistryState, type SnapshotRecord
 import { deepProbe } from "../status/deep-probe.ts";
 import { observe, RotationError, validateMetadata } from "../status/rotation.ts";
 import { openBaoClients } from "./openbao.ts";
+import type { EtcdConfig } from "../config/etcd-schema.ts";
+import { objectsInUse } from "./objects-in-use.ts";
 import { loadRegistry } from "./registry.ts";
 
 /** What local state cannot prove; printed by verify-rotation, retire-versions and restore-versions. */
@@ -92,10 +94,32 @@ export interface RotationView extends Record<string, unknown> {
    * this command ("ok" or the failure class); serve defers the promotion while it fails.
    */
   pendingRoundTrip?: string;
+  /** With etcd settings: objects in etcd per Transit version of this registry (from one scan). */
+  objectsByVersion?: Record<string, number>;
+  /** With etcd settings that could not be used: why the objects were not counted. */
+  objectCheck?: string;
 }
 
-export async function rotationView(config: Config): Promise<{ view: RotationView; problem?: string }> {
+export async function rotationView(config: Config, etcd?: EtcdConfig): Promise<{ view: RotationView; problem?: string }> {
   const [loaded, read] = await Promise.all([loadState(config), readMetadata(config)]);
+  const result = await registryView(config, loaded, read);
+  if (etcd !== undefined && loaded.kind === "loaded") {
+    const use = await objectsInUse(etcd, loaded.state);
+    if (use.checked) result.view.objectsByVersion = Object.fromEntries([...use.byVersion].sort(([a], [b]) => a - b).map(([v, n]) => [String(v), n]));
+    else result.view.objectCheck = `not checked: ${use.reason}`;
+  }
+  return result;
+}
+
+/** Objects in etcd still on a version other than the active one ("N objects still on version V"). */
+export function objectsOffActive(view: RotationView): string[] {
+  const counts = view.objectsByVersion ?? {};
+  return Object.entries(counts)
+    .filter(([v, n]) => Number(v) !== view.activeTransitVersion && n > 0)
+    .map(([v, n]) => `${n} objects still on version ${v}`);
+}
+
+async function registryView(config: Config, loaded: Loaded, read: Awaited<ReturnType<typeof readMetadata>>): Promise<{ view: RotationView; problem?: string }> {
   const meta = "meta" in read ? read.meta : undefined;
   const state = loaded.kind === "loaded" ? loaded.state : undefined;
   const active = state ? activeOf(state) : undefined;

@@ -78,6 +78,11 @@ export interface ChangeRequest {
   plan(state: RegistryState, meta: KeyMetadata): Planned;
   /** Told once when the save rewrites a v1alpha1 state as v1alpha2. */
   readonly onUpgrade?: () => void;
+  /**
+   * After planning: facts for the view (etcd's objects on the changed versions) and, when the
+   * change must not go ahead, why (retire-versions with objects still on a version it removes).
+   */
+  checkObjects?(state: RegistryState, planned: Planned): Promise<{ readonly extra: Record<string, unknown>; readonly refusal?: string }>;
 }
 
 /** `view` is the plan (or what was applied); `refused` says why nothing was (or can be) saved. */
@@ -116,6 +121,9 @@ export async function runVersionChange(c: ChangeRequest): Promise<ChangeOutcome>
       [c.operation === "retire" ? "removedVersions" : "restoredVersions"]: planned.records.map((r) => ({ transitVersion: r.transitVersion, keyIdHash: hashValue(r.kubernetesKeyId), transit: versionAvailability(read.meta, r.transitVersion) })),
       limitations: [...rotationLimitations],
     };
+    const objects = planned.changed ? await c.checkObjects?.(state, planned) : undefined;
+    Object.assign(view, objects?.extra ?? {});
+    if (objects?.refusal !== undefined) return { view, refused: objects.refusal };
     if (c.apply) {
       if (state.currentHash !== c.expectedHash) return { view, refused: `state hash differs from reviewed plan (now ${state.currentHash}): review the new plan and run again` };
       if (planned.changed) {

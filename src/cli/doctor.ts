@@ -2,9 +2,11 @@
 // Exit 0 when nothing failed, 3 when the config could not be loaded or validated (the report
 // is still printed), 4 when any other check failed.
 import { resolveConfigPath } from "../config/load.ts";
+import type { EtcdOverrides } from "../app/etcd.ts";
 import { runDiagnostics } from "../diagnostics/checks.ts";
 import type { ConfigStageInput } from "../diagnostics/stage-config.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
+import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import { hasFailure, renderReport } from "../diagnostics/report.ts";
 import type { Io } from "./io.ts";
@@ -15,6 +17,7 @@ const doctorFlags = {
   config: configFlag,
   "encryption-config": { type: "string", value: "FILE", description: "kube-apiserver EncryptionConfiguration to cross-check" },
   output: outputFlag,
+  ...etcdFlags,
 } as const;
 const verifyFlags = { config: configFlag, output: outputFlag } as const;
 
@@ -30,8 +33,9 @@ skip (a skip is not a pass):
   transit.profile, transit.disable_upsert, transit.probe (round trip with AAD
   openbao-kubernetes-kms/doctor-probe/v1), key_id.deterministic, state.registry (the key
   registry at state.path loads, matches the scope and live metadata; warn when it does not
-  exist yet and serve would create it), kms.status_encrypt (in-process KMS Status, Encrypt,
-  Decrypt with the registry's active version).
+  exist yet and serve would create it), etcd.versions_in_use (with [etcd] or --etcd-*: the
+  objects per key version; warn when retired versions no object uses could be retired),
+  kms.status_encrypt (in-process KMS Status, Encrypt, Decrypt with the registry's active version).
 Text lines: [pass|warn|fail|skip] id: title - message. JSON: see docs/cli.md.
 Exit codes: 0 no failure, 2 usage, 3 config could not be loaded or validated, 4 a check failed.
 
@@ -65,7 +69,7 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<ExitCo
     encryptionConfigPath: f["encryption-config"],
     nowMs: Date.now,
   };
-  return report("doctor", input, format, io);
+  return report("doctor", input, format, io, etcdOverrides(f));
 }
 
 export async function runVerifyKey(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -79,8 +83,8 @@ export async function runVerifyKey(argv: readonly string[], io: Io): Promise<Exi
   return report("verify-key", input, format, io);
 }
 
-async function report(name: string, input: ConfigStageInput, format: "text" | "json", io: Io): Promise<ExitCode> {
-  const { checks, configFailed } = await runDiagnostics(input);
+async function report(name: string, input: ConfigStageInput, format: "text" | "json", io: Io, etcd: EtcdOverrides = {}): Promise<ExitCode> {
+  const { checks, configFailed } = await runDiagnostics(input, etcd);
   const r = { name, checks };
   io.out(renderReport(r, format));
   if (configFailed) return exitCodes.config;

@@ -1,5 +1,7 @@
 // `retire-versions`: plan or apply removing old retired versions from decrypt lookup.
+import { etcdSettings, objectsInUse, stillUsed } from "../app/objects-in-use.ts";
 import { planRetire, runVersionChange } from "../app/version-changes.ts";
+import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
@@ -11,7 +13,9 @@ const flags = {
   config: configFlag,
   "before-version": { type: "string", value: "N", description: "remove retired versions below N from decrypt lookup (2 ≤ N ≤ active version)" },
   ...applyFlags,
+  "skip-object-check": { type: "boolean", description: "retire without checking etcd for objects still on those versions (they become unreadable)" },
   output: outputFlag,
+  ...etcdFlags,
 } as const;
 
 export const retireVersionsHelp = `Usage: bao-kms-provider retire-versions --before-version N [--apply --expected-state-hash H] [--config PATH] [--output text|json]
@@ -25,6 +29,10 @@ validate. --apply needs the stateHash printed by the plan you
 reviewed, takes the state lock (stop serve on this node first, and run as the service user:
 runuser -u openbao-kms -- bao-kms-provider …), checks live metadata again and saves a new
 generation. Run it on every control-plane node; restore-versions undoes it.
+It also scans etcd ([etcd] or the --etcd-* flags, as inventory does) and refuses while any
+object is still encrypted under a version it would remove, naming the counts: rewrite those
+objects first. --apply without etcd settings is refused too. --skip-object-check retires
+without that check, loudly: objects still on those versions become unreadable.
 Exit codes: 0 planned or applied, 2 usage, 3 config invalid, 4 refused, stale hash, or save failed.
 
 Flags:
@@ -53,6 +61,24 @@ export async function runRetireVersions(argv: readonly string[], io: Io): Promis
     extra: { beforeVersion: before },
     plan: (state, meta) => planRetire(state, meta, before, config),
     onUpgrade: upgradeNote(io, config.state.path),
+    checkObjects: async (state, planned) => {
+      const versions = planned.records.map((r) => r.transitVersion);
+      if (f["skip-object-check"]) {
+        io.err(`bao-kms-provider retire-versions: WARNING: etcd was NOT checked (--skip-object-check): any object still encrypted under version(s) ${versions.join(", ")} becomes unreadable once they are retired\n`);
+        return { extra: { objectCheck: "skipped" } };
+      }
+      const use = await objectsInUse(etcdSettings(config, etcdOverrides(f)), state);
+      if (!use.checked) {
+        const extra = { objectCheck: `not checked: ${use.reason}` };
+        return f.apply
+          ? { extra, refusal: `cannot check that no object in etcd still uses version(s) ${versions.join(", ")}: ${use.reason}; set [etcd] (or --etcd-endpoints), or pass --skip-object-check to retire anyway (objects still on those versions become unreadable)` }
+          : { extra };
+      }
+      const used = stillUsed(use, versions);
+      const extra = { objectCheck: used.length === 0 ? `no object in etcd uses version(s) ${versions.join(", ")}` : used.join("; "), objectsScanned: use.objects, etcdRevision: use.revision };
+      if (used.length === 0) return { extra };
+      return { extra, refusal: `${used.join("; ")}: rewrite them first (kubectl get secrets -A -o json | kubectl replace -f -) and check with 'bao-kms-provider inventory', or pass --skip-object-check to retire anyway` };
+    },
   });
   return reportChange("retire-versions", outcome, format, io);
 }

@@ -41,6 +41,11 @@ export function rotationText(command: string, v: RotationView): string {
     ["Decryptable versions", orNone(v.decryptableVersions)],
     ["Removed versions", orNone(v.removedVersions)],
     ["Next probe", v.nextProbe],
+    ...(v.objectsByVersion !== undefined
+      ? [["Objects in etcd", Object.entries(v.objectsByVersion).map(([ver, n]) => `${n} on version ${ver}`).join(", ") || "none of this registry's versions"] as [string, string]]
+      : v.objectCheck !== undefined
+        ? [["Objects in etcd", v.objectCheck] as [string, string]]
+        : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   return `${command}:\n${rows.map(([k, val]) => `  ${(k + ":").padEnd(width)} ${val}`).join("\n")}\n`;

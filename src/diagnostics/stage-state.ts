@@ -2,6 +2,8 @@
 // and the KMS core, in process, serves Status, Encrypt and Decrypt with the registry's active
 // version, as serve would.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { EtcdOverrides } from "../app/etcd.ts";
+import { etcdSettings, objectsInUse } from "../app/objects-in-use.ts";
 import { loadRegistry } from "../app/registry.ts";
 import type { Config } from "../config/schema.ts";
 import { archivedAdvice } from "../keys/archive-advice.ts";
@@ -14,13 +16,13 @@ import { KmsService } from "../kms/service.ts";
 import { RegistryError, type RegistryState } from "../registry/types.ts";
 import { observe, RotationError } from "../status/rotation.ts";
 import { callTimeout, describeFailure } from "./describe.ts";
-import { fail, type Gate, only, pass, warn, withValue } from "./runner.ts";
+import { fail, type Gate, only, pass, skip, warn, withValue } from "./runner.ts";
 import type { Session } from "./stage-openbao.ts";
 
 /** Version the in-process KMS writes into its plugin-version annotation. */
 const diagnosticPluginVersion = "doctor";
 
-export async function stateStage(gate: Gate, config: Config | undefined, session: Session | undefined, meta: KeyMetadata | undefined, nowMs: () => number): Promise<void> {
+export async function stateStage(gate: Gate, config: Config | undefined, session: Session | undefined, meta: KeyMetadata | undefined, nowMs: () => number, etcd: EtcdOverrides = {}): Promise<void> {
   // No registry yet is fine (serve creates it): the KMS check then uses what a first start would.
   const registry = await gate.checkWith<readonly [Config | undefined, KeyMetadata | undefined], { readonly state: RegistryState | undefined }>(
     { id: "state.registry", title: "key registry (state.path) loads and matches live metadata", needs: ["config.validate", "transit.profile", "transit.mount_id"] },
@@ -58,6 +60,7 @@ export async function stateStage(gate: Gate, config: Config | undefined, session
       return withValue(loaded.checkpoint === "current" && archived === undefined ? pass(message) : warn(message), { state });
     },
   );
+  await versionsInUse(gate, config, registry?.state, etcd);
   await gate.checkWith({ id: "kms.status_encrypt", title: "in-process KMS Status, Encrypt, Decrypt", needs: ["transit.probe", "key_id.deterministic"] }, [config, session, meta], async ([c, s, m]) => {
     // The registry's active version when the node has state, else what a first start would use.
     const all = snapshotsFromMetadata(keyScopeOf(c), m);
@@ -81,3 +84,24 @@ export async function stateStage(gate: Gate, config: Config | undefined, session
     }
   });
 }
+
+/** Retired versions no object in etcd uses can be retired; say so (a warning, never a failure). */
+function versionsInUse(gate: Gate, config: Config | undefined, state: RegistryState | undefined, overrides: EtcdOverrides) {
+  return gate.checkWith({ id: "etcd.versions_in_use", title: "key versions the objects in etcd use", needs: ["state.registry"] }, [config, state], async ([c, st]) => {
+    const settings = etcdSettings(c, overrides);
+    if (settings === undefined) return only(skip("not checked: set [etcd] (or --etcd-endpoints) to see which versions objects still use"));
+    const use = await objectsInUse(settings, st);
+    if (!use.checked) return only(warn(`cannot scan etcd: ${use.reason}`));
+    const active = st.snapshots.find((r) => r.kubernetesKeyId === st.activeKeyId)?.transitVersion ?? 0;
+    const retired = st.snapshots.filter((r) => r.state === "retired").map((r) => r.transitVersion).sort((a, b) => a - b);
+    const unused = retired.filter((v) => (use.byVersion.get(v) ?? 0) === 0);
+    const used = [...use.byVersion].sort(([a], [b]) => a - b).map(([v, n]) => `${n} on version ${v}`).join(", ") || "none on this registry's versions";
+    const below = unused.filter((v) => retired.filter((r) => r < v).every((r) => unused.includes(r)));
+    if (below.length > 0) {
+      const before = Math.max(...below) + 1;
+      return only(warn(`${use.objects} objects scanned (${used}); retired version(s) ${below.join(", ")} are used by no object: 'bao-kms-provider retire-versions --before-version ${Math.min(before, active)}' can retire them`));
+    }
+    return only(pass(`${use.objects} objects scanned: ${used}`));
+  });
+}
+

@@ -75,7 +75,7 @@ describe("completion from the compiled binary", () => {
       "rotation-plan",
       "systemd static-pod",
       "",
-      "--config --encryption-config --output --help",
+      "--config --encryption-config --output --etcd-endpoints --etcd-cafile --etcd-certfile --etcd-keyfile --etcd-prefix --help",
     ]);
   });
 

@@ -123,11 +123,40 @@ describe("the drill", () => {
     expect(text.stdout).toContain(": 500 objects — secrets 500");
   });
 
-  test("after the rest is rewritten, every object is on v2", async () => {
+  test("retiring v1 is refused while 500 objects still use it, naming the count", async () => {
+    const plan = await cli("retire-versions", "--before-version", "2", "--output", "json");
+    expect(plan.code).toBe(4);
+    expect(JSON.parse(plan.stdout).objectCheck).toBe("500 objects still on version 1");
+    expect(plan.stderr).toContain("500 objects still on version 1: rewrite them first");
+    const report = await cli("rotation-plan", "--output", "json");
+    expect(JSON.parse(report.stdout).objectsByVersion).toEqual({ 1: 500, 2: 500 });
+    const verify = await cli("verify-rotation");
+    expect(verify.code).toBe(4);
+    expect(verify.stdout).toContain("500 objects still on version 1");
+  });
+
+  test("after the rest is rewritten, every object is on v2, and retiring v1 goes through", async () => {
     await writeSecrets(total / 2, total, 2);
     const inv = JSON.parse((await cli("inventory", "--output", "json")).stdout);
     expect(versions(inv)).toEqual({ 2: 1000 });
-  });
+    const plan = await cli("retire-versions", "--before-version", "2", "--output", "json");
+    expect(plan.code).toBe(0);
+    const v = JSON.parse(plan.stdout);
+    expect(v.objectCheck).toBe("no object in etcd uses version(s) 1");
+    expect(v.objectsScanned).toBe(total);
+    const verify = await cli("verify-rotation", "--output", "json");
+    expect(JSON.parse(verify.stdout)).toMatchObject({ complete: true, objectsByVersion: { 2: 1000 } });
+    const doctor = await cli("doctor", "--output", "json");
+    const check = JSON.parse(doctor.stdout).checks.find((c: { id: string }) => c.id === "etcd.versions_in_use");
+    expect(check).toMatchObject({ status: "warn" });
+    expect(check.message).toContain("retired version(s) 1 are used by no object: 'bao-kms-provider retire-versions --before-version 2' can retire them");
+    // --apply takes the state lock: serve stops on this node first.
+    await running.stop();
+    const applied = await cli("retire-versions", "--before-version", "2", "--apply", "--expected-state-hash", v.stateHash, "--output", "json");
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, objectCheck: "no object in etcd uses version(s) 1" });
+    running = await startProvider(files);
+  }, 30_000);
 
   test("recover of a v2 Secret reproduces its manifest byte for byte, 0700 dir and 0600 files", async () => {
     const out = join(mkdtempSync("/tmp/recover-"), "out");

@@ -164,8 +164,23 @@ describe("retire and restore", () => {
     expect(r.code).toBe(4);
   });
 
+  test("--apply without etcd settings is refused (the objects cannot be checked) unless --skip-object-check", async () => {
+    const r = await cli("retire-versions", "--before-version", "3", "--output", "json");
+    expect(json(r.stdout).objectCheck).toBe("not checked: etcd is not configured ([etcd] endpoints or --etcd-endpoints)");
+    await down();
+    try {
+      const refused = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", planHash);
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain("cannot check that no object in etcd still uses version(s) 2, 1");
+      expect(refused.stderr).toContain("--skip-object-check");
+      expect(JSON.parse(readFileSync(files.statePath, "utf8")).currentHash).toBe(planHash);
+    } finally {
+      await up();
+    }
+  }, 20_000);
+
   test("--apply while serve holds the state lock is refused", async () => {
-    const r = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", planHash);
+    const r = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", planHash, "--skip-object-check");
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("locked");
   });
@@ -173,11 +188,13 @@ describe("retire and restore", () => {
   test("--apply with a stale hash is refused; with the reviewed hash it applies; exactly v1 and v2 then fail with NOT_FOUND", async () => {
     await down();
     const stale = `krs1.${"A".repeat(43)}`;
-    const bad = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", stale);
+    const bad = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", stale, "--skip-object-check");
     expect(bad.code).toBe(4);
     expect(bad.stderr).toContain("state hash differs from reviewed plan");
-    const r = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", planHash, "--output", "json");
+    const r = await cli("retire-versions", "--before-version", "3", "--apply", "--expected-state-hash", planHash, "--output", "json", "--skip-object-check");
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain("WARNING: etcd was NOT checked (--skip-object-check)");
+    expect(json(r.stdout).objectCheck).toBe("skipped");
     expect(json(r.stdout)).toMatchObject({ applied: true });
     const state = JSON.parse(readFileSync(files.statePath, "utf8"));
     expect(state.previousHash).toBe(planHash);
