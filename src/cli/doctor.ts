@@ -1,4 +1,4 @@
-// `doctor` and `verify-key`: ordered check reports (`[status] id: title - message`, or JSON).
+// `doctor`: the ordered check report (`[status] id: title - message`, or JSON).
 // Exit 0 when nothing failed, 3 when the config could not be loaded or validated (the report
 // is still printed), 4 when any other check failed.
 import { resolveConfigPath } from "../config/load.ts";
@@ -11,15 +11,14 @@ import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import { hasFailure, renderReport } from "../diagnostics/report.ts";
 import type { Io } from "./io.ts";
 
-const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
-const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;
+export const configFlag = { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" } as const;
+export const outputFlag = { type: "string", value: "FORMAT", description: "text or json", default: "text" } as const;
 const doctorFlags = {
   config: configFlag,
   "encryption-config": { type: "string", value: "FILE", description: "kube-apiserver EncryptionConfiguration to cross-check" },
   output: outputFlag,
   ...etcdFlags,
 } as const;
-const verifyFlags = { config: configFlag, output: outputFlag } as const;
 
 export const doctorHelp = `Usage: bao-kms-provider doctor [--config PATH] [--encryption-config FILE] [--output text|json]
 
@@ -43,18 +42,6 @@ Flags:
 ${formatFlags(doctorFlags)}
 `;
 
-export const verifyKeyHelp = `Usage: bao-kms-provider verify-key [--config PATH] [--output text|json]
-
-Checks that the Transit key and mount are suitable, without encrypting or decrypting:
-config.load, config.validate (no filesystem checks), jwt.local, openbao.tls, openbao.auth,
-transit.capabilities, transit.metadata, transit.mount_id, transit.profile,
-transit.disable_upsert, transit.version_restrictions, key_id.deterministic.
-Exit codes: 0 no failure, 2 usage, 3 config could not be loaded or validated, 4 a check failed.
-
-Flags:
-${formatFlags(verifyFlags)}
-`;
-
 export async function runDoctor(argv: readonly string[], io: Io): Promise<ExitCode> {
   const f = parseFlags(argv, doctorFlags);
   if (f.help) {
@@ -72,18 +59,8 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<ExitCo
   return report("doctor", input, format, io, etcdOverrides(f));
 }
 
-export async function runVerifyKey(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const f = parseFlags(argv, verifyFlags);
-  if (f.help) {
-    io.out(verifyKeyHelp);
-    return exitCodes.ok;
-  }
-  const format = parseOutputFormat(f.output);
-  const input: ConfigStageInput = { mode: "verify-key", configPath: resolveConfigPath(f.config, io.env), env: io.env, encryptionConfigPath: undefined, nowMs: Date.now };
-  return report("verify-key", input, format, io);
-}
-
-async function report(name: string, input: ConfigStageInput, format: "text" | "json", io: Io, etcd: EtcdOverrides = {}): Promise<ExitCode> {
+/** Runs the checks, prints the report, and maps it to an exit code (shared with verify-key). */
+export async function report(name: string, input: ConfigStageInput, format: "text" | "json", io: Io, etcd: EtcdOverrides = {}): Promise<ExitCode> {
   const { checks, configFailed } = await runDiagnostics(input, etcd);
   const r = { name, checks };
   io.out(renderReport(r, format));
