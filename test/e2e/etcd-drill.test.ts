@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createKmsClient, type KmsClient } from "../../src/kms/grpc/client.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { startEtcd, type TestEtcd } from "../support/etcd.ts";
+import { restoredSnapshot, startEtcd, type TestEtcd } from "../support/etcd.ts";
 import { type SealedSeed, storedValue } from "../support/k8s-envelope.ts";
 import { secretBytes, type SecretSpec } from "../support/k8s-objects.ts";
 import { startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
@@ -197,6 +197,19 @@ describe("the drill", () => {
     expect(s.stdout.startsWith("---\napiVersion: v1\nkind: Secret\n")).toBe(true);
   });
 });
+
+test("recover from an etcd snapshot restored into a new data directory (README's disaster-recovery path)", async () => {
+  const restored = await restoredSnapshot(etcd);
+  try {
+    const out = join(mkdtempSync("/tmp/recover-"), "out");
+    const r = await cli("recover", "--etcd-endpoints", restored.endpoint, "--under", "/registry/secrets/team-3", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`recover: ${total / 10} objects recovered (${total / 10} manifests) into ${out}, 0 failed\n`);
+    expect(readFileSync(join(out, "secrets/team-3/app-13.pb"))).toEqual(Buffer.from(secretBytes(spec(13))));
+  } finally {
+    await restored.stop();
+  }
+}, 40_000);
 
 describe("a bad object fails alone, with a clear reason, and writes nothing", () => {
   test("a flipped byte (in the data, or in the envelope), a value moved to another key, a foreign key_id", async () => {

@@ -20,7 +20,7 @@ export interface TestEtcd {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
@@ -78,3 +78,45 @@ export async function startEtcd(opts: { readonly ipSan?: boolean } = {}): Promis
   }
   return { endpoint, dir, ca, client, kv, stop };
 }
+
+/**
+ * An etcd snapshot restored the way an operator would after losing the control plane
+ * (`etcdctl snapshot save`, then `snapshot restore` into a new data directory; etcdutl on newer
+ * etcd), served on plain http://127.0.0.1 as the README's disaster-recovery steps do.
+ */
+export async function restoredSnapshot(from: TestEtcd): Promise<{ readonly endpoint: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "etcd-restore-"));
+  const ctl = (args: string[]) => {
+    const r = Bun.spawnSync(["etcdctl", ...args], { env: { ...process.env, ETCDCTL_API: "3" }, stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`etcdctl ${args[0]} ${args[1]} failed: ${r.stderr.toString().slice(-500)}`);
+  };
+  ctl(["snapshot", "save", join(dir, "snapshot.db"), "--endpoints", from.endpoint, "--cacert", from.ca.caFile, "--cert", from.client.certFile, "--key", from.client.keyFile]);
+  ctl(["snapshot", "restore", join(dir, "snapshot.db"), "--data-dir", join(dir, "data"), "--name", "r", "--initial-cluster", "r=http://127.0.0.1:1", "--initial-advertise-peer-urls", "http://127.0.0.1:1"]);
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const proc = spawn(
+    ["etcd", "--name", "r", "--data-dir", join(dir, "data"), "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint, "--listen-peer-urls", `http://127.0.0.1:${peerPort}`, "--initial-advertise-peer-urls", "http://127.0.0.1:1", "--initial-cluster", "r=http://127.0.0.1:1", "--log-level", "error", "--logger", "zap"],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  const kv = createEtcdClient({ endpoints: [endpoint], requestTimeoutMs: 2000 });
+  const stop = async () => {
+    kv.close();
+    proc.kill("SIGTERM");
+    await proc.exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const until = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await kv.get(new TextEncoder().encode("/health-probe"));
+      return { endpoint, stop };
+    } catch (e) {
+      if (proc.exitCode !== null || Date.now() > until) {
+        await stop();
+        throw new Error(`restored etcd did not start: ${String(e)}`);
+      }
+      await Bun.sleep(100);
+    }
+  }
+}
+
