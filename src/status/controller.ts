@@ -14,12 +14,15 @@ import type { Logger } from "../platform/log.ts";
 import { raceSignal } from "../platform/race-signal.ts";
 import type { RegistryStore } from "../registry/types.ts";
 import { RegistryAdvancer } from "./advance.ts";
-import { CircuitBreaker } from "./circuit-breaker.ts";
+import { breakerJitter, CircuitBreaker } from "./circuit-breaker.ts";
 import { deepProbe } from "./deep-probe.ts";
 import type { LiveRegistry } from "./live-registry.ts";
 import { fail, failFromRegistry, type ProbeResult } from "./probe-result.ts";
 import type { RotationPolicy } from "./rotation.ts";
 import type { StatusStore } from "./store.ts";
+
+/** The longest a breaker stays open (the reference's fixed window). */
+const breakerMaxOpenMs = 30_000;
 
 export interface StatusControllerOptions {
   readonly transit: Pick<TransitClient, "readKey" | "readDisableUpsert" | "encrypt" | "decrypt">;
@@ -73,8 +76,10 @@ export class StatusController implements KeyDiscovery {
     const now = o.nowMs ?? Date.now;
     this.clock = o.clock ?? { wallMs: now, monotonicMs: now };
     const mono = () => this.clock.monotonicMs();
-    this.metaBreaker = new CircuitBreaker(mono);
-    this.deepBreaker = new CircuitBreaker(mono);
+    // The first window is one probe interval (capped at 30 s), so a short outage ends at the next probe.
+    const window = Math.min(o.probeIntervalMs, breakerMaxOpenMs);
+    this.metaBreaker = new CircuitBreaker(mono, 3, window, breakerMaxOpenMs, breakerJitter);
+    this.deepBreaker = new CircuitBreaker(mono, 3, window, breakerMaxOpenMs, breakerJitter);
     this.advancer = new RegistryAdvancer({ ...o, clock: this.clock, deepBreaker: this.deepBreaker });
   }
 

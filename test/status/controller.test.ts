@@ -311,3 +311,30 @@ test("circuit breaker: a failed trial after the window re-opens it at once (one 
   b.recordFailure();
   expect(b.isOpen()).toBe(false);
 });
+
+test("circuit breaker backoff: the window starts at the base, doubles per re-opening up to the cap, and a success resets it", () => {
+  let now = 0;
+  const b = new CircuitBreaker(() => now, 3, 1000, 30_000);
+  const windows: number[] = [];
+  for (let i = 0; i < 3; i++) b.recordFailure();
+  for (let k = 0; k < 7; k++) {
+    const opened = now;
+    while (b.isOpen()) now += 1;
+    windows.push(now - opened);
+    b.recordFailure(); // the half-open trial fails: open again
+  }
+  expect(windows).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  while (b.isOpen()) now += 1;
+  b.recordSuccess();
+  for (let i = 0; i < 3; i++) b.recordFailure();
+  const opened = now;
+  while (b.isOpen()) now += 1;
+  expect(now - opened).toBe(1000); // a new fault starts from the base again
+});
+
+test("circuit breaker jitter stays within (0.75, 1] of the window", () => {
+  for (const j of [0, 0.5, 0.75, 0.9, 1, 2]) {
+    const b = new CircuitBreaker(() => 0, 3, 1000, 30_000, () => j);
+    expect(b.windowMs()).toBe(Math.round(1000 * Math.min(1, Math.max(0.75, j))));
+  }
+});
