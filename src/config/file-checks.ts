@@ -1,7 +1,8 @@
 // Filesystem checks on the files a config names (reference §3.2 phase 4): what `serve`, `doctor`
 // and `config check` add to the plain validation. Every problem is collected; messages name the
 // key and the rule, never file contents. Pure apart from lstat (injectable for tests).
-import { type Stats, lstatSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { type Stats, lstatSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ConfigProblem } from "./errors.ts";
 import type { Config } from "./schema.ts";
@@ -101,6 +102,7 @@ export function configFileProblems(
   configPath: string,
   lstat: Lstat = defaultLstat,
   opts: { readonly credentials?: boolean } = {},
+  readCa: (path: string) => string = readSmallText,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const file = (key: string, path: string, mask: number) => {
@@ -109,6 +111,10 @@ export function configFileProblems(
   };
   if (configPath !== "") file("", configPath, fileModeMasks.config);
   file("openbao.ca_cert_file", cfg.openbao.caCertFile, fileModeMasks.caCert);
+  if (!problems.some((p) => p.path === "openbao.ca_cert_file")) {
+    const p = caBundleProblem(cfg.openbao.caCertFile, readCa);
+    if (p !== undefined) problems.push({ path: "openbao.ca_cert_file", message: p });
+  }
   const { jwt, approle } = cfg.auth;
   if (opts.credentials === false) {
     // serve: credential files are re-read (and judged) at every login, inside the bootstrap retry.
@@ -125,5 +131,39 @@ export function configFileProblems(
   }
   problems.push(...socketPathProblems(cfg.server.socketPath, lstat));
   problems.push(...statePathProblems(cfg.state.path, lstat));
-  return problems.map((p) => (p.path === "" ? { path: "", message: `config file ${p.message}` } : p));
+  // "file permissions unsafe…" reads "config file permissions unsafe…", not "config file file …".
+  return problems.map((p) => (p.path === "" ? { path: "", message: `config ${p.message.startsWith("file ") ? "" : "file "}${p.message}` } : p));
 }
+
+/** The CA bundle's size cap (the same as the OpenBao client's, src/openbao/from-config.ts). */
+const maxCaBundleBytes = 1024 * 1024;
+
+function readSmallText(path: string): string {
+  if (statSync(path).size > maxCaBundleBytes) throw Object.assign(new Error("too large"), { code: "EFBIG" });
+  return readFileSync(path, "utf8");
+}
+
+/**
+ * The CA bundle must hold at least one certificate, and every PEM certificate block in it must
+ * parse: a file of something else would otherwise pass here and surface at start-up as
+ * "cannot reach OpenBao", sending the operator to the network instead of the file.
+ */
+export function caBundleProblem(path: string, read: (path: string) => string = readSmallText): string | undefined {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
+    return (e as { code?: string }).code === "EFBIG" ? `must be at most ${maxCaBundleBytes} bytes` : "must exist and be readable";
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return `certificate ${i + 1} of ${blocks.length} does not parse as X.509`;
+    }
+  }
+  return undefined;
+}
+

@@ -56,7 +56,7 @@ describe("config check", () => {
     const j = JSON.parse(r.stdout) as { valid: boolean; problems: Array<{ path: string; message: string }> };
     expect(j.valid).toBe(false);
     expect(j.problems).toEqual([
-      { path: "", message: "config file file permissions unsafe: mode must not include 0037 (has 0644)" },
+      { path: "", message: "config file permissions unsafe: mode must not include 0037 (has 0644)" },
       { path: "openbao.ca_cert_file", message: "file permissions unsafe: mode must not include 0022 (has 0664)" },
       { path: "server.socket_path", message: "parent directory /run/openbao-kms/no-such-dir must exist" },
     ]);
@@ -81,7 +81,7 @@ test("serve runs the same filesystem checks: a world-readable config exits 3 bef
   const before = emu.count();
   const r = await runBinary(["serve", "--config", path]);
   expect(r.code).toBe(3);
-  expect(r.stderr).toContain("config file file permissions unsafe: mode must not include 0037");
+  expect(r.stderr).toContain("config file permissions unsafe: mode must not include 0037");
   expect(emu.count()).toBe(before);
 });
 
