@@ -134,7 +134,7 @@ async function backup(config: Config, out: string, io: Io): Promise<ExitCode> {
   // The registry files are UTF-8 JSON (checked again by the loader below).
   const decode = (b: Uint8Array, what: string) => {
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(b);
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(b);
     } catch {
       throw new CliError(exitCodes.checkFailed, `${what} is not valid UTF-8`);
     }

@@ -103,6 +103,7 @@ export function isIdentityFingerprint(f: string): boolean {
 const corrupt = (what: string, message: string) => new RegistryError("corrupt", `${what}: ${message}`);
 
 function parseObject(text: string, what: string): Record<string, unknown> {
+  if (text.charCodeAt(0) === 0xfeff) throw corrupt(what, "starts with a byte order mark (BOM); the provider writes none");
   let value: unknown;
   try {
     // JSON.parse also refuses trailing content after the object (whitespace is allowed, as in Go).
@@ -112,7 +113,44 @@ function parseObject(text: string, what: string): Record<string, unknown> {
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw corrupt(what, "not a JSON object");
   if (!onlyPlainIntegers(text)) throw corrupt(what, "a number has a sign, fraction or exponent (every number field is a whole number >= 0)");
+  const duplicate = firstDuplicateKey(text);
+  // JSON.parse keeps the last of two equal keys, Go's decoder the last too: a file with both is
+  // not one the provider wrote, and which value counts would be a guess.
+  if (duplicate !== undefined) throw corrupt(what, `field ${JSON.stringify(duplicate).slice(0, 80)} appears twice in one object`);
   return value as Record<string, unknown>;
+}
+
+/** The first key that appears twice in one object of (already valid) JSON text, if any. */
+function firstDuplicateKey(text: string): string | undefined {
+  const stack: Array<Set<string> | undefined> = []; // one entry per open object or array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      stack.push(undefined);
+      expectKey = false;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      expectKey = stack.at(-1) !== undefined;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const keys = stack.at(-1);
+        if (keys?.has(key)) return key;
+        keys?.add(key);
+        expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -175,7 +175,8 @@ function readPrivateFile(path: string, what: string): string | undefined {
       if (filled > maxStateFileBytes) throw new RegistryError("corrupt", `${what} ${path} is larger than ${maxStateFileBytes} bytes`);
     }
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, filled));
+      // ignoreBOM: a byte order mark is kept, so the decoder refuses it (Go's encoding/json does too).
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, filled));
     } catch {
       throw new RegistryError("corrupt", `${what} ${path} is not valid UTF-8`);
     }
