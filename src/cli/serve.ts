@@ -35,7 +35,7 @@ version is promoted only after rotation.require_stable_observation_count probes 
 rotation.activation_delay, and is saved before Status reports it.
 SIGTERM/SIGINT during start-up, before the socket exists: start-up stops at once and the
 process ends by that signal (status 143 / 130). Once the socket accepts: stop accepting, finish in-flight calls (up to 15s),
-remove the socket, exit 0. A second signal exits 1 at once.
+remove the socket, exit 0. A second signal ends the process at once, by that signal.
 
 Config path: --config, else $BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml.
 Exit codes: 0 clean shutdown, 2 usage, 3 config invalid, 5 runtime failure.

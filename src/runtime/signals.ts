@@ -8,7 +8,7 @@
 //     come before this module ran. If start-up does not unwind within `startupUnwindMs`, the
 //     signal is re-raised anyway;
 //   - once the socket accepts (serving() was called): drain (up to 15 s), remove the socket, exit 0;
-//   - a second signal while draining: exit 1 at once.
+//   - a second signal while draining: the process ends at once, by that signal (143 / 130).
 // No heavy imports here: this runs before grpc-js and the rest of serve are evaluated.
 
 export type ServeSignalName = "SIGTERM" | "SIGINT";
@@ -29,7 +29,7 @@ export interface ServeSignals {
   onStartupAbort(fn: (signal: ServeSignalName) => void): void;
   /** Start-up unwound after `startup` aborted: end the process by that signal now. */
   endByStartupSignal(): never;
-  /** Start-up is over: the next signal drains (resolves with its name); `onSecond` runs before a second one exits 1. */
+  /** Start-up is over: the next signal drains (resolves with its name); `onSecond` runs before a second one ends the process. */
   serving(onSecond?: (signal: ServeSignalName) => void): Promise<ServeSignalName>;
   /** The drain is done: later signals are ignored and the handlers are removed. */
   done(): void;
@@ -109,7 +109,8 @@ export function installServeSignals(exitNow: (code: number) => never, hooks: Sig
         } catch {
           // best effort
         }
-        hooks.exitNow(1);
+        // Ended by the signal (143 / 130), not exit 1, which means "unexpected error".
+        reraise(name);
         return;
       case "done":
         return;

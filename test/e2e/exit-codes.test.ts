@@ -3,7 +3,7 @@
 // without a scenario) fails here.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import { captureProviderLines } from "../helpers/log-capture.ts";
@@ -57,6 +57,37 @@ const noGrace = '[bootstrap]\ngrace_timeout = "0s"\n';
 const slowGrace = '[bootstrap]\ngrace_timeout = "60s"\nretry_interval = "200ms"\n';
 const wrongRole = (jwtFile: string) => `[auth]\nmethod = "jwt"\n\n[auth.jwt]\nsource = "file"\nmount_path = "${"auth/jwt"}"\nrole = "no-such-role"\njwt_file = "${jwtFile}"\n`;
 
+/** A second signal while a call is parked at a hung OpenBao during the drain: ends by that signal. */
+async function secondSignalWhileDraining(): Promise<void> {
+  const files = writeProviderFiles(emu, { timeout: "30s" });
+  const p = await startProvider(files);
+  const client = new PyKmsClient(files.socketPath);
+  try {
+    const enc = await client.encrypt(new Uint8Array(32).fill(7));
+    emu.hang(true, "/v1/transit/decrypt");
+    emu.resetCounts();
+    const parked = client.decrypt(enc, 60);
+    for (const t0 = performance.now(); emu.count({ pathPrefix: "/v1/transit/decrypt" }) < 1; ) {
+      if (performance.now() - t0 > 5000) throw new Error("the call never reached OpenBao");
+      await Bun.sleep(5);
+    }
+    p.signal("SIGTERM");
+    for (const t0 = performance.now(); !p.output.some((l) => l.includes('"draining"')); ) {
+      if (performance.now() - t0 > 5000) throw new Error("no drain");
+      await Bun.sleep(5);
+    }
+    p.signal("SIGINT");
+    await p.proc.exited;
+    expect({ code: p.proc.exitCode, signal: p.proc.signalCode }).toEqual({ code: null, signal: "SIGINT" });
+    await parked;
+  } finally {
+    emu.hang(false, "/v1/transit/decrypt");
+    await client.close();
+    await p.stop();
+    files.cleanup();
+  }
+}
+
 /** One scenario per row; each returns what it observed for the row's exit. */
 const scenarios: Record<string, () => Promise<void>> = {
   "0": async () => {
@@ -69,31 +100,18 @@ const scenarios: Record<string, () => Promise<void>> = {
     }
   },
   "1": async () => {
-    // A second signal while a call is parked at a hung OpenBao during the drain.
-    const files = writeProviderFiles(emu, { timeout: "30s" });
-    const p = await startProvider(files);
-    const client = new PyKmsClient(files.socketPath);
+    // init never writes into a non-empty directory: exit 1, nothing written. (Valid values: a
+    // provider config is one.)
+    const files = writeProviderFiles(emu);
+    const out = mkdtempSync("/tmp/exit1-");
+    writeFileSync(`${out}/keep`, "x");
     try {
-      const enc = await client.encrypt(new Uint8Array(32).fill(7));
-      emu.hang(true, "/v1/transit/decrypt");
-      emu.resetCounts();
-      const parked = client.decrypt(enc, 60);
-      for (const t0 = performance.now(); emu.count({ pathPrefix: "/v1/transit/decrypt" }) < 1; ) {
-        if (performance.now() - t0 > 5000) throw new Error("the call never reached OpenBao");
-        await Bun.sleep(5);
-      }
-      p.signal("SIGTERM");
-      for (const t0 = performance.now(); !p.output.some((l) => l.includes('"draining"')); ) {
-        if (performance.now() - t0 > 5000) throw new Error("no drain");
-        await Bun.sleep(5);
-      }
-      p.signal("SIGTERM");
-      expect(await p.proc.exited).toBe(1);
-      await parked;
+      const r = await run(["init", "--values", files.configPath, "--out", out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("is not empty; init never overwrites generated files");
+      expect(readdirSync(out)).toEqual(["keep"]);
     } finally {
-      emu.hang(false, "/v1/transit/decrypt");
-      await client.close();
-      await p.stop();
+      rmSync(out, { recursive: true, force: true });
       files.cleanup();
     }
   },
@@ -131,6 +149,7 @@ const scenarios: Record<string, () => Promise<void>> = {
     }
   },
   "killed by SIGTERM (143) / SIGINT (130)": async () => {
+    await secondSignalWhileDraining();
     for (const [signal, at] of [["SIGTERM", 10], ["SIGTERM", 300], ["SIGINT", 300]] as const) {
       const files = writeProviderFiles(emu, { extraToml: slowGrace, auth: wrongRole });
       try {
