@@ -53,6 +53,19 @@ export function checkDecryptLimits(
   return out;
 }
 
+/**
+ * The Transit ciphertext of `plaintextBytes` under `version`, in bytes: "vault:v<N>:" and the
+ * base64 of nonce (12) ‖ ciphertext ‖ tag (16) (aes256-gcm96 and aes128-gcm96 alike).
+ */
+export function transitCiphertextBytes(plaintextBytes: number, version: number): number {
+  return `vault:v${version}:`.length + 4 * Math.ceil((12 + plaintextBytes + 16) / 3);
+}
+
+/** An Encrypt whose response could not fit the protocol's ciphertext limit fails before Transit is called. */
+export function checkEncryptRequestLimits(plaintextBytes: number, version: number): void {
+  if (transitCiphertextBytes(plaintextBytes, version) >= maxCiphertextBytes) throw new KmsError("request_limit", "plaintext too large for a ciphertext under 1 KiB");
+}
+
 /** Checks an Encrypt response before it leaves; throws response_limit. */
 export function checkEncryptResponseLimits(ciphertext: Uint8Array, keyId: string, annotations: ReadonlyMap<string, string>): void {
   const fail = (why: string) => new KmsError("response_limit", why);

@@ -5,7 +5,7 @@ import { canonicalAad } from "./aad.ts";
 import { buildAnnotations, parseAnnotations, verifyAnnotations } from "./annotations.ts";
 import { KmsError } from "./errors.ts";
 import { isWellFormedKeyId } from "./key-id.ts";
-import { checkDecryptLimits, checkEncryptResponseLimits } from "./limits.ts";
+import { checkDecryptLimits, checkEncryptRequestLimits, checkEncryptResponseLimits } from "./limits.ts";
 import type { KeyDiscovery, KeyLookup, StatusSource, Transit } from "./ports.ts";
 import type { KeySnapshot } from "./snapshot.ts";
 import { raceSignal } from "../platform/race-signal.ts";
@@ -57,6 +57,8 @@ export class KmsService {
     const signal = this.deadline(callSignal);
     return withContext(signal, async () => {
       const active = this.activeForEncrypt();
+      // The response bound is known in advance: refuse before Transit sees the plaintext.
+      checkEncryptRequestLimits(input.plaintext.byteLength, active.transitVersion);
       const annotations = buildAnnotations(active, this.deps.pluginVersion);
       const reply = await this.deps.transit.encrypt(
         { plaintext: input.plaintext.slice(), associatedData: canonicalAad(active), keyVersion: active.transitVersion },

@@ -259,3 +259,17 @@ describe("Decrypt with a namespace configured", () => {
     expect(nsTransit.calls.decrypt).toBe(0);
   });
 });
+
+describe("Encrypt's response bound is checked before Transit", () => {
+  // "vault:v2:" (9) + base64 of 12 + n + 16 bytes must stay under 1024: 4 base64 characters
+  // per 3 bytes, so at most 253 groups, 759 bytes, n = 731.
+  const fits = 3 * Math.floor((1023 - 9) / 4) - 28;
+  test("the largest plaintext whose ciphertext fits is sent; one byte more is INVALID_ARGUMENT with no call", async () => {
+    expect(await kind(encrypt(new Uint8Array(fits).fill(1)))).toBe("ok");
+    expect(transit.calls.encrypt).toBe(1);
+    expect(fits).toBe(731);
+    expect(await kind(encrypt(new Uint8Array(fits + 1).fill(1)))).toBe("request_limit");
+    expect(await kind(encrypt(new Uint8Array(1000).fill(1)))).toBe("request_limit");
+    expect(transit.calls.encrypt).toBe(1);
+  });
+});
