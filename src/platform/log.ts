@@ -45,6 +45,10 @@ export const allowedLogFields = new Set([
   "token_ttl_seconds",
   // serve.bootstrap: which start-up attempt failed
   "attempt",
+  // status.probe reason=state_save_failed: the registry error kind, the errno and the state path
+  "save_error",
+  "errno",
+  "state_path",
   // key.versions_archived: retained versions below Transit min_decryption_version
   "archived_versions",
   "min_decryption_version",

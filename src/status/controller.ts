@@ -12,7 +12,7 @@ import type { TransitClient } from "../openbao/transit-client.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/log.ts";
 import { raceSignal } from "../platform/race-signal.ts";
-import type { RegistryStore } from "../registry/types.ts";
+import { RegistryError, type RegistryStore } from "../registry/types.ts";
 import { RegistryAdvancer } from "./advance.ts";
 import { breakerJitter, CircuitBreaker } from "./circuit-breaker.ts";
 import { deepProbe } from "./deep-probe.ts";
@@ -255,8 +255,19 @@ export class StatusController implements KeyDiscovery {
   }
 
   private report(kind: "metadata" | "deep", r: ProbeResult): void {
-    const fields = { probe_kind: kind, status: r.ok ? "ok" : "failed", reason: r.ok ? undefined : r.reason, error_class: r.ok ? undefined : r.errorClass };
+    const fields = { probe_kind: kind, status: r.ok ? "ok" : "failed", reason: r.ok ? undefined : r.reason, error_class: r.ok ? undefined : r.errorClass, ...(r.ok ? {} : saveFailure(r.cause, this.o.statePath)) };
     if (r.ok) this.o.log.debug("status.probe", fields);
     else this.o.log.warn("status.probe", fields);
   }
 }
+
+/**
+ * A failed save names its cause as bootstrap does: the registry's error kind, the errno when
+ * there was one (ENOSPC, EROFS, EACCES, …) and the state path. Never file contents.
+ */
+function saveFailure(cause: unknown, statePath: string): Record<string, string> {
+  if (!(cause instanceof RegistryError)) return {};
+  const errno = /\(([A-Z][A-Z0-9]{1,15})\)/.exec(cause.message)?.[1];
+  return { save_error: cause.kind, ...(errno === undefined ? {} : { errno }), state_path: statePath };
+}
+

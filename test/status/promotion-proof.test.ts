@@ -46,7 +46,7 @@ function setup() {
     save: async (s) => {
       if (t.failSaves > 0) {
         t.failSaves--;
-        throw new RegistryError("io", "disk full");
+        throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)");
       }
       saved.push(s);
     },
@@ -123,6 +123,9 @@ test("a failed save of the promotion publishes nothing new (old key, state_save_
   expect(s.registry.active?.keyId).toBe(v1.kubernetesKeyId);
   expect(s.store.snapshot().active?.keyId).toBe(v1.kubernetesKeyId);
   expect(s.store.snapshot().reasons).toEqual(["state_save_failed"]);
+  // The log names the cause, as bootstrap's message does: errno and path.
+  const line = s.lines.map((l) => JSON.parse(l)).find((l) => l.message === "status.probe" && l.reason === "state_save_failed");
+  expect(line).toMatchObject({ save_error: "io", errno: "ENOSPC", state_path: "/s/key-registry.json" });
   // The proof of the unsaved promotion is not carried over: the next probe round-trips v2 again.
   s.advance(30_000);
   s.t.encryptVersions = [];
