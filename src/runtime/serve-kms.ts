@@ -109,5 +109,6 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
 
 /** openbao_kms_rotation_state and _persistence_degraded, from the registry and the last probe. */
 function rotationGauge(registry: LiveRegistry, store: ObservedStatusStore) {
-  return { state: registry.rotationState(), persistenceDegraded: store.snapshot().reasons.includes("state_save_failed") } as const;
+  const s = store.snapshot();
+  return { state: registry.rotationState(), persistenceDegraded: s.persistenceDegraded !== undefined || s.reasons.includes("state_save_failed") } as const;
 }

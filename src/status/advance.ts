@@ -39,6 +39,8 @@ export interface Advanced {
   readonly provenKeyId?: string;
   /** Why a due promotion was deferred (error class), if it was. */
   readonly deferredClass?: string;
+  /** A new generation was saved (and published). */
+  readonly saved: boolean;
 }
 
 export class RegistryAdvancer {
@@ -131,7 +133,7 @@ export class RegistryAdvancer {
         this.d.onPromoted?.(obs.promoted.from.transitVersion, obs.promoted.to.transitVersion);
       }
     }
-    return { obs, ...(provenKeyId === undefined ? {} : { provenKeyId }), ...(deferredClass === undefined ? {} : { deferredClass }) };
+    return { obs, saved: obs.changed, ...(provenKeyId === undefined ? {} : { provenKeyId }), ...(deferredClass === undefined ? {} : { deferredClass }) };
   }
 
   /** The candidate's round trip under the deep breaker: undefined when it passed, else why not (error class). */

@@ -207,12 +207,23 @@ export class StatusController implements KeyDiscovery {
     // An allowed upsert is a policy problem, not an outage: it does not count toward the breaker.
     if (!read.upsertDisabled) return fail("upsert_allowed");
     try {
-      const { obs, provenKeyId, deferredClass } = await this.advancer.advance(read.meta, "observe");
+      const { obs, provenKeyId, deferredClass, saved } = await this.advancer.advance(read.meta, "observe");
       this.provenKeyId = provenKeyId;
       this.deferredClass = deferredClass;
       this.encryptionBlocked = obs.encryptionBlocked;
+      if (saved) this.o.store.notePersistence(undefined);
       return obs.encryptionBlocked ? fail("encryption_blocked") : { ok: true };
     } catch (cause) {
+      // A save that failed for the file system (full, read-only, permissions) blocks only the
+      // transition it was for: nothing was published, the saved state (and its active key) still
+      // stands, so Status and Encrypt go on. It is reported (log, /ready, gauge) and retried by
+      // every probe. With no saved state yet there is no key to go on with: that fails closed.
+      if (cause instanceof RegistryError && (cause.kind === "io" || cause.kind === "permission") && this.o.registry.state !== undefined) {
+        const detail = saveFailure(cause, this.o.statePath);
+        this.o.store.notePersistence(detail.errno ?? cause.kind);
+        this.o.log.warn("status.probe", { probe_kind: "metadata", status: "degraded", reason: "state_save_failed", ...detail });
+        return { ok: true };
+      }
       return failFromRegistry(cause);
     }
   }

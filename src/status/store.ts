@@ -42,6 +42,12 @@ export interface HealthSnapshot extends StatusView {
    * Not a readiness reason: the old key keeps serving.
    */
   readonly promotionDeferred?: string;
+  /**
+   * Set while the last attempt to save the key registry failed (the error kind, or errno) and no
+   * save has succeeded since. Not a readiness reason: the active key is already saved, so Status
+   * and Encrypt go on; only the transition that needed the save (a promotion) waits.
+   */
+  readonly persistenceDegraded?: string;
 }
 
 export class StatusStore implements StatusSource {
@@ -50,6 +56,7 @@ export class StatusStore implements StatusSource {
   private metadata: ProbeOutcome | undefined;
   private deep: (ProbeOutcome & { keyId: string }) | undefined;
   private deferred: string | undefined;
+  private persistence: string | undefined;
 
   constructor(
     private readonly nowMs: () => number,
@@ -74,6 +81,11 @@ export class StatusStore implements StatusSource {
   /** Records whether the last metadata probe deferred a due promotion (its error class) or not (undefined). */
   notePromotionDeferred(errorClass: string | undefined): void {
     this.deferred = errorClass;
+  }
+
+  /** Records a failed save (its class) or a successful one (undefined). */
+  notePersistence(failure: string | undefined): void {
+    this.persistence = failure;
   }
 
   /** True when the active key has no passing deep probe yet (the scheduler probes at once). */
@@ -107,6 +119,7 @@ export class StatusStore implements StatusSource {
       ...(this.metadata && !this.metadata.ok && this.metadata.errorClass ? { metadataErrorClass: this.metadata.errorClass } : {}),
       ...(this.deep && !this.deep.ok && this.deep.errorClass ? { deepErrorClass: this.deep.errorClass } : {}),
       ...(this.deferred !== undefined ? { promotionDeferred: this.deferred } : {}),
+      ...(this.persistence !== undefined ? { persistenceDegraded: this.persistence } : {}),
     };
   }
 

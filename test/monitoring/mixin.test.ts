@@ -85,8 +85,9 @@ const expectations: readonly Expectation[] = [
   {
     scenario: "persistence_degraded",
     interval: "15s",
+    // A failed save blocks only the promotion: Status and Encrypt stay healthy with the saved
+    // active key (docs/decisions/unhealthy-conditions.md), so NotReady must stay quiet.
     fires: ["BaoKmsPersistenceDegraded"],
-    may: { BaoKmsProviderNotReady: "today a failed save makes Status unhealthy (state_save_failed); the availability change (issue 14) keeps Encrypt working" },
   },
   {
     scenario: "version_archived",

@@ -172,18 +172,39 @@ describe("registry: persist, then publish", () => {
     expect(lines.findIndex((l) => l.includes('"key.pending"'))).toBeLessThan(lines.findIndex((l) => l.includes('"key.promoted"')));
   });
 
-  test("a failed save publishes nothing and makes Status unhealthy (state_save_failed)", async () => {
+  test("a failed save publishes nothing; Status stays healthy with the saved active key, and the failure is reported until a save succeeds", async () => {
     const s = setup();
     await s.controller.probeOnce();
     await s.controller.deepProbeOnce();
     const before = s.registry.state;
-    (s.controller as unknown as { o: { persistence: RegistryStore } }).o.persistence.save = async () => {
-      throw new RegistryError("io", "disk full");
+    const persistence = (s.controller as unknown as { o: { persistence: RegistryStore } }).o.persistence;
+    const save = persistence.save;
+    persistence.save = async () => {
+      throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)");
     };
     s.state.meta = meta3();
-    expect(await s.controller.probeOnce()).toMatchObject({ ok: false, reason: "state_save_failed" });
+    expect(await s.controller.probeOnce()).toMatchObject({ ok: true });
     expect(s.registry.state).toBe(before);
-    expect(s.store.current().healthz).toBe("unhealthy");
+    expect(s.store.current()).toMatchObject({ healthz: "ok", keyId: active.keyId });
+    expect(s.store.snapshot().persistenceDegraded).toBe("ENOSPC");
+    const line = s.lines.map((l) => JSON.parse(l)).find((l) => l.reason === "state_save_failed");
+    expect(line).toMatchObject({ status: "degraded", save_error: "io", errno: "ENOSPC", state_path: "/s/key-registry.json" });
+    persistence.save = save;
+    await s.controller.probeOnce();
+    expect(s.store.snapshot().persistenceDegraded).toBeUndefined();
+  });
+
+  test("with no saved state yet, a failed save still fails closed (there is no key to go on with)", async () => {
+    const m = { ...goodMeta(), latestVersion: 1, createdAtUnix: new Map([[1, 1001]]) };
+    const store = new StatusStore(() => 5_000_000, 120_000);
+    const transit = { readDisableUpsert: async () => true, readKey: async () => m, encrypt: async () => ({ ciphertext: "vault:v1:x", keyVersion: 1 }), decrypt: async () => new Uint8Array() };
+    const controller = new StatusController({
+      transit, store, registry: new LiveRegistry(), scope, identityFingerprint: testFingerprint, statePath: "/s/key-registry.json", nowMs: () => 5_000_000, log: createLogger({ level: "error", format: "json", write: () => {} }),
+      persistence: { load: async () => ({ kind: "missing" }), save: async () => { throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (EROFS)"); } },
+      policy: { requireStableObservationCount: 3, activationDelayMs: 1, rejectVersionRollback: true }, probeIntervalMs: 1000, deepProbeIntervalMs: 1000, timeoutMs: 1000,
+    });
+    expect(await controller.probeOnce()).toMatchObject({ ok: false, reason: "state_save_failed" });
+    expect(store.current().healthz).toBe("unhealthy");
   });
 
   test("discovery: one attempt per probe interval shared by all callers, records pending, never promotes", async () => {

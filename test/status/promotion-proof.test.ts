@@ -111,21 +111,21 @@ async function untilPromotionDue(s: ReturnType<typeof setup>): Promise<void> {
   s.advance(30_000);
 }
 
-test("a failed save of the promotion publishes nothing new (old key, state_save_failed); the next probe proves the candidate again and promotes", async () => {
+test("a failed save of the promotion publishes nothing new: the old key keeps serving (healthy), the failure is reported; the next probe proves the candidate again and promotes", async () => {
   const s = setup();
   const v2 = deriveKeyId(scope, 2, 1002);
   await untilPromotionDue(s);
   s.t.failSaves = 1;
   s.t.encryptVersions = [];
-  const failed = await s.controller.probeOnce();
-  expect(failed).toMatchObject({ ok: false, reason: "state_save_failed" });
+  const probed = await s.controller.probeOnce();
+  expect(probed).toMatchObject({ ok: true });
   expect(s.t.encryptVersions).toEqual([2]); // it was proven, then the save failed
   expect(s.registry.active?.keyId).toBe(v1.kubernetesKeyId);
-  expect(s.store.snapshot().active?.keyId).toBe(v1.kubernetesKeyId);
-  expect(s.store.snapshot().reasons).toEqual(["state_save_failed"]);
+  expect(s.store.current()).toMatchObject({ healthz: "ok", keyId: v1.kubernetesKeyId });
+  expect(s.store.snapshot().persistenceDegraded).toBe("ENOSPC");
   // The log names the cause, as bootstrap's message does: errno and path.
   const line = s.lines.map((l) => JSON.parse(l)).find((l) => l.message === "status.probe" && l.reason === "state_save_failed");
-  expect(line).toMatchObject({ save_error: "io", errno: "ENOSPC", state_path: "/s/key-registry.json" });
+  expect(line).toMatchObject({ status: "degraded", save_error: "io", errno: "ENOSPC", state_path: "/s/key-registry.json" });
   // The proof of the unsaved promotion is not carried over: the next probe round-trips v2 again.
   s.advance(30_000);
   s.t.encryptVersions = [];
@@ -133,6 +133,7 @@ test("a failed save of the promotion publishes nothing new (old key, state_save_
   expect(s.t.encryptVersions).toEqual([2]);
   expect(s.store.current()).toMatchObject({ healthz: "ok", keyId: v2 });
   expect(s.saved.at(-1)?.activeKeyId).toBe(v2);
+  expect(s.store.snapshot().persistenceDegraded).toBeUndefined();
 });
 
 test("the candidate round trip obeys the deep circuit breaker: failures open it, no Transit call while open, the promotion waits (gauge source set); a pass closes it and promotes with a healthy deep probe", async () => {
