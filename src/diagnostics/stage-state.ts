@@ -2,6 +2,8 @@
 // and the KMS core, in process, serves Status, Encrypt and Decrypt with the registry's active
 // version, as serve would.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { accessSync, constants, statfsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { EtcdOverrides } from "../app/etcd.ts";
 import { etcdSettings, objectsInUse } from "../app/objects-in-use.ts";
 import { loadRegistry } from "../app/registry.ts";
@@ -56,8 +58,9 @@ export async function stateStage(gate: Gate, config: Config | undefined, session
       const pending = state.snapshots.filter((r) => r.state === "pending").map((r) => r.transitVersion);
       const checkpoint = loaded.checkpoint === "current" ? "" : `; checkpoint ${loaded.checkpoint === "absent" ? "missing" : "behind"}`;
       const archived = archivedAdvice(archivedVersions, m, c);
-      const message = `generation ${state.generation}, active version ${active?.transitVersion}, H(key_id)=${hashValue(state.activeKeyId)}${pending.length > 0 ? `, pending ${pending.join(",")}` : ""}${checkpoint}${archived === undefined ? "" : `; ${archived}`}`;
-      return withValue(loaded.checkpoint === "current" && archived === undefined ? pass(message) : warn(message), { state });
+      const room = saveRoom(dirname(path));
+      const message = `generation ${state.generation}, active version ${active?.transitVersion}, H(key_id)=${hashValue(state.activeKeyId)}${pending.length > 0 ? `, pending ${pending.join(",")}` : ""}${checkpoint}${archived === undefined ? "" : `; ${archived}`}${room === undefined ? "" : `; ${room}`}`;
+      return withValue(loaded.checkpoint === "current" && archived === undefined && room === undefined ? pass(message) : warn(message), { state });
     },
   );
   await versionsInUse(gate, config, registry?.state, etcd);
@@ -103,5 +106,28 @@ function versionsInUse(gate: Gate, config: Config | undefined, state: RegistrySt
     }
     return only(pass(`${use.objects} objects scanned: ${used}`));
   });
+}
+
+/** Free space below which the next save (state + checkpoint, written atomically) may fail. */
+const minFreeBytes = 1024 * 1024;
+
+/**
+ * Whether the next save can succeed: the state directory writable by this process and not
+ * nearly full. A failed save at runtime blocks promotions (docs/decisions/unhealthy-conditions.md).
+ */
+function saveRoom(dir: string): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    return `the state directory ${dir} is not writable by this user (${(e as NodeJS.ErrnoException).code ?? "error"}): saves, and so promotions, would fail`;
+  }
+  try {
+    const fs = statfsSync(dir);
+    const free = fs.bavail * fs.bsize;
+    if (free < minFreeBytes || fs.ffree < 16) return `the state directory ${dir} is nearly full (${Math.floor(free / 1024)} KiB, ${fs.ffree} inodes free): saves, and so promotions, would fail`;
+  } catch {
+    // statfs unsupported here: nothing to say
+  }
+  return undefined;
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createKmsClient, type KmsClient } from "../../src/kms/grpc/client.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { jsonLines } from "../helpers/run-binary.ts";
+import { jsonLines, runBinary } from "../helpers/run-binary.ts";
 import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 
 let emu: Emulator;
@@ -73,6 +73,11 @@ test("full disk during a rotation: Encrypt keeps working with v1, ENOSPC and the
   const { health } = await listenerUrls(provider);
   const ready = await fetch(`${health}/ready`).then(async (r) => ({ status: r.status, body: await r.json() }));
   expect(ready).toMatchObject({ status: 200, body: { persistence_degraded: true } });
+  // doctor says so too.
+  const doctor = await runBinary(["doctor", "--output", "json", "--config", files.configPath]);
+  const registryCheck = JSON.parse(doctor.stdout).checks.find((c: { id: string }) => c.id === "state.registry");
+  expect(registryCheck.status).toBe("warn");
+  expect(registryCheck.message).toContain(`the state directory ${stateDir} is nearly full`);
   // Space returns: the next probe saves the promotion.
   for (const f of readdirSync(stateDir)) if (f.startsWith("filler-")) rmSync(join(stateDir, f));
   const promoted = performance.now() + 5000;
