@@ -8,6 +8,8 @@ export type KmsErrorKind =
   | "plaintext_required"
   | "ciphertext_required"
   | "request_limit"
+  /** The request did not decode as its protobuf message (never sent by kube-apiserver). */
+  | "request_malformed"
   | "key_id_malformed"
   | "annotations_invalid"
   | "annotation_mismatch"

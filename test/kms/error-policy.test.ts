@@ -12,6 +12,7 @@ const kmsRows: Array<[KmsErrorKind, Code, string, string]> = [
   ["plaintext_required", Code.INVALID_ARGUMENT, "plaintext is required", "unknown"],
   ["ciphertext_required", Code.INVALID_ARGUMENT, "ciphertext is required", "unknown"],
   ["request_limit", Code.INVALID_ARGUMENT, "kms request exceeds protocol limits", "protocol_limit"],
+  ["request_malformed", Code.INVALID_ARGUMENT, "kms request malformed", "malformed_request"],
   ["key_id_malformed", Code.INVALID_ARGUMENT, "key_id malformed", "key_id_malformed"],
   ["annotations_invalid", Code.INVALID_ARGUMENT, "annotations invalid", "annotation_invalid"],
   ["annotation_mismatch", Code.INVALID_ARGUMENT, "annotations do not match key snapshot", "aad_mismatch"],

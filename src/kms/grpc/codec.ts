@@ -29,3 +29,36 @@ export const kmsServiceDefinition = {
   Encrypt: method<v2.EncryptRequest, v2.EncryptResponse>("Encrypt", v2.EncryptRequest, v2.EncryptResponse),
 } satisfies ServiceDefinition;
 
+/**
+ * What the server's handlers receive for a request that does not decode. grpc-js would answer
+ * such a request INTERNAL before any handler ran, so it was neither logged nor counted; the
+ * handler now answers INVALID_ARGUMENT and observes it like every other call.
+ */
+export const malformedRequest: unique symbol = Symbol("malformed request");
+export type Malformed = { readonly [malformedRequest]: true };
+export const isMalformed = (r: unknown): r is Malformed => typeof r === "object" && r !== null && malformedRequest in r;
+
+function tolerant<I, O>(m: MethodDefinition<I, O>): MethodDefinition<I | Malformed, O> {
+  return {
+    ...m,
+    requestSerialize: (r: I | Malformed) => {
+      if (isMalformed(r)) throw new TypeError("a malformed request is never sent");
+      return m.requestSerialize(r);
+    },
+    requestDeserialize: (b: Buffer): I | Malformed => {
+      try {
+        return m.requestDeserialize(b);
+      } catch {
+        return { [malformedRequest]: true };
+      }
+    },
+  };
+}
+
+/** The server's definition: the same methods, with undecodable requests handed to the handler. */
+export const kmsServerDefinition = {
+  Status: tolerant(kmsServiceDefinition.Status),
+  Decrypt: tolerant(kmsServiceDefinition.Decrypt),
+  Encrypt: tolerant(kmsServiceDefinition.Encrypt),
+} satisfies ServiceDefinition;
+

@@ -18,6 +18,7 @@ const kmsTable: Record<KmsErrorKind, GrpcFailure> = {
   plaintext_required: { code: Code.INVALID_ARGUMENT, message: "plaintext is required", errorClass: "unknown" },
   ciphertext_required: { code: Code.INVALID_ARGUMENT, message: "ciphertext is required", errorClass: "unknown" },
   request_limit: { code: Code.INVALID_ARGUMENT, message: "kms request exceeds protocol limits", errorClass: "protocol_limit" },
+  request_malformed: { code: Code.INVALID_ARGUMENT, message: "kms request malformed", errorClass: "malformed_request" },
   key_id_malformed: { code: Code.INVALID_ARGUMENT, message: "key_id malformed", errorClass: "key_id_malformed" },
   annotations_invalid: { code: Code.INVALID_ARGUMENT, message: "annotations invalid", errorClass: "annotation_invalid" },
   annotation_mismatch: { code: Code.INVALID_ARGUMENT, message: "annotations do not match key snapshot", errorClass: "aad_mismatch" },

@@ -8,6 +8,7 @@ import { KmsError } from "../errors.ts";
 import { hashValue } from "../hash.ts";
 import type { ConcurrencyLimiter } from "../limiter.ts";
 import type { KmsService } from "../service.ts";
+import { isMalformed } from "./codec.ts";
 import { toGrpcFailure, type KmsMethod } from "./error-policy.ts";
 
 /** One finished KMS call. Hashes only: never plaintext, ciphertext, raw key_id or uid. */
@@ -40,7 +41,7 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
   function unary<Req, Res>(method: KmsMethod, run: (req: Req, signal: AbortSignal) => Promise<Outcome<Res>>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
       const startedAt = performance.now();
-      const uid = (call.request as { uid?: string } | undefined)?.uid ?? "";
+      const uid = isMalformed(call.request) ? "" : ((call.request as { uid?: string } | undefined)?.uid ?? "");
       // Hashes are computed only if the observer reads them (a successful call is usually not logged).
       const finish = (code: Code, errorClass: string, keyId: string | undefined, cause?: unknown) =>
         deps.observe({
@@ -70,6 +71,8 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
       let requestKeyId: string | undefined;
       Promise.resolve()
         .then(() => {
+          // A request that did not decode (codec.ts) is answered here, so it is logged and counted.
+          if (isMalformed(call.request)) throw new KmsError("request_malformed");
           requestKeyId = (call.request as { keyId?: string } | undefined)?.keyId;
           return run(call.request, controller.signal);
         })

@@ -4,7 +4,7 @@
 import { chmodSync, chownSync, lstatSync, unlinkSync } from "node:fs";
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { maxGrpcMessageBytes } from "../limits.ts";
-import { kmsServiceDefinition } from "./codec.ts";
+import { kmsServerDefinition } from "./codec.ts";
 
 export interface KmsServerOptions {
   readonly socketPath: string;
@@ -27,7 +27,7 @@ export async function startKmsServer(opts: KmsServerOptions): Promise<RunningKms
     // Channelz tracing is ~10% of a Status call's CPU and nothing reads it.
     "grpc.enable_channelz": 0,
   });
-  server.addService(kmsServiceDefinition, opts.handlers);
+  server.addService(kmsServerDefinition, opts.handlers);
 
   const previousUmask = process.umask(0o177);
   try {
