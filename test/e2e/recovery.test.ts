@@ -75,17 +75,17 @@ test("OpenBao down for 8 s, then back: Status and Encrypt healthy within 2 probe
   expect(encryptBack).toBeLessThanOrEqual(2 * probeIntervalMs);
 }, 30_000);
 
-test("three 3 s faults 5 s apart: total Encrypt outage ≤ the faults plus 2 probe intervals each", async () => {
+test("three 3 s faults 10 s apart: total Encrypt outage ≤ the faults plus 2 probe intervals each", async () => {
   const faultMs = 3000;
   const seen = await sample(async () => {
     for (let i = 0; i < 3; i++) {
       emu.dropConnections(true);
       await Bun.sleep(faultMs);
       emu.dropConnections(false);
-      await Bun.sleep(5000);
+      await Bun.sleep(7000);
     }
   });
   const total = outageMs(seen);
   console.log(`three ${faultMs} ms faults: Encrypt down ${Math.round(total)} ms in total (bound ${3 * (faultMs + 2 * probeIntervalMs)} ms)`);
   expect(total).toBeLessThanOrEqual(3 * (faultMs + 2 * probeIntervalMs));
-}, 40_000);
+}, 50_000);
