@@ -123,6 +123,8 @@ export async function runVersionChange(c: ChangeRequest): Promise<ChangeOutcome>
     };
     const objects = planned.changed ? await c.checkObjects?.(state, planned) : undefined;
     Object.assign(view, objects?.extra ?? {});
+    // Counted in etcd, the first limitation (objects not rewritten) no longer applies.
+    if (objects?.extra.objectsScanned !== undefined) view.limitations = rotationLimitations.slice(1);
     if (objects?.refusal !== undefined) return { view, refused: objects.refusal };
     if (c.apply) {
       if (state.currentHash !== c.expectedHash) return { view, refused: `state hash differs from reviewed plan (now ${state.currentHash}): review the new plan and run again` };
