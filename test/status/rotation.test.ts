@@ -256,3 +256,31 @@ describe("observed rotation (§2.9)", () => {
     expect(next.promoted).toBeUndefined();
   });
 });
+
+describe("persisted stamps under a wall clock stepped back", () => {
+  test("stableAt and promotedAt never precede the record's earlier stamps, so the saved state stays valid", () => {
+    const m2 = meta(2);
+    const t = 1_800_000_000_000;
+    // Observed (and stable, one observation needed here) at t; then the wall clock goes back an hour.
+    const first = observe(input([active1], active1.kubernetesKeyId, m2, t, { policy: { ...policy, requireStableObservationCount: 1, activationDelayMs: 1 }, promotionDue: () => false }));
+    const pending = first.records.find((r) => r.kubernetesKeyId === id(2));
+    expect(pending?.stableAtUnix).toBe(t / 1000);
+    const back = t - 3_600_000;
+    const promoted = observe(input(first.records, first.activeKeyId, m2, back, { policy: { ...policy, requireStableObservationCount: 1, activationDelayMs: 1 }, promotionDue: () => true }));
+    const to = promoted.records.find((r) => r.kubernetesKeyId === id(2));
+    expect(to?.state).toBe("active");
+    expect(to?.promotedAtUnix).toBe(t / 1000); // not back / 1000
+    expect(to?.promotedAtUnix ?? 0).toBeGreaterThanOrEqual(to?.observedAtUnix ?? Infinity);
+  });
+
+  test("a candidate that becomes stable after the step gets stableAt = its observedAt, not an earlier time", () => {
+    const m2 = meta(2);
+    const t = 1_800_000_000_000;
+    const p2 = { ...policy, requireStableObservationCount: 2 };
+    const first = observe(input([active1], active1.kubernetesKeyId, m2, t, { policy: p2, promotionDue: () => false }));
+    const second = observe(input(first.records, first.activeKeyId, m2, t - 3_600_000, { policy: p2, promotionDue: () => false }));
+    const r = second.records.find((x) => x.kubernetesKeyId === id(2));
+    expect(r?.stableObservationCount).toBe(2);
+    expect(r?.stableAtUnix).toBe(r?.observedAtUnix);
+  });
+});
