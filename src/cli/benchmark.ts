@@ -2,12 +2,10 @@
 // KMS Status/Encrypt/Decrypt latency of a running provider); min/p50/p99/max in ms.
 import { randomUUID } from "node:crypto";
 import { isAbsolute } from "node:path";
-import { openBaoClients } from "../app/openbao.ts";
-import { CaBundleError } from "../openbao/from-config.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
-import { loadCliConfig } from "./load-config.ts";
+import { loadCliConfig, openBaoClientsOrExit } from "./load-config.ts";
 
 /** AAD of the benchmark's Transit calls; never used by the KMS data path. */
 export const benchmarkAad = "openbao-kubernetes-kms/benchmark-smoke/v1";
@@ -74,14 +72,7 @@ export async function runBenchmark(argv: readonly string[], io: Io): Promise<Exi
 
   const config = await loadCliConfig(f.config, io);
   const results: Record<string, LatencySummary> = {};
-  let clients;
-  try {
-    clients = await openBaoClients(config);
-  } catch (e) {
-    if (e instanceof CaBundleError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
-  const { tokens, transit } = clients;
+  const { tokens, transit } = await openBaoClientsOrExit(config);
   const signal = () => AbortSignal.timeout(config.openbao.timeoutMs);
   const aad = new TextEncoder().encode(benchmarkAad);
   try {

@@ -1,5 +1,9 @@
-// The --etcd-* flags the etcd-aware commands share, named like kube-apiserver's own.
-import type { EtcdOverrides } from "../app/etcd.ts";
+// The --etcd-* flags the etcd-aware commands share, named like kube-apiserver's own, and the
+// connection they make from them.
+import { etcdClientFor, EtcdSetupError, type EtcdOverrides } from "../app/etcd.ts";
+import type { EtcdConfig } from "../config/etcd-schema.ts";
+import { type EtcdClient, EtcdError } from "../etcd/client.ts";
+import { CliError, exitCodes } from "./exit-codes.ts";
 
 export const etcdFlags = {
   "etcd-endpoints": { type: "string", value: "URLS", description: "comma-separated https://host:port list (replaces [etcd] endpoints)" },
@@ -18,3 +22,14 @@ export function etcdOverrides(f: { readonly [K in keyof typeof etcdFlags]: strin
     ...(f["etcd-prefix"] === undefined ? {} : { prefix: f["etcd-prefix"] }),
   };
 }
+
+/** Connects with the effective settings; unusable settings (no endpoints, unreadable PEM files) end the command with exit 3. */
+export async function connectEtcdOrExit(settings: EtcdConfig): Promise<EtcdClient> {
+  try {
+    return await etcdClientFor(settings);
+  } catch (e) {
+    if (e instanceof EtcdSetupError || e instanceof EtcdError) throw new CliError(exitCodes.config, e.message);
+    throw e;
+  }
+}
+

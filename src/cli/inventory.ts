@@ -1,7 +1,7 @@
 // `inventory`: what etcd holds, by key version, so an operator knows what retiring a version
 // would strand. Read-only: one consistent scan, counts only, key_ids shown as hashes.
 
-import { effectiveEtcdConfig, etcdClientFor, EtcdSetupError } from "../app/etcd.ts";
+import { effectiveEtcdConfig } from "../app/etcd.ts";
 import { type InventoryReport, takeInventory, unknownKeyIdObjects } from "../app/inventory.ts";
 import { loadRegistry } from "../app/registry.ts";
 import { EtcdError } from "../etcd/client.ts";
@@ -9,7 +9,7 @@ import { hashValue } from "../kms/hash.ts";
 import { collectNow } from "../platform/memory.ts";
 import { RegistryError } from "../registry/types.ts";
 import { formatFlags, parseFlags, parseOutputFormat } from "./args.ts";
-import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
+import { connectEtcdOrExit, etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { CliError, exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 import { loadCliConfig } from "./load-config.ts";
@@ -94,13 +94,7 @@ export async function runInventory(argv: readonly string[], io: Io): Promise<Exi
     if (e instanceof RegistryError) throw new CliError(exitCodes.runtime, `key registry unreadable (${e.kind}): ${e.message}`);
     throw e;
   }
-  let etcd;
-  try {
-    etcd = await etcdClientFor(etcdConfig);
-  } catch (e) {
-    if (e instanceof EtcdSetupError || e instanceof EtcdError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const etcd = await connectEtcdOrExit(etcdConfig);
   const started = performance.now();
   let lastProgress = started;
   try {

@@ -3,20 +3,18 @@
 // only when --stdout asks for it.
 
 import { kmsDekDecrypter, describeDekError } from "../app/dek-decrypter.ts";
-import { effectiveEtcdConfig, etcdClientFor, EtcdSetupError } from "../app/etcd.ts";
-import { openBaoClients } from "../app/openbao.ts";
+import { effectiveEtcdConfig } from "../app/etcd.ts";
 import { createRecoveryDir, RecoveryDirError, writeRecovered } from "../app/recover-files.ts";
 import { recoverObjects } from "../app/recover.ts";
 import { loadRegistry } from "../app/registry.ts";
 import { EtcdError } from "../etcd/client.ts";
-import { CaBundleError } from "../openbao/from-config.ts";
 import { RegistryError } from "../registry/types.ts";
 import { buildInfo } from "../version.ts";
 import { formatFlags, parseFlags } from "./args.ts";
-import { etcdFlags, etcdOverrides } from "./etcd-flags.ts";
+import { connectEtcdOrExit, etcdFlags, etcdOverrides } from "./etcd-flags.ts";
 import { CliError, exitCodes, usageError, type ExitCode } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
-import { loadCliConfig } from "./load-config.ts";
+import { loadCliConfig, openBaoClientsOrExit } from "./load-config.ts";
 
 const flags = {
   config: { type: "string", value: "PATH", description: "config file (env BAO_KMS_PROVIDER_CONFIG, else /etc/openbao-kms/config.toml)" },
@@ -73,20 +71,8 @@ export async function runRecover(argv: readonly string[], io: Io): Promise<ExitC
     if (e instanceof RegistryError) throw new CliError(exitCodes.runtime, `key registry unusable (${e.kind}): ${e.message}`);
     throw e;
   }
-  let clients;
-  try {
-    clients = await openBaoClients(config);
-  } catch (e) {
-    if (e instanceof CaBundleError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
-  let etcd;
-  try {
-    etcd = await etcdClientFor(etcdConfig);
-  } catch (e) {
-    if (e instanceof EtcdSetupError || e instanceof EtcdError) throw new CliError(exitCodes.config, e.message);
-    throw e;
-  }
+  const clients = await openBaoClientsOrExit(config);
+  const etcd = await connectEtcdOrExit(etcdConfig);
   if (f.out !== undefined) {
     try {
       createRecoveryDir(f.out);
