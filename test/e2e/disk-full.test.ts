@@ -4,11 +4,12 @@
 // once space returns. Fail closed only where it protects something.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createKmsClient, type KmsClient } from "../../src/kms/grpc/client.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
+import { fillDisk, mountTmpfs } from "../support/tmpfs.ts";
 import { jsonLines, runBinary } from "../helpers/run-binary.ts";
 import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 
@@ -19,23 +20,8 @@ let kms: KmsClient;
 const stateDir = `/tmp/bkp-disk-full-${process.pid}`;
 const deadline = () => new Date(Date.now() + 3000);
 
-function fillDisk(dir: string): void {
-  const chunk = new Uint8Array(4096);
-  for (let i = 0; i < 100_000; i++) {
-    try {
-      writeFileSync(join(dir, `filler-${i}`), chunk);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOSPC") return;
-      throw e;
-    }
-  }
-  throw new Error(`could not fill ${dir}`);
-}
-
 beforeAll(async () => {
-  mkdirSync(stateDir, { recursive: true, mode: 0o750 });
-  const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=128k,mode=0750", "tmpfs", stateDir], { stderr: "pipe" });
-  if (m.exitCode !== 0) throw new Error(`mount tmpfs failed (needs root): ${m.stderr.toString()}`);
+  mountTmpfs(stateDir);
   emu = await startEmulator();
   files = writeProviderFiles(emu, {
     statePath: join(stateDir, "key-registry.json"),

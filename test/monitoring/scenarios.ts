@@ -4,12 +4,13 @@
 // A scenario is a healthy lead-in, then the fault, then more scrapes; a failed scrape is kept
 // as `undefined` (that is how Prometheus sees a dead target: up 0).
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
 import type { EmulatorOptions } from "../support/emulator/types.ts";
+import { fillDisk, mountTmpfs } from "../support/tmpfs.ts";
 
 export interface ScenarioContext {
   readonly emu: Emulator;
@@ -112,26 +113,6 @@ export const scenarios: readonly ScenarioSpec[] = [
     },
   },
 ];
-
-/** Writes filler files until the file system refuses (ENOSPC). */
-function fillDisk(dir: string): void {
-  const chunk = new Uint8Array(4096);
-  for (let i = 0; i < 100_000; i++) {
-    try {
-      writeFileSync(join(dir, `filler-${i}`), chunk);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOSPC") return;
-      throw e;
-    }
-  }
-  throw new Error(`could not fill ${dir}`);
-}
-
-function mountTmpfs(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o750 });
-  const r = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=128k,mode=0750", "tmpfs", dir], { stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`mount tmpfs on ${dir} failed (the persistence scenario needs root): ${r.stderr.toString().trim()}`);
-}
 
 async function scrapeOnce(url: string): Promise<string | undefined> {
   try {
