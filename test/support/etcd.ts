@@ -57,24 +57,14 @@ export async function startEtcd(opts: { readonly ipSan?: boolean } = {}): Promis
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 20_000;
   // Readiness through the test's own connection, or (without an IP SAN, which that refuses) by name.
   const probe = opts.ipSan === false
     ? createEtcdClient({ endpoints: [`https://localhost:${clientPort}`], caPem: ca.caPem, certPem: client.certPem, keyPem: client.keyPem, requestTimeoutMs: 2000 })
     : kv;
-  for (;;) {
-    try {
-      await probe.get(new TextEncoder().encode("/health-probe"));
-      if (probe !== kv) probe.close();
-      break;
-    } catch (e) {
-      if (proc.exitCode !== null || Date.now() > deadline) {
-        const err = await new Response(proc.stderr as ReadableStream).text().catch(() => "");
-        await stop();
-        throw new Error(`etcd did not start: ${String(e)}\n${err.slice(-2000)}`);
-      }
-      await Bun.sleep(100);
-    }
+  try {
+    await untilServing(probe, proc, stop, "etcd", () => new Response(proc.stderr as ReadableStream).text().catch(() => ""));
+  } finally {
+    if (probe !== kv) probe.close();
   }
   return { endpoint, dir, ca, client, kv, stop };
 }
@@ -105,15 +95,22 @@ export async function restoredSnapshot(from: TestEtcd): Promise<{ readonly endpo
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  const until = Date.now() + 20_000;
+  await untilServing(kv, proc, stop, "restored etcd");
+  return { endpoint, stop };
+}
+
+/** Waits (up to 20 s) until `probe` can read; stops the member and throws naming why when it cannot. */
+async function untilServing(probe: EtcdClient, proc: Subprocess, stop: () => Promise<void>, what: string, stderr: () => Promise<string> = async () => ""): Promise<void> {
+  const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      await kv.get(new TextEncoder().encode("/health-probe"));
-      return { endpoint, stop };
+      await probe.get(new TextEncoder().encode("/health-probe"));
+      return;
     } catch (e) {
-      if (proc.exitCode !== null || Date.now() > until) {
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        const err = await stderr();
         await stop();
-        throw new Error(`restored etcd did not start: ${String(e)}`);
+        throw new Error(`${what} did not start: ${String(e)}${err === "" ? "" : `\n${err.slice(-2000)}`}`);
       }
       await Bun.sleep(100);
     }
