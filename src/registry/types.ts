@@ -70,11 +70,15 @@ export type RegistryErrorKind =
 
 export class RegistryError extends Error {
   override readonly name = "RegistryError" as const;
+  /** The system error code of a file operation that failed (ENOSPC, EROFS, EACCES, …), when there was one. */
+  readonly errno: string | undefined;
   constructor(
     readonly kind: RegistryErrorKind,
     message: string,
+    options: { readonly errno?: string | undefined } = {},
   ) {
     super(message);
+    this.errno = options.errno;
   }
 }
 

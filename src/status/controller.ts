@@ -278,7 +278,5 @@ export class StatusController implements KeyDiscovery {
  */
 function saveFailure(cause: unknown, statePath: string): Record<string, string> {
   if (!(cause instanceof RegistryError)) return {};
-  const errno = /\(([A-Z][A-Z0-9]{1,15})\)/.exec(cause.message)?.[1];
-  return { save_error: cause.kind, ...(errno === undefined ? {} : { errno }), state_path: statePath };
+  return { save_error: cause.kind, ...(cause.errno === undefined ? {} : { errno: cause.errno }), state_path: statePath };
 }
-

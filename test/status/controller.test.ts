@@ -180,7 +180,7 @@ describe("registry: persist, then publish", () => {
     const persistence = (s.controller as unknown as { o: { persistence: RegistryStore } }).o.persistence;
     const save = persistence.save;
     persistence.save = async () => {
-      throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)");
+      throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)", { errno: "ENOSPC" });
     };
     s.state.meta = meta3();
     expect(await s.controller.probeOnce()).toMatchObject({ ok: true });
@@ -200,7 +200,7 @@ describe("registry: persist, then publish", () => {
     const transit = { readDisableUpsert: async () => true, readKey: async () => m, encrypt: async () => ({ ciphertext: "vault:v1:x", keyVersion: 1 }), decrypt: async () => new Uint8Array() };
     const controller = new StatusController({
       transit, store, registry: new LiveRegistry(), scope, identityFingerprint: testFingerprint, statePath: "/s/key-registry.json", nowMs: () => 5_000_000, log: createLogger({ level: "error", format: "json", write: () => {} }),
-      persistence: { load: async () => ({ kind: "missing" }), save: async () => { throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (EROFS)"); } },
+      persistence: { load: async () => ({ kind: "missing" }), save: async () => { throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (EROFS)", { errno: "EROFS" }); } },
       policy: { requireStableObservationCount: 3, activationDelayMs: 1, rejectVersionRollback: true }, probeIntervalMs: 1000, deepProbeIntervalMs: 1000, timeoutMs: 1000,
     });
     expect(await controller.probeOnce()).toMatchObject({ ok: false, reason: "state_save_failed" });

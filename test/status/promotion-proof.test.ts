@@ -46,7 +46,7 @@ function setup() {
     save: async (s) => {
       if (t.failSaves > 0) {
         t.failSaves--;
-        throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)");
+        throw new RegistryError("io", "writing /s/key-registry.json.tmp failed (ENOSPC)", { errno: "ENOSPC" });
       }
       saved.push(s);
     },

@@ -139,7 +139,7 @@ function checkDirectory(dir: string): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new RegistryError("io", `state directory ${dir} does not exist`);
     if (code === "ELOOP" || code === "ENOTDIR") throw new RegistryError("permission", `state directory ${dir} is a symlink or not a directory`);
-    throw new RegistryError("permission", `cannot open state directory ${dir} (${code ?? "error"})`);
+    throw new RegistryError("permission", `cannot open state directory ${dir} (${code ?? "error"})`, { errno: code });
   }
   try {
     if ((fstatSync(fd).mode & 0o022) !== 0) throw new RegistryError("permission", `state directory ${dir} must not be group- or world-writable`);
@@ -157,7 +157,7 @@ function readPrivateFile(path: string, what: string): string | undefined {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
     if (code === "ELOOP") throw new RegistryError("permission", `${what} ${path} is a symlink`);
-    throw new RegistryError("permission", `cannot open ${what} ${path} (${code ?? "error"})`);
+    throw new RegistryError("permission", `cannot open ${what} ${path} (${code ?? "error"})`, { errno: code });
   }
   try {
     const st = fstatSync(fd);
@@ -201,7 +201,7 @@ function writeAtomically(path: string, text: string): void {
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, fileMode);
   } catch (e) {
-    throw new RegistryError("io", `cannot create ${tmp} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw ioFailure(`cannot create ${tmp}`, e);
   }
   try {
     fchmodSync(fd, fileMode); // the umask must not decide the mode
@@ -216,13 +216,13 @@ function writeAtomically(path: string, text: string): void {
     } catch {
       // best effort; the next save removes it
     }
-    throw new RegistryError("io", `writing ${tmp} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw ioFailure(`writing ${tmp} failed`, e);
   }
   closeSync(fd);
   try {
     renameSync(tmp, path);
   } catch (e) {
-    throw new RegistryError("io", `renaming ${tmp} to ${path} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw ioFailure(`renaming ${tmp} to ${path} failed`, e);
   }
   // The rename is durable only once the directory entry is.
   try {
@@ -233,6 +233,13 @@ function writeAtomically(path: string, text: string): void {
       closeSync(dfd);
     }
   } catch (e) {
-    throw new RegistryError("io", `fsync of directory ${dir} failed (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw ioFailure(`fsync of directory ${dir} failed`, e);
   }
 }
+
+/** A failed file operation as RegistryError("io"): the message names it and its errno, and `errno` carries the code. */
+function ioFailure(what: string, e: unknown): RegistryError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new RegistryError("io", `${what} (${code ?? "error"})`, { errno: code });
+}
+

@@ -95,7 +95,7 @@ export async function acquireStateLock(statePath: string): Promise<StateLock> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP") throw new RegistryError("permission", `lock file ${lockPath} is a symlink`);
-    throw new RegistryError("io", `cannot open lock file ${lockPath} (${code ?? "error"})`);
+    throw new RegistryError("io", `cannot open lock file ${lockPath} (${code ?? "error"})`, { errno: code });
   }
   try {
     const st = fstatSync(fd);
