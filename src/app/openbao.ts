@@ -7,6 +7,7 @@ import type { AuthEvent } from "../openbao/auth/token-source.ts";
 import { createAuthFromConfig } from "../openbao/auth/from-config.ts";
 import { openBaoHttpFromConfig, readCaBundle } from "../openbao/from-config.ts";
 import type { OpenBaoHttp, OpenBaoHttpOptions } from "../openbao/http.ts";
+import type { EndpointPool, EndpointPoolOptions } from "../openbao/endpoints.ts";
 import type { TokenSource } from "../openbao/tokens.ts";
 import { createTransitClient, type TransitClient } from "../openbao/transit-client.ts";
 
@@ -14,10 +15,14 @@ import { createTransitClient, type TransitClient } from "../openbao/transit-clie
 export interface OpenBaoObservers {
   readonly http?: OpenBaoHttpOptions["observe"];
   readonly auth?: (e: AuthEvent) => void;
+  /** An endpoint's role changed (several addresses only). */
+  readonly endpoint?: EndpointPoolOptions["onChange"];
 }
 
 export interface OpenBaoClients {
   readonly http: OpenBaoHttp;
+  /** The endpoint pool behind `http` when openbao.addresses lists several; serve starts its health checks. */
+  readonly endpoints: EndpointPool | undefined;
   readonly tokens: TokenSource;
   readonly transit: TransitClient;
 }
@@ -29,8 +34,8 @@ export async function openBaoClients(config: Config, observers: OpenBaoObservers
 
 /** The same wiring from a CA bundle already read (doctor reports reading it as a check of its own). */
 export function openBaoClientsWithCa(config: Config, caPem: string, observers: OpenBaoObservers = {}): OpenBaoClients {
-  const http = openBaoHttpFromConfig(config, caPem, observers.http);
+  const { http, pool } = openBaoHttpFromConfig(config, caPem, observers.http, observers.endpoint);
   const tokens = createAuthFromConfig(config, http, observers.auth === undefined ? {} : { onEvent: observers.auth });
   const transit = createTransitClient({ http, tokens, mountPath: config.transit.mountPath, keyName: config.transit.keyName });
-  return { http, tokens, transit };
+  return { http, endpoints: pool, tokens, transit };
 }

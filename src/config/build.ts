@@ -4,6 +4,8 @@ import { buildAuth } from "./auth-schema.ts";
 import { buildBootstrap } from "./bootstrap-schema.ts";
 import type { Config, FileConfig } from "./schema.ts";
 import { buildEtcdConfig } from "./etcd-schema.ts";
+import { buildCache } from "./cache-schema.ts";
+import { buildOpenBao } from "./openbao-schema.ts";
 
 /** Builds the frozen Config from validated file data. */
 export function buildConfig(f: FileConfig): Config {
@@ -21,14 +23,7 @@ export function buildConfig(f: FileConfig): Config {
       metricsAddress: s.metrics_address,
       healthAddress: s.health_address,
     },
-    openbao: {
-      address: o.address,
-      namespace: o.namespace,
-      caCertFile: o.ca_cert_file,
-      tlsServerName: o.tls_server_name,
-      timeoutMs: o.timeout,
-      instanceId: o.instance_id,
-    },
+    openbao: buildOpenBao(o),
     auth: buildAuth(a),
     bootstrap: buildBootstrap(f.bootstrap),
     transit: {
@@ -51,6 +46,7 @@ export function buildConfig(f: FileConfig): Config {
     },
     logging: { level: l.level, format: l.format },
     etcd: buildEtcdConfig(f.etcd),
+    cache: buildCache(f.cache),
   });
 }
 

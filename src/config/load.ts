@@ -9,7 +9,7 @@ import { describeType, isTable } from "./fields.ts";
 import { issuesToProblems, unknownKeys } from "./issues.ts";
 import { type ReadFileCapped, readFailureReason, readFileCapped } from "./read-file.ts";
 import { listenAddressesConflict } from "./rules.ts";
-import { type Config, configVersion, type FileConfig, fileSchema } from "./schema.ts";
+import { type Config, configVersion, type FileConfig, fileSchemaFor } from "./schema.ts";
 import { parseToml } from "./toml.ts";
 
 // Callers resolve the path right before loading, so it is offered here too.
@@ -41,8 +41,9 @@ export function parseConfigText(text: string, opts: LoadOptions = {}): Config {
   const overrides = keyOverrides(opts.env ?? {}, opts.overrides ?? {});
   for (const o of overrides) applyOverride(raw, o);
 
-  const result = v.safeParse(fileSchema, raw, { abortPipeEarly: true });
-  const problems = [...unknownKeys(fileSchema, raw), ...(result.success ? [] : issuesToProblems(result.issues))];
+  const schema = fileSchemaFor(raw);
+  const result = v.safeParse(schema, raw, { abortPipeEarly: true });
+  const problems = [...unknownKeys(schema, raw), ...(result.success ? [] : issuesToProblems(result.issues))];
   if (!result.success || problems.length > 0) {
     const labelled = problems.map((p) => {
       const from = overrides.find((o) => o.key === p.path);
@@ -86,6 +87,9 @@ function relationshipProblems(f: FileConfig): ConfigProblem[] {
   }
   if (listenAddressesConflict(f.server.metrics_address, f.server.health_address)) {
     problems.push({ path: "server.health_address", message: "must differ from server.metrics_address (same host and port)" });
+  }
+  if (f.openbao.addresses !== undefined && f.openbao.address !== undefined) {
+    problems.push({ path: "openbao.addresses", message: "give either openbao.address or openbao.addresses, not both" });
   }
   problems.push(...placeholderProblems(f.transit.key_id_scope));
   return problems;

@@ -17,12 +17,13 @@ import * as rule from "./rules.ts";
 import { type AuthConfig, authSchema } from "./auth-schema.ts";
 import { type BootstrapConfig, bootstrapSchema } from "./bootstrap-schema.ts";
 import { type EtcdConfig, etcdSchema } from "./etcd-schema.ts";
+import { type CacheConfig, cacheSchema } from "./cache-schema.ts";
+import { type OpenBaoConfig, openBaoSchema, openBaoSchemaFor } from "./openbao-schema.ts";
+
+export { openBaoTimeoutBoundsMs } from "./openbao-schema.ts";
 
 /** The only config_version this build reads. */
 export const configVersion = "v1";
-
-/** openbao.timeout bounds (ms): above 0 and at most 5m; a longer per-request wait is taken as a unit mistake. */
-export const openBaoTimeoutBoundsMs = { min: 1, max: 300_000 } as const;
 
 /** server.max_concurrent_* bounds (inclusive). */
 export const concurrencyBounds = { min: 1, max: 1024 } as const;
@@ -45,15 +46,6 @@ const serverSchema = optionalTable({
   max_concurrent_decrypt: concurrency(64),
   metrics_address: optionalString(defaultMetricsAddress, rule.listenAddress),
   health_address: optionalString(defaultHealthAddress, rule.listenAddress),
-});
-
-const openBaoSchema = optionalTable({
-  address: convertedString(rule.normaliseAddress, undefined, rule.openBaoAddress),
-  namespace: optionalString("", rule.relativePath),
-  ca_cert_file: requiredString(rule.absolutePath),
-  tls_server_name: requiredString(rule.identifier),
-  timeout: v.optional(durationMs(openBaoTimeoutBoundsMs.min, openBaoTimeoutBoundsMs.max), "2s"),
-  instance_id: requiredString(rule.identifier),
 });
 
 const keyIdScopeSchema = optionalTable({
@@ -106,11 +98,10 @@ const loggingSchema = optionalTable({
   format: v.optional(oneOf(["json", "text"]), "json"),
 });
 
-/** The whole file. config_version is checked first, on its own, by load.ts. */
-export const fileSchema = table({
+const fileEntries = (openbao: typeof openBaoSchema) => ({
   config_version: v.literal(configVersion),
   server: serverSchema,
-  openbao: openBaoSchema,
+  openbao,
   auth: authSchema,
   transit: transitSchema,
   bootstrap: bootstrapSchema,
@@ -119,7 +110,16 @@ export const fileSchema = table({
   rotation: rotationSchema,
   logging: loggingSchema,
   etcd: etcdSchema,
+  cache: cacheSchema,
 });
+
+/** The whole file. config_version is checked first, on its own, by load.ts. */
+export const fileSchema = table(fileEntries(openBaoSchema));
+
+/** The schema for one raw file: [openbao] takes the several-address shape when `addresses` is given. */
+export function fileSchemaFor(raw: Record<string, unknown>): typeof fileSchema {
+  return table(fileEntries(openBaoSchemaFor(raw.openbao)));
+}
 
 /** Validated file content, still in file shape (snake_case), with defaults filled and units converted. */
 export type FileConfig = v.InferOutput<typeof fileSchema>;
@@ -145,17 +145,7 @@ export interface Config {
     /** `host:port` of the /live and /ready listener; "" = disabled. */
     readonly healthAddress: string;
   };
-  readonly openbao: {
-    /** `https://host[:port]`, no trailing slash. */
-    readonly address: string;
-    /** "" when unset. */
-    readonly namespace: string;
-    readonly caCertFile: string;
-    readonly tlsServerName: string;
-    /** Per-request timeout in ms. */
-    readonly timeoutMs: number;
-    readonly instanceId: string;
-  };
+  readonly openbao: OpenBaoConfig;
   readonly auth: AuthConfig;
   readonly bootstrap: BootstrapConfig;
   readonly transit: {
@@ -191,4 +181,5 @@ export interface Config {
   };
   readonly logging: { readonly level: LogLevel; readonly format: "json" | "text" };
   readonly etcd: EtcdConfig;
+  readonly cache: CacheConfig;
 }

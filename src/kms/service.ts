@@ -9,6 +9,8 @@ import { checkDecryptLimits, checkEncryptRequestLimits, checkEncryptResponseLimi
 import type { KeyDiscovery, KeyLookup, StatusSource, Transit } from "./ports.ts";
 import type { KeySnapshot } from "./snapshot.ts";
 import { raceSignal } from "../platform/race-signal.ts";
+import { type SeedCache, seedCacheKey } from "./seed-cache.ts";
+import { decryptWithSeedCache } from "./seed-fallback.ts";
 
 export const apiVersion = "v2";
 export const healthOk = "ok";
@@ -23,6 +25,10 @@ export interface KmsServiceDeps {
   readonly pluginVersion: string;
   /** Deadline per request in ms, started after the cheap checks; 0 = none. */
   readonly requestTimeoutMs: number;
+  /** The opt-in decrypted-seed cache ([cache] decrypt_seed_ttl); absent = off. */
+  readonly seedCache?: SeedCache;
+  /** With the cache on: how long a Decrypt waits for Transit before a held seed is served, ms. */
+  readonly seedCacheWaitMs?: number;
 }
 
 export interface StatusResult { readonly version: string; readonly healthz: string; readonly keyId: string }
@@ -70,6 +76,7 @@ export class KmsService {
       }
       const ciphertext = new TextEncoder().encode(reply.ciphertext);
       checkEncryptResponseLimits(ciphertext, active.keyId, annotations);
+      this.deps.seedCache?.remember(seedCacheKey(active.keyId, ciphertext, annotations), active, input.plaintext, "encrypt");
       return { ciphertext, keyId: active.keyId, annotations };
     });
   }
@@ -82,11 +89,14 @@ export class KmsService {
     return withContext(signal, async () => {
       const snapshot = await this.resolve(input.keyId, signal);
       verifyAnnotations(parseAnnotations(annotations), snapshot);
-      const plaintext = await this.deps.transit.decrypt(
+      const pending = this.deps.transit.decrypt(
         { ciphertext: utf8Lossy.decode(input.ciphertext), associatedData: canonicalAad(snapshot) },
         signal,
       );
-      return plaintext.slice();
+      const cache = this.deps.seedCache;
+      if (cache === undefined) return (await pending).slice();
+      const key = seedCacheKey(input.keyId, input.ciphertext, annotations);
+      return (await decryptWithSeedCache(cache, key, snapshot, pending, this.deps.seedCacheWaitMs ?? this.deps.requestTimeoutMs)).slice();
     });
   }
 

@@ -25,6 +25,15 @@ export interface ReadyBody {
   readonly deep_error_class?: string;
   /** True while a rotation state change cannot be saved (the state_save_failed reason). */
   readonly persistence_degraded: boolean;
+  /** Several OpenBao endpoints only: how many are usable, of how many. */
+  readonly openbao_endpoints_usable?: number;
+  readonly openbao_endpoints_total?: number;
+}
+
+/** Usable and configured OpenBao endpoints (several addresses only). */
+export interface EndpointCount {
+  readonly usable: number;
+  readonly total: number;
 }
 
 export interface JsonReply<B> {
@@ -32,7 +41,7 @@ export interface JsonReply<B> {
   readonly body: B;
 }
 
-export function readiness(s: HealthSnapshot, rotation?: RotationView): JsonReply<ReadyBody> {
+export function readiness(s: HealthSnapshot, rotation?: RotationView, endpoints?: EndpointCount): JsonReply<ReadyBody> {
   const ready = s.healthz === "ok" && !s.stale && s.active !== undefined && s.reasons.length === 0;
   return {
     status: ready ? 200 : 503,
@@ -46,6 +55,7 @@ export function readiness(s: HealthSnapshot, rotation?: RotationView): JsonReply
       ...(s.metadataErrorClass === undefined ? {} : { metadata_error_class: s.metadataErrorClass }),
       ...(s.deepErrorClass === undefined ? {} : { deep_error_class: s.deepErrorClass }),
       persistence_degraded: rotation?.persistenceDegraded ?? s.reasons.includes("state_save_failed"),
+      ...(endpoints === undefined ? {} : { openbao_endpoints_usable: endpoints.usable, openbao_endpoints_total: endpoints.total }),
     },
   };
 }

@@ -2,7 +2,7 @@
 // server.metrics_address, /live and /ready on server.health_address ("" disables either).
 
 import type { HealthSnapshot } from "../status/store.ts";
-import { liveness, readiness, type RotationView } from "./health.ts";
+import { type EndpointCount, liveness, readiness, type RotationView } from "./health.ts";
 import { jsonResponse, startListener, textResponse, type RunningListener } from "./http-listener.ts";
 import { exposition } from "./registry.ts";
 
@@ -15,6 +15,8 @@ export interface ObservabilityListenerOptions {
   readonly health: () => HealthSnapshot;
   /** rotation_state and persistence_degraded for /ready (from the live registry). */
   readonly rotation?: () => RotationView;
+  /** Usable OpenBao endpoints for /ready (several addresses only). */
+  readonly endpoints?: () => EndpointCount;
   readonly idleTimeoutSeconds?: number;
 }
 
@@ -50,7 +52,7 @@ export function startObservabilityListeners(o: ObservabilityListenerOptions): Ob
         : startListener({
             configKey: "server.health_address",
             address: o.healthAddress,
-            routes: { "/live": () => reply(liveness(up)), "/ready": () => reply(readiness(o.health(), o.rotation?.())) },
+            routes: { "/live": () => reply(liveness(up)), "/ready": () => reply(readiness(o.health(), o.rotation?.(), o.endpoints?.())) },
             ...idle,
           });
     if (health) started.push(health);

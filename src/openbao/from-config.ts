@@ -4,7 +4,9 @@
 
 import type { Config } from "../config/schema.ts";
 import { readFailureReason, readFileCapped } from "../config/read-file.ts";
-import { createOpenBaoHttp, type OpenBaoHttp, type OpenBaoHttpOptions } from "./http.ts";
+import { serverNameFor } from "../config/openbao-schema.ts";
+import { createEndpointPool, type EndpointPool, type EndpointPoolOptions } from "./endpoints.ts";
+import { createOpenBaoHttp, observeRequests, type OpenBaoHttp, type OpenBaoHttpOptions } from "./http.ts";
 
 /** CA bundles larger than this are refused (a bundle of a few hundred certificates fits). */
 export const maxCaBundleBytes = 1024 * 1024;
@@ -26,14 +28,37 @@ export async function readCaBundle(path: string): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-/** The HTTP client for config.openbao (address, trust roots, server name, namespace, timeout). */
-export function openBaoHttpFromConfig(config: Config, caPem: string, observe?: OpenBaoHttpOptions["observe"]): OpenBaoHttp {
-  return createOpenBaoHttp({
-    address: config.openbao.address,
-    caPem,
-    tlsServerName: config.openbao.tlsServerName,
-    namespace: config.openbao.namespace,
-    timeoutMs: config.openbao.timeoutMs,
-    ...(observe === undefined ? {} : { observe }),
+/** The HTTP client for config.openbao, and the endpoint pool behind it when several addresses are configured. */
+export interface OpenBaoHttpWiring {
+  readonly http: OpenBaoHttp;
+  /** Undefined with a single address: that client then behaves exactly as it always did. */
+  readonly pool: EndpointPool | undefined;
+}
+
+/**
+ * One client per address (same CA bundle, namespace and timeout; the name checked is
+ * tls_server_name, else that address's host), pooled when there are several. Requests are
+ * observed once at the pool, so a retried request counts once in the per-operation metrics.
+ */
+export function openBaoHttpFromConfig(
+  config: Config, caPem: string, observe?: OpenBaoHttpOptions["observe"], onEndpointChange?: EndpointPoolOptions["onChange"],
+): OpenBaoHttpWiring {
+  const o = config.openbao;
+  const clientFor = (address: string, withObserver: boolean) =>
+    createOpenBaoHttp({
+      address,
+      caPem,
+      tlsServerName: serverNameFor(o, address),
+      namespace: o.namespace,
+      timeoutMs: o.timeoutMs,
+      ...(withObserver && observe !== undefined ? { observe } : {}),
+    });
+  if (o.addresses.length === 1) return { http: clientFor(o.address, true), pool: undefined };
+  const pool = createEndpointPool({
+    endpoints: o.addresses.map((address) => ({ address, http: clientFor(address, false) })),
+    healthIntervalMs: o.healthCheckIntervalMs,
+    stallMs: Math.max(100, Math.floor(o.timeoutMs / 4)),
+    ...(onEndpointChange === undefined ? {} : { onChange: onEndpointChange }),
   });
+  return { http: observe === undefined ? pool : observeRequests(pool, observe), pool };
 }

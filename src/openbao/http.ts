@@ -134,11 +134,11 @@ export function createOpenBaoHttp(opts: OpenBaoHttpOptions): OpenBaoHttp {
       return { status: response.status, body };
     },
   };
-  return opts.observe === undefined ? plain : observed(plain, opts.observe);
+  return opts.observe === undefined ? plain : observeRequests(plain, opts.observe);
 }
 
 /** Wraps `inner` so every request reports one observation, whatever its result. */
-function observed(inner: OpenBaoHttp, observe: (o: OpenBaoRequestObservation) => void): OpenBaoHttp {
+export function observeRequests(inner: OpenBaoHttp, observe: (o: OpenBaoRequestObservation) => void): OpenBaoHttp {
   return {
     async request(method, path, operation, options = {}) {
       const startedAt = performance.now();

@@ -13,6 +13,10 @@ import { startObservabilityListeners } from "../observability/listeners.ts";
 import type { ObservedStatusStore } from "../observability/observed-store.ts";
 import type { ProviderMetrics } from "../observability/provider-metrics.ts";
 import type { TransitClient } from "../openbao/transit-client.ts";
+import type { EndpointPool } from "../openbao/endpoints.ts";
+import type { SeedCache } from "../kms/seed-cache.ts";
+import { seedCacheWaitMs } from "../app/seed-cache.ts";
+import { registerHaMetrics } from "../observability/ha-metrics.ts";
 import { resolveGroupId } from "../platform/groups.ts";
 import type { Logger } from "../platform/log.ts";
 import { startMemoryTrim } from "../platform/memory.ts";
@@ -31,7 +35,14 @@ export interface ServingParts {
   readonly store: ObservedStatusStore;
   readonly controller: StatusController;
   readonly registry: LiveRegistry;
+  /** Several OpenBao endpoints only. */
+  readonly endpoints?: EndpointPool | undefined;
+  /** The opt-in seed cache, when on. */
+  readonly seedCache?: SeedCache | undefined;
 }
+
+/** Expired seeds are swept (and zeroed) at least this often, ms. */
+export const seedSweepIntervalMs = 10_000;
 
 export interface Serving {
   readonly listeners: { readonly metricsAddress?: string | undefined; readonly healthAddress?: string | undefined };
@@ -42,7 +53,7 @@ export interface Serving {
 }
 
 export async function serveKms(config: Config, log: Logger, parts: ServingParts, signals: ServeSignals): Promise<Serving> {
-  const { metrics, transit, store, controller, registry } = parts;
+  const { metrics, transit, store, controller, registry, endpoints, seedCache } = parts;
   const gid = resolveGroupId(config.server.socketGroup);
   if (await prepareSocketPath(config.server.socketPath)) {
     metrics.staleSocketRemoved();
@@ -50,7 +61,12 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
   }
 
   const memory = startMemoryTrim(memoryTrimIntervalMs);
-  const service = new KmsService({ transit, keys: registry, status: store, discovery: controller, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs });
+  const service = new KmsService({
+    transit, keys: registry, status: store, discovery: controller, pluginVersion: buildInfo.version, requestTimeoutMs: config.openbao.timeoutMs,
+    ...(seedCache === undefined ? {} : { seedCache, seedCacheWaitMs: seedCacheWaitMs(config) }),
+  });
+  const sweep = seedCache === undefined ? undefined : setInterval(() => seedCache.sweep(), Math.min(seedSweepIntervalMs, config.cache.decryptSeedTtlMs));
+  (sweep as { unref?: () => void } | undefined)?.unref?.();
   const limiters = {
     Status: new ConcurrencyLimiter(config.server.maxConcurrentStatus),
     Encrypt: new ConcurrencyLimiter(config.server.maxConcurrentEncrypt),
@@ -73,6 +89,11 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
   const rotation = () => rotationGauge(registry, store);
   // Health and metrics listen only once the socket is bound, so /live means "the provider is up".
   metrics.watch({ limiters, health: () => store.snapshot(), rotation, archivedVersions: () => controller.archivedVersions().length });
+  registerHaMetrics(metrics.registry, {
+    ...(endpoints === undefined ? {} : { endpoints: () => endpoints.statuses() }),
+    ...(seedCache === undefined ? {} : { seedCache: () => seedCache.stats() }),
+  });
+  const endpointCount = endpoints === undefined ? undefined : () => ({ usable: endpoints.usableCount(), total: endpoints.statuses().length });
   let listeners;
   try {
     listeners = startObservabilityListeners({
@@ -81,10 +102,12 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
       renderMetrics: () => metrics.render(),
       health: () => store.snapshot(),
       rotation,
+      ...(endpointCount === undefined ? {} : { endpoints: endpointCount }),
     });
   } catch (e) {
     await server.stop(0);
     memory.stop();
+    clearInterval(sweep);
     throw e;
   }
   controller.start();
@@ -101,6 +124,7 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
       } finally {
         await controllerStopped;
         memory.stop();
+        clearInterval(sweep);
         open.stop();
       }
     },

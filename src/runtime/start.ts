@@ -4,6 +4,8 @@
 // unrotated key with no state) and a deep probe of the active version have both passed.
 
 import { openBaoClients } from "../app/openbao.ts";
+import { pruneToRegistry, pruningKeyReads, seedCacheFromConfig } from "../app/seed-cache.ts";
+import { endpointLogger } from "../observability/ha-metrics.ts";
 import { loadRegistry, registryStore } from "../app/registry.ts";
 import type { Config } from "../config/schema.ts";
 import { expectedIdentityOf } from "../keys/identity.ts";
@@ -26,16 +28,32 @@ import { describeStartupFailure, isPermanentStartupError, startupErrorClass } fr
 /** Starts everything; the returned stop() drains, then releases the state lock last. */
 export async function startProvider(config: Config, log: Logger, signals: ServeSignals, clock: Clock = systemClock): Promise<Serving> {
   const metrics = new ProviderMetrics({ build: buildInfo, authMethod: config.auth.method });
-  const { tokens, transit } = await openBaoClients(config, { http: openBaoObserver(metrics, log), auth: authObserver(metrics, log) });
+  const clients = await openBaoClients(config, { http: openBaoObserver(metrics, log), auth: authObserver(metrics, log), endpoint: endpointLogger(log) });
+  const { tokens, endpoints } = clients;
+  // Several endpoints: health checks run from now on, in the background, through the bootstrap too.
+  endpoints?.start();
+  const seedCache = seedCacheFromConfig(config, clock);
+  const transit = seedCache === undefined ? clients.transit : pruningKeyReads(clients.transit, seedCache);
 
   // The registry: locked for the life of the process (a second serve or retire-versions --apply
   // on the same state refuses), loaded and checked strictly before anything is served.
-  const lock = await acquireStateLock(config.state.path);
   let started = false;
+  const release = () => {
+    endpoints?.stop();
+    seedCache?.clear();
+  };
+  let lock;
+  try {
+    lock = await acquireStateLock(config.state.path);
+  } catch (e) {
+    release();
+    throw e;
+  }
   try {
     const identity = expectedIdentityOf(config);
     const persistence = registryStore(config, log);
     const registry = new LiveRegistry();
+    if (seedCache !== undefined) registry.afterPublish(() => pruneToRegistry(seedCache, registry));
     /** Loads the state if it is there (strictly; a bad one throws). Re-run by every attempt while missing. */
     const loadIfPresent = async () => {
       const loaded = await loadRegistry(config, persistence);
@@ -85,15 +103,22 @@ export async function startProvider(config: Config, log: Logger, signals: ServeS
       },
     );
     signals.startup.throwIfAborted();
-    const served = await serveKms(config, log, { metrics, transit, store, controller, registry }, signals);
+    const served = await serveKms(config, log, { metrics, transit, store, controller, registry, endpoints, seedCache }, signals);
     started = true;
     return {
       ...served,
       // The lock goes last: after the drain and after any probe in progress has finished its save.
-      stop: (graceMs) => served.stop(graceMs).finally(() => lock.release()),
+      stop: (graceMs) =>
+        served.stop(graceMs).finally(() => {
+          release();
+          lock.release();
+        }),
     };
   } finally {
-    if (!started) lock.release();
+    if (!started) {
+      release();
+      lock.release();
+    }
   }
 }
 

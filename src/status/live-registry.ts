@@ -11,6 +11,12 @@ export class LiveRegistry implements KeyLookup {
   private current: RegistryState | undefined;
   private byId = new Map<string, KeySnapshot>();
   private activeSnapshot: KeySnapshot | undefined;
+  private readonly listeners: Array<() => void> = [];
+
+  /** Calls `fn` after every publication (the seed cache drops what is no longer decryptable). */
+  afterPublish(fn: () => void): void {
+    this.listeners.push(fn);
+  }
 
   /** Replaces the view with a state that has already been saved (its records carry their own scope, checked against the config on load). */
   publish(state: RegistryState): void {
@@ -24,6 +30,7 @@ export class LiveRegistry implements KeyLookup {
     this.current = state;
     this.byId = byId;
     this.activeSnapshot = active;
+    for (const fn of this.listeners) fn();
   }
 
   get state(): RegistryState | undefined {

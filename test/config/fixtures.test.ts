@@ -22,10 +22,12 @@ describe("valid fixtures", () => {
       },
       openbao: {
         address: "https://openbao.example.internal:8200",
+        addresses: ["https://openbao.example.internal:8200"],
         namespace: "admin/workload-a",
         caCertFile: "/etc/openbao-kms/tls/ca.crt",
         tlsServerName: "openbao.example.internal",
         timeoutMs: 90_000,
+        healthCheckIntervalMs: 5_000,
         instanceId: "openbao-prod",
       },
       auth: {
@@ -69,6 +71,7 @@ describe("valid fixtures", () => {
         requestTimeoutMs: 30_000,
         pageSize: 200,
       },
+      cache: { decryptSeedTtlMs: 0, decryptSeedMaxEntries: 1024, decryptSeedMaxBytes: 1_048_576 },
     });
   });
 
