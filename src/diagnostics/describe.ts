@@ -4,7 +4,7 @@ import { TransitError } from "../kms/errors.ts";
 import { standbyRedirectMessage } from "../openbao/classify.ts";
 import type { Health } from "../openbao/sys-reads.ts";
 
-export function describeFailure(e: unknown, config: Config): string {
+export function describeFailure(e: unknown, config: Config, address = config.openbao.address): string {
   if (e instanceof DOMException && e.name === "TimeoutError") return `no answer within openbao.timeout (${config.openbao.timeoutMs} ms)`;
   if (e instanceof TransitError) {
     const http = e.status === undefined ? "" : ` (HTTP ${e.status})`;
@@ -12,13 +12,13 @@ export function describeFailure(e: unknown, config: Config): string {
       case "tls_failed":
         return "TLS handshake failed: check openbao.ca_cert_file and openbao.tls_server_name";
       case "dns_failed":
-        return `cannot resolve the host of ${config.openbao.address}`;
+        return `cannot resolve the host of ${address}`;
       case "connection_failed":
-        return `cannot connect to ${config.openbao.address}`;
+        return `cannot connect to ${address}`;
       case "sealed":
         return "OpenBao is sealed";
       case "standby_redirect":
-        return standbyRedirectMessage(config.openbao.address, e);
+        return standbyRedirectMessage(address, e);
       case "permission_denied":
         return `permission denied for ${e.operation}${http}: check the token's policy`;
       case "not_found":

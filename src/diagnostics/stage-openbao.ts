@@ -10,6 +10,7 @@ import { readHealth } from "../openbao/sys-reads.ts";
 import type { TransitClient } from "../openbao/transit-client.ts";
 import type { AuthDiagnostics } from "./auth.ts";
 import { callTimeout, describeFailure, unusableHealth } from "./describe.ts";
+import { checkEndpoints } from "./endpoints.ts";
 import { fail, type Gate, only, pass, withValue } from "./runner.ts";
 
 /** What the Transit stage needs: the HTTP client, a token, and the Transit client. */
@@ -30,6 +31,13 @@ export async function openBaoStage(gate: Gate, config: Config | undefined, auth:
     }
     if (!caPem.includes("-----BEGIN CERTIFICATE-----")) return only(fail("openbao.ca_cert_file does not contain PEM certificates"));
     const wired = openBaoClientsWithCa(c, caPem);
+    if (wired.endpoints !== undefined) {
+      const { outcome, usable } = await checkEndpoints(wired.endpoints, c);
+      if (usable === 0) return only(outcome);
+      // The login and Transit checks then go through the pool, as serve's requests do.
+      await wired.endpoints.checkAll(callTimeout(c));
+      return withValue(outcome, wired);
+    }
     try {
       const h = await readHealth(wired.http, callTimeout(c));
       if (!h.usable) return only(fail(unusableHealth(c.openbao.address, h)));

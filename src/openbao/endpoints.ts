@@ -51,6 +51,8 @@ export interface EndpointPoolOptions {
 }
 
 export interface EndpointPool extends OpenBaoHttp {
+  /** The endpoints in configured order, each with its own client (doctor checks each one). */
+  readonly members: readonly Endpoint[];
   statuses(): readonly EndpointStatus[];
   usableCount(): number;
   /** One sys/health round on every endpoint now; resolves when all have answered or failed. */
@@ -176,6 +178,7 @@ export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
         return attempt(next, method, path, operation, options);
       }
     },
+    members: opts.endpoints,
     statuses: () => states.map((s) => ({ address: s.ep.address, role: s.role, usable: isUsableRole(s.role), lastError: s.lastError, requests: new Map(s.requests) })),
     usableCount: () => states.filter((s) => isUsableRole(s.role)).length,
     async checkAll(signal) {
