@@ -2,9 +2,10 @@
 // A background sys/health per endpoint, on its own jittered interval and never on the request path,
 // sorts them: active, then standby, then not yet checked; sealed, uninitialized, unreachable,
 // TLS-failed, redirecting and unresponsive ones are skipped. A request that cannot connect, or gets
-// a 5xx, 429 or 307, is retried once on the next usable endpoint. A 4xx from a live node is the
-// answer: never retried elsewhere. Requests also mark endpoints, so traffic leaves a dead node at
-// the first failure instead of the next health check.
+// a 5xx, 429 or 307, is retried once on the next usable endpoint; one still unanswered after
+// stallMs is sent once more to the next endpoint too (not a login), and the first answer wins.
+// A 4xx from a live node is the answer: never retried elsewhere. Requests also mark endpoints, so
+// traffic leaves a dead or frozen node at the first failure instead of the next health check.
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp, OpenBaoResponse, RequestOptions } from "./http.ts";
@@ -117,9 +118,10 @@ export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
     return usable.length > 0 ? usable : sorted;
   };
 
-  async function attempt(s: State, method: "GET" | "POST", path: string, operation: string, options: RequestOptions): Promise<OpenBaoResponse> {
+  async function attempt(s: State, method: "GET" | "POST", path: string, operation: string, options: RequestOptions, onStall: () => void): Promise<OpenBaoResponse> {
     const stall = setTimeout(() => {
       if (isUsableRole(s.role)) setRole(s, "unresponsive", "unavailable");
+      onStall();
     }, opts.stallMs);
     try {
       const reply = await s.ep.http.request(method, path, operation, options);
@@ -166,17 +168,42 @@ export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
   };
 
   return {
-    async request(method, path, operation, options = {}) {
-      const first = order()[0]!;
-      try {
-        return await attempt(first, method, path, operation, options);
-      } catch (e) {
-        // The caller's signal ended it, or the answer is final: no second node.
-        if (options.signal?.aborted === true || !retryableElsewhere(e)) throw e;
-        const next = order().find((s) => s !== first);
-        if (next === undefined) throw e;
-        return attempt(next, method, path, operation, options);
-      }
+    request(method, path, operation, options = {}) {
+      // A login is never sent twice at once (an AppRole secret_id may have few uses left).
+      const hedgeable = !operation.startsWith("auth.");
+      return new Promise<OpenBaoResponse>((resolve, reject) => {
+        let settled = false;
+        let second = false;
+        let pending = 0;
+        const finish = (ok: boolean, value: unknown) => {
+          if (settled) return;
+          settled = true;
+          if (ok) resolve(value as OpenBaoResponse);
+          else reject(value);
+        };
+        /** The one extra attempt: after a retryable failure, or (not for logins) a stall. */
+        const tryNext = (from: State): boolean => {
+          if (second || settled || options.signal?.aborted === true) return false;
+          const next = order().find((s) => s !== from);
+          if (next === undefined) return false;
+          second = true;
+          launch(next);
+          return true;
+        };
+        const launch = (s: State) => {
+          pending++;
+          attempt(s, method, path, operation, options, () => void (hedgeable && tryNext(s))).then(
+            (reply) => finish(true, reply),
+            (e: unknown) => {
+              pending--;
+              // The caller's signal ended it, or the answer is final: no other node is asked.
+              if (options.signal?.aborted === true || !retryableElsewhere(e)) return finish(false, e);
+              if (!tryNext(s) && pending === 0) finish(false, e);
+            },
+          );
+        };
+        launch(order()[0]!);
+      });
     },
     members: opts.endpoints,
     statuses: () => states.map((s) => ({ address: s.ep.address, role: s.role, usable: isUsableRole(s.role), lastError: s.lastError, requests: new Map(s.requests) })),

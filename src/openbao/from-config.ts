@@ -57,8 +57,13 @@ export function openBaoHttpFromConfig(
   const pool = createEndpointPool({
     endpoints: o.addresses.map((address) => ({ address, http: clientFor(address, false) })),
     healthIntervalMs: o.healthCheckIntervalMs,
-    stallMs: Math.max(100, Math.floor(o.timeoutMs / 4)),
+    stallMs: stallMsFor(o.timeoutMs),
     ...(onEndpointChange === undefined ? {} : { onChange: onEndpointChange }),
   });
   return { http: observe === undefined ? pool : observeRequests(pool, observe), pool };
+}
+
+/** A request unanswered this long is sent to a second endpoint too: an eighth of openbao.timeout, within [100, 500] ms. */
+export function stallMsFor(timeoutMs: number): number {
+  return Math.min(500, Math.max(100, Math.floor(timeoutMs / 8)));
 }

@@ -62,6 +62,8 @@ export function writeProviderFiles(
     healthAddress?: string;
     /** The whole auth section (raw TOML) instead of the default JWT-file one; gets the JWT file path. */
     auth?: (jwtFile: string) => string;
+    /** openbao.addresses instead of openbao.address (several endpoints of one cluster). */
+    addresses?: readonly string[];
     /** server.tls_server_name override (default: the emulator's). */
     tlsServerName?: string;
     /** state.path (default: <dir>/state/key-registry.json, the directory created 0750). */
@@ -95,7 +97,7 @@ health_address = "${opts.healthAddress ?? "127.0.0.1:0"}"
 ${opts.extraServer ?? ""}
 
 [openbao]
-address = "${emu.url}"
+${opts.addresses === undefined ? `address = "${emu.url}"` : `addresses = [${opts.addresses.map((a) => `"${a}"`).join(", ")}]`}
 namespace = "${opts.namespace ?? ""}"
 ca_cert_file = "${emu.caFile}"
 tls_server_name = "${opts.tlsServerName ?? emu.serverName}"

@@ -104,16 +104,40 @@ describe("endpoint pool", () => {
     expect(nodes[1]!.calls).toEqual([]);
   });
 
-  test("a request unanswered past stallMs marks its endpoint unresponsive, so new requests go elsewhere", async () => {
+  test("a request unanswered past stallMs marks its endpoint unresponsive and is sent once more elsewhere; the first answer wins", async () => {
+    const nodes = [fakeNode("a", "hang"), fakeNode("b")];
+    const p = pool(nodes, { stallMs: 20 });
+    const t0 = performance.now();
+    expect((await p.request("POST", "transit/decrypt/k", "transit.decrypt")).body).toEqual({ from: "b" });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(15);
+    expect(p.statuses()[0]!.role).toBe("unresponsive");
+    // New requests skip the frozen node at once.
+    expect((await p.request("POST", "t", "op")).body).toEqual({ from: "b" });
+    expect(nodes[0]!.calls.length).toBe(1);
+  });
+
+  test("a login is never sent twice at once: a stalled login waits for its own answer", async () => {
     const nodes = [fakeNode("a", "hang"), fakeNode("b")];
     const p = pool(nodes, { stallMs: 20 });
     const ac = new AbortController();
-    const stuck = p.request("POST", "t", "op", { signal: ac.signal }).catch(() => "ended");
+    const login = p.request("POST", "auth/jwt/login", "auth.login", { signal: ac.signal }).catch(() => "ended");
     await Bun.sleep(60);
-    expect(p.statuses()[0]!.role).toBe("unresponsive");
-    expect((await p.request("POST", "t", "op")).body).toEqual({ from: "b" });
+    expect(nodes[1]!.calls).toEqual([]);
     ac.abort();
-    expect(await stuck).toBe("ended");
+    expect(await login).toBe("ended");
+  });
+
+  test("when the extra attempt fails, the first one's late answer still wins", async () => {
+    let release!: () => void;
+    const slow: FakeNode = fakeNode("a");
+    const inner = slow.http;
+    slow.http = { request: (...args) => new Promise((r) => (release = () => r(inner.request(...args)))) };
+    const nodes = [slow, fakeNode("b", "refused")];
+    const p = pool(nodes, { stallMs: 10 });
+    const pending = p.request("POST", "t", "transit.encrypt");
+    await Bun.sleep(40);
+    release();
+    expect((await pending).body).toEqual({ from: "a" });
   });
 
   test("nothing usable: every endpoint is still tried, likeliest first, so recovery is seen at once", async () => {

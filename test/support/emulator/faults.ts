@@ -31,6 +31,8 @@ interface Waiter {
 
 export class Faults {
   sealed = false;
+  /** true: the node answers every request 503 (a proxy in front of a broken node). */
+  unavailable = false;
   /** false: the node was never initialized (sys/health 501); it is then sealed too. */
   initialized = true;
   private readonly denied = new PrefixSet();
@@ -102,6 +104,7 @@ export class Faults {
     this.dropping.clear();
     this.latency.clear();
     this.rateLimited = null;
+    this.unavailable = false;
     this.hanging.clear();
     this.releaseAll();
   }

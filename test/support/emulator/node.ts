@@ -51,7 +51,7 @@ export function recordingHandler(requests: RequestRecord[], deps: RouterDeps, fo
 export type NodeControls = Pick<
   Emulator,
   "requests" | "count" | "resetCounts" | "seal" | "unseal" | "sealed" | "setInitialized" | "initialized" |
-  "setLatency" | "rateLimit" | "dropConnections" | "hang" | "clearFaults"
+  "setLatency" | "rateLimit" | "dropConnections" | "hang" | "setUnavailable" | "clearFaults"
 >;
 
 /** The per-node part of the control handle: accounting, seal/initialized and node faults. */
@@ -81,6 +81,7 @@ export function nodeControls(requests: RequestRecord[], faults: Faults): NodeCon
     rateLimit: (p) => faults.setRateLimit(p),
     dropConnections: (on, p) => faults.setDrop(on, p),
     hang: (on, p) => faults.setHang(on, p),
+    setUnavailable: (on) => void (faults.unavailable = on),
     clearFaults: () => faults.clear(),
   };
 }

@@ -94,6 +94,7 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
     await Bun.sleep(delay);
   }
   if (d.isStopping()) return "drop";
+  if (d.faults.unavailable) return errorResponse(503, ["emulator: node unavailable"]);
   if (!path.startsWith("/v1/")) return errorResponse(404, []);
   let rel = path.slice(4);
   try {

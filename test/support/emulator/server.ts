@@ -17,7 +17,8 @@ import { recordingHandler } from "./node.ts";
 import { Registry } from "./registry.ts";
 import { defaultMaxJsonStrings, defaultMaxRequestBytes } from "./request-data.ts";
 import type { RouterDeps } from "./router.ts";
-import { clusterAddressOf, forwardedByHeader, registerActive, startStandby } from "./standby.ts";
+import { clusterAddressOf, followerAnswer, forwardedByHeader, forwardTo, leaderOf, leaderStatus, linkOf, registerActive, startStandby } from "./standby.ts";
+import { namespaceEcho, quotaExceeded } from "./node.ts";
 import { TokenStore } from "./tokens.ts";
 import type { Emulator, EmulatorOptions, RequestRecord } from "./types.ts";
 
@@ -90,11 +91,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let stopping = false;
   let url = "";
   let activeSince: string | undefined; // set once a standby joins: sys/leader then reports HA
+  let following: string | null = null; // after a failover: the leader this node follows
+  const inflight = new Set<AbortController>();
   const deps: RouterDeps = {
     faults, tokens, namespaces,
     cluster: () => ({
       sealed: faults.sealed, initialized: faults.initialized, clusterName: cluster.name, clusterId: cluster.id, nowMs: nowMs(),
-      ...(activeSince === undefined ? {} : { leader: { isSelf: true, address: url, clusterAddress: clusterAddressOf(url), activeTime: activeSince } }),
+      ...(following !== null
+        ? { standby: true, leader: leaderStatus(following === "" ? undefined : following) }
+        : activeSince === undefined ? {} : { leader: { isSelf: true, address: url, clusterAddress: clusterAddressOf(url), activeTime: activeSince } }),
     }),
     maxRequestBytes: opts.maxRequestBytes ?? defaultMaxRequestBytes,
     maxJsonStrings: opts.maxJsonStrings ?? defaultMaxJsonStrings,
@@ -118,16 +123,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     throw e;
   }
 
+  let killed: Promise<void> | undefined;
+  const kill = () =>
+    (killed ??= (async () => {
+      stopping = true;
+      faults.releaseAll();
+      for (const ac of inflight) ac.abort();
+      await server.stop(true);
+    })());
   const handle = createControl({
     server, dir, serverName, pki, tokens, mounts: reg.mounts, stores: reg.stores, faults, requests, nowMs,
     jwtIssuer: names.jwt.issuer, jwtAudience: names.jwt.audiences[0] ?? "", jwtRole: names.jwt.role, jwtMount: names.jwt.mount,
     jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, secretIds: names.secretIds, transitMount: names.transitMount,
     keyName: names.keyName, mountTransit: (p) => reg.mountTransit(p), sign: signJwt, policies: reg.policies,
     stop: async () => {
-      if (stopping) return;
-      stopping = true;
-      faults.releaseAll();
-      await server.stop(true);
+      await kill();
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   });
@@ -136,6 +146,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url, caPem: pki.caPem, certPem: pki.certPem, keyPem: pki.keyPem, serverName, deps,
     leading: () => !stopping && faults.initialized && !faults.sealed,
     joinHa: () => void (activeSince ??= new Date(nowMs()).toISOString()),
+    follow(leaderUrl) {
+      following = leaderUrl;
+      // A follower answers like a standby with standby reads off: everything past the status
+      // endpoints goes to the leader (forwarded; a 307 when forwarding fails).
+      deps.standby =
+        leaderUrl === null
+          ? undefined
+          : async (req, path) => {
+              const u = new URL(req.url);
+              const echo = namespaceEcho(req.headers);
+              if (faults.isRateLimited(path)) return quotaExceeded(path.slice(4), echo);
+              if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"], echo);
+              const link = linkOf(handle)!;
+              return followerAnswer(leaderOf(link), true, req, u, echo, (r, x, e) => forwardTo(leaderOf(link) ?? leaderUrl, link, url, inflight, r, x, e));
+            };
+    },
+    kill,
     clusterName: cluster.name, clusterId: cluster.id,
   });
   return handle;

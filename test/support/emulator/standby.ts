@@ -25,6 +25,15 @@ export interface ActiveLink {
   deps: RouterDeps;
   /** True while the node holds leadership: running, initialized and unsealed. */
   leading(): boolean;
+  /**
+   * Cluster failover (cluster.ts): the URL of the node that leads now, when another node took
+   * over (undefined = the started active, if it is leading; null = no leader at all).
+   */
+  leader?: string | null;
+  /** Makes the started active follow `leaderUrl` (forwarding like a standby) or lead again (null). */
+  follow(leaderUrl: string | null): void;
+  /** Closes the started active's listener without removing its files (a crashed process). */
+  kill(): Promise<void>;
   /** Turns on HA answers in the active's sys/leader once a standby joined. */
   joinHa(): void;
   clusterName: string;
@@ -35,6 +44,25 @@ const links = new WeakMap<Emulator, ActiveLink>();
 
 export function registerActive(e: Emulator, link: ActiveLink): void {
   links.set(e, link);
+}
+
+export function linkOf(e: Emulator): ActiveLink | undefined {
+  return links.get(e);
+}
+
+/** The URL of the cluster's leader, or undefined when no node leads. */
+export function leaderOf(link: ActiveLink): string | undefined {
+  if (link.leader === null) return undefined;
+  if (link.leader !== undefined) return link.leader;
+  return link.leading() ? link.url : undefined;
+}
+
+/** A standby's failover switch: lead (answer everything itself) or follow again. */
+const promotions = new WeakMap<Emulator, (on: boolean) => void>();
+export function promoteStandby(e: Emulator, on: boolean): void {
+  const set = promotions.get(e);
+  if (set === undefined) throw new Error("emulator: not a standby node");
+  set(on);
 }
 
 /** Header the standby adds to a forwarded request, so the active's accounting can tell it apart. */
@@ -75,6 +103,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   const faults = new Faults();
   const requests: RequestRecord[] = [];
   let forwarding = opts.forwarding ?? true;
+  let promoted = false;
   const standbyReads = opts.standbyReads ?? true;
   let stopping = false;
   const inflight = new Set<AbortController>();
@@ -90,6 +119,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     shouldHang: { value: () => false },
     latencyFor: { value: () => 0 },
     isRateLimited: { value: () => false },
+    unavailable: { value: false },
     sealed: { get: () => faults.sealed || !faults.initialized },
   });
 
@@ -113,28 +143,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     }
   };
 
-  const forward = async (req: Request, url: URL, echo: Record<string, string>): Promise<Response> => {
-    const headers = new Headers();
-    for (const [k, v] of req.headers) if (!hopHeaders.has(k.toLowerCase())) headers.set(k, v);
-    headers.set(forwardedByHeader, self);
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
-    const ac = new AbortController();
-    inflight.add(ac);
-    try {
-      const res = await fetch(link.url + url.pathname + url.search, {
-        method: req.method, headers, body, redirect: "manual", tls: { ca: link.caPem, serverName: link.serverName },
-        signal: AbortSignal.any([ac.signal, AbortSignal.timeout(forwardTimeoutMs)]),
-      });
-      const out = new Headers();
-      for (const [k, v] of res.headers) if (!hopHeaders.has(k.toLowerCase())) out.set(k, v);
-      return new Response(req.method === "HEAD" ? null : await res.arrayBuffer(), { status: res.status, headers: out });
-    } catch {
-      // ForwardRequest failed: OpenBao falls back to redirecting (forwardRequest → respondStandby).
-      return redirectTo(link.url, url, echo);
-    } finally {
-      inflight.delete(ac);
-    }
-  };
+  const forward = (req: Request, url: URL, echo: Record<string, string>) => forwardTo(leaderOf(link) ?? link.url, link, self, inflight, req, url, echo);
 
   /** A local answer, with transit key reads taken from the paused snapshot when there is one. */
   const answerLocally = async (req: Request, url: URL, echo: Record<string, string>): Promise<Response | "drop"> => {
@@ -161,19 +170,16 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     if (faults.isRateLimited(path)) return quotaExceeded(rel, echo);
     // Sealed: core.HandleRequest (reads on) or core.Leader() (reads off) → ErrSealed → 503.
     if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"], echo);
-    if (standbyReads && servesLocally(req, rel)) return answerLocally(req, url, echo);
-    // forwardRequest: no leader → 500; the client's no-forwarding header (any non-empty value) → 307.
-    if (!link.leading()) return errorResponse(500, ["local node not active but active cluster node not found"], echo);
-    if (!forwarding || (req.headers.get("x-vault-no-request-forwarding") ?? "") !== "") return redirectTo(link.url, url, echo);
-    return forward(req, url, echo);
+    if (promoted || (standbyReads && servesLocally(req, rel))) return answerLocally(req, url, echo);
+    return followerAnswer(leaderOf(link), forwarding, req, url, echo, forward);
   };
 
   const deps: RouterDeps = {
     ...link.deps,
     faults,
     cluster: () => ({
-      sealed: faults.sealed, initialized: faults.initialized, standby: true,
-      leader: { isSelf: false, address: link.leading() ? link.url : "", clusterAddress: link.leading() ? clusterAddressOf(link.url) : "" },
+      sealed: faults.sealed, initialized: faults.initialized, standby: !promoted,
+      leader: promoted ? { isSelf: true, address: self, clusterAddress: clusterAddressOf(self) } : leaderStatus(leaderOf(link)),
       clusterName: link.clusterName, clusterId: link.clusterId, nowMs: link.deps.cluster().nowMs,
     }),
     isStopping: () => stopping,
@@ -218,7 +224,7 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
   link.joinHa();
 
   const srv = server;
-  return mergeHandles(
+  const handle = mergeHandles(
     {
       ...active,
       url: self,
@@ -239,4 +245,46 @@ export async function startStandby(opts: EmulatorOptions): Promise<Emulator> {
     },
     nodeControls(requests, faults),
   );
+  promotions.set(handle, (on) => void (promoted = on));
+  return handle;
+}
+
+/** sys/leader as a follower reports it. */
+export function leaderStatus(leader: string | undefined) {
+  return { isSelf: false, address: leader ?? "", clusterAddress: leader === undefined ? "" : clusterAddressOf(leader) };
+}
+
+/** forwardRequest for a follower: no leader → 500; forwarding off or the client's no-forwarding header → 307; else forwarded. */
+export function followerAnswer(
+  leader: string | undefined, forwarding: boolean, req: Request, url: URL, echo: Record<string, string>,
+  forward: (req: Request, url: URL, echo: Record<string, string>) => Promise<Response>,
+): Promise<Response> | Response {
+  if (leader === undefined) return errorResponse(500, ["local node not active but active cluster node not found"], echo);
+  if (!forwarding || (req.headers.get("x-vault-no-request-forwarding") ?? "") !== "") return redirectTo(leader, url, echo);
+  return forward(req, url, echo);
+}
+
+/** Forwards `req` to the leader at `leader`; when that fails, a 307 to it (forwardRequest → respondStandby). */
+export async function forwardTo(
+  leader: string, link: ActiveLink, self: string, inflight: Set<AbortController>, req: Request, url: URL, echo: Record<string, string>,
+): Promise<Response> {
+  const headers = new Headers();
+  for (const [k, v] of req.headers) if (!hopHeaders.has(k.toLowerCase())) headers.set(k, v);
+  headers.set(forwardedByHeader, self);
+  const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+  const ac = new AbortController();
+  inflight.add(ac);
+  try {
+    const res = await fetch(leader + url.pathname + url.search, {
+      method: req.method, headers, body, redirect: "manual", tls: { ca: link.caPem, serverName: link.serverName },
+      signal: AbortSignal.any([ac.signal, AbortSignal.timeout(forwardTimeoutMs)]),
+    });
+    const out = new Headers();
+    for (const [k, v] of res.headers) if (!hopHeaders.has(k.toLowerCase())) out.set(k, v);
+    return new Response(req.method === "HEAD" ? null : await res.arrayBuffer(), { status: res.status, headers: out });
+  } catch {
+    return redirectTo(leader, url, echo);
+  } finally {
+    inflight.delete(ac);
+  }
 }

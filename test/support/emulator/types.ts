@@ -172,7 +172,9 @@ export interface Emulator {
   rateLimit(pathPrefix: string | null): void;
   dropConnections(on: boolean, pathPrefix?: string): void;
   hang(on: boolean, pathPrefix?: string): void;
-  /** Clears deny/latency/rate-limit/drop/hang (not the seal). */
+  /** true: every request (sys/health too) gets HTTP 503, as from a proxy in front of a broken node. */
+  setUnavailable(on: boolean): void;
+  /** Clears deny/latency/rate-limit/drop/hang/unavailable (not the seal). */
   clearFaults(): void;
   revokeAllTokens(): void; // every token except the root token
   revokeToken(token: string): void;
