@@ -19,17 +19,18 @@ export interface HaSources {
 export function registerHaMetrics(r: Registry, s: HaSources): void {
   const endpoints = s.endpoints;
   if (endpoints !== undefined) {
+    // Endpoint labels are configured addresses, exported as written (verbatim): no request data reaches them.
     r.gauge("openbao_kms_openbao_endpoint_up", "1 while the endpoint is usable (active, standby or not yet checked), else 0.", ["endpoint"], {
-      collect: () => endpoints().map((e) => [[e.address], e.usable ? 1 : 0] as const),
+      verbatim: true, collect: () => endpoints().map((e) => [[e.address], e.usable ? 1 : 0] as const),
     });
     r.gauge("openbao_kms_openbao_endpoint_role", "The endpoint's role as last seen: one series per role, exactly one of them 1.", ["endpoint", "role"], {
-      collect: () => endpoints().flatMap((e) => roles.map((role) => [[e.address, role], e.role === role ? 1 : 0] as const)),
+      verbatim: true, collect: () => endpoints().flatMap((e) => roles.map((role) => [[e.address, role], e.role === role ? 1 : 0] as const)),
     });
     r.gauge("openbao_kms_openbao_endpoint_last_error", "The class of the last failure seen on the endpoint (always 1; none before the first).", ["endpoint", "class"], {
-      collect: () => endpoints().flatMap((e) => (e.lastError === "" ? [] : [[[e.address, e.lastError], 1] as const])),
+      verbatim: true, collect: () => endpoints().flatMap((e) => (e.lastError === "" ? [] : [[[e.address, e.lastError], 1] as const])),
     });
     r.counter("openbao_kms_openbao_endpoint_requests_total", "OpenBao requests by endpoint and result (ok or failure class); a request retried elsewhere counts on both.", ["endpoint", "status"], {
-      collect: () => endpoints().flatMap((e) => [...e.requests].map(([status, n]) => [[e.address, status], n] as const)),
+      verbatim: true, collect: () => endpoints().flatMap((e) => [...e.requests].map(([status, n]) => [[e.address, status], n] as const)),
     });
   }
   const cache = s.seedCache;

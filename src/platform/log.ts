@@ -52,6 +52,10 @@ export const allowedLogFields = new Set([
   // key.versions_archived: retained versions below Transit min_decryption_version
   "archived_versions",
   "min_decryption_version",
+  // openbao.endpoint: a configured OpenBao address and its role change (several addresses only)
+  "endpoint",
+  "from",
+  "to",
 ]);
 
 export interface Logger {
