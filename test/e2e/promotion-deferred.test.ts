@@ -3,8 +3,8 @@
 // is deferred on every probe that finds it due (log key.promoted outcome=deferred, gauge
 // openbao_kms_key_promotion_deferred 1), the deep circuit breaker (opened by the failing round
 // trips and v1's failing deep probes) stops the round trips, and rotation-plan says the promotion would be deferred and why. Once the data
-// path works again, rotation-plan's round trip passes. (Recovery through serve's 30 s breaker
-// window is covered by test/status/promotion-proof.test.ts on a fake clock.)
+// path works again (serve stopped), rotation-plan's round trip passes. (serve's own recovery
+// through the breaker is covered by test/status/promotion-proof.test.ts on a fake clock.)
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
@@ -97,6 +97,9 @@ test("encrypt denied: the due promotion is deferred (log, gauge), the breaker st
   expect(denied).toMatchObject({ rotationState: "pending", pendingTransitVersion: 2, pendingRoundTrip: "permission_denied" });
   expect(denied.nextProbe).toContain("would defer the promotion of version 2");
 
+  // serve stops first: its breaker's first window is one probe interval, so a running serve could
+  // promote v2 before rotation-plan reads the state (the pending record would then be gone).
+  expect(await provider.stop()).toBe(0);
   emu.allow("/v1/transit/encrypt/");
   const allowed = await plan();
   expect(allowed).toMatchObject({ pendingRoundTrip: "ok" });
