@@ -53,4 +53,25 @@ describe("bun run emulator", () => {
       p.kill("SIGKILL");
     }
   });
+
+  test("--nodes 3 starts a cluster: one active, two standbys; --nodes outside 1..7 is a usage error", async () => {
+    const bad = Bun.spawnSync(["bun", mainTs, "--nodes", "8"], { timeout: 10_000 });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.toString()).toContain("--nodes must be between 1 and 7");
+    const p = Bun.spawn(["bun", mainTs, "--port", "0", "--nodes", "3", "--json"], { stdout: "pipe", stderr: "pipe" });
+    const killer = setTimeout(() => p.kill("SIGKILL"), 15_000);
+    try {
+      const info = JSON.parse(await firstLine(p.stdout, 10_000));
+      expect(info.nodes).toHaveLength(3);
+      expect(info.nodes[0]).toBe(info.url);
+      const ca = readFileSync(info.caFile, "utf8");
+      const codes = await Promise.all((info.nodes as string[]).map(async (u) => (await fetch(`${u}/v1/sys/health`, { tls: { ca } })).status));
+      expect(codes).toEqual([200, 429, 429]);
+      p.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      p.kill("SIGKILL");
+    }
+  });
 });

@@ -35,15 +35,17 @@ export interface ClusterOptions extends EmulatorOptions {
   standbys?: number;
   /** How long a leaderless cluster takes to elect a new leader, ms (default 0). */
   electionDelayMs?: number;
+  /** The listen port of standby i (0-based); default 0 (any free port). */
+  standbyPorts?: (i: number) => number;
 }
 
 /** Starts the active node with `opts`, then `standbys` (default 2) standbys of it. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<EmulatorCluster> {
-  const { standbys: n = 2, forwarding = true, standbyReads = true, electionDelayMs = 0, ...activeOpts } = opts;
+  const { standbys: n = 2, forwarding = true, standbyReads = true, electionDelayMs = 0, standbyPorts, ...activeOpts } = opts;
   const active = await startEmulator(activeOpts);
   const standbys: Emulator[] = [];
   try {
-    for (let i = 0; i < n; i++) standbys.push(await startEmulator({ standbyOf: active, forwarding, standbyReads, host: activeOpts.host }));
+    for (let i = 0; i < n; i++) standbys.push(await startEmulator({ standbyOf: active, forwarding, standbyReads, host: activeOpts.host, port: standbyPorts?.(i) ?? 0 }));
   } catch (e) {
     await stopAll(active, standbys);
     throw e;

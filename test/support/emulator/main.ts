@@ -4,6 +4,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server.ts";
+import { startCluster } from "./cluster.ts";
 
 const usage = `Usage: bun run emulator [options]
 
@@ -12,7 +13,9 @@ until SIGINT or SIGTERM. Policies are enforced; the roles carry only the policy
 "bao-kms-provider policy openbao" prints for the transit mount and key.
 
 Options:
-  --port <n>            listen port (default 8200; 0 = random)
+  --port <n>            listen port (default 8200; 0 = random); with --nodes, node i listens on port+i
+  --nodes <n>           an HA cluster of n nodes (1 to 7, default 1): the first active, the others
+                        standbys that serve reads and forward writes to it
   --host <addr>         listen address (default 127.0.0.1)
   --dir <path>          where CA, certificate and jwt file go (default: temp dir, removed on exit)
   --server-name <name>  TLS server name in the certificate (default openbao.test)
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       options: {
-        port: { type: "string" }, host: { type: "string" }, dir: { type: "string" }, "server-name": { type: "string" },
+        port: { type: "string" }, nodes: { type: "string" }, host: { type: "string" }, dir: { type: "string" }, "server-name": { type: "string" },
         "transit-mount": { type: "string" }, key: { type: "string" }, "allow-upsert": { type: "boolean" },
         "jwt-mount": { type: "string" }, role: { type: "string" }, "token-ttl": { type: "string" },
         "jwt-ttl": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
@@ -56,9 +59,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  let port: number, tokenTtl: number, jwtTtl: number;
+  let port: number, tokenTtl: number, jwtTtl: number, nodes: number;
   try {
     port = intOption("port", values.port, 8200);
+    nodes = intOption("nodes", values.nodes, 1);
+    if (nodes < 1 || nodes > 7) throw new Error(`--nodes must be between 1 and 7, got ${values.nodes}`);
     tokenTtl = intOption("token-ttl", values["token-ttl"], 3600);
     jwtTtl = Math.max(60, intOption("jwt-ttl", values["jwt-ttl"], 3600));
   } catch (e) {
@@ -66,11 +71,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const emu = await startEmulator({
+  const activeOpts = {
     host: values.host, port, dir: values.dir, serverName: values["server-name"],
     transit: { mount: values["transit-mount"], keyName: values.key, disableUpsert: !values["allow-upsert"] },
     jwt: { mount: values["jwt-mount"], role: values.role, tokenTtlSeconds: tokenTtl },
-  });
+  };
+  const cluster = nodes === 1 ? undefined : await startCluster({ ...activeOpts, standbys: nodes - 1, standbyPorts: (i) => (port === 0 ? 0 : port + i + 1) });
+  const emu = cluster?.active ?? (await startEmulator(activeOpts));
   const jwtFile = join(emu.dir, "jwt");
   const writeJwt = () => {
     writeFileSync(jwtFile, emu.mintJwt({}, { ttlSeconds: jwtTtl }) + "\n", { mode: 0o600 });
@@ -85,12 +92,13 @@ async function main(argv: string[]): Promise<number> {
     transitMount: emu.transitMount, transitMountUuid: emu.mountUuid(emu.transitMount), keyName: emu.keyName,
     jwtMount: emu.jwtMount, jwtRole: emu.jwtRole, jwtAudience: emu.jwtAudience, jwtIssuer: emu.jwtIssuer,
     jwtFile, jwt, approle: emu.approle, dir: emu.dir,
+    ...(cluster === undefined ? {} : { nodes: cluster.nodes.map((n) => n.url) }),
   };
   if (values.json) {
     process.stdout.write(JSON.stringify(info) + "\n");
   } else {
     const rows: Array<[string, string]> = [
-      ["url", info.url], ["ca file", info.caFile], ["server name", info.serverName], ["root token", info.rootToken],
+      ["url", info.url], ...(cluster === undefined ? [] : cluster.standbys.map((n, i): [string, string] => [`standby ${i + 1}`, n.url])), ["ca file", info.caFile], ["server name", info.serverName], ["root token", info.rootToken],
       ["transit mount", `${info.transitMount} (uuid ${info.transitMountUuid})`], ["transit key", info.keyName],
       ["jwt mount", info.jwtMount], ["jwt role", info.jwtRole], ["jwt audience", info.jwtAudience],
       ["jwt file", `${jwtFile} (refreshed every ${jwtTtl / 2} s)`], ["jwt", jwt],
@@ -106,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", onSignal);
   });
   clearInterval(refresh);
-  await emu.stop();
+  await (cluster ?? emu).stop();
   if (!values.json) process.stdout.write("OpenBao emulator stopped\n");
   return 0;
 }
