@@ -12,6 +12,21 @@ import { startProvider, writeProviderFiles } from "../test/helpers/provider.ts";
 
 const step = (s: string) => console.log(`\n==> ${s}`);
 
+const args = process.argv.slice(2);
+if (args.includes("-h") || args.includes("--help")) {
+  console.log("Usage: bun run demo [--ha]\n\n  (no flag)  one emulator node: serve, probe, doctor, SIGTERM\n  --ha       three emulator nodes: the active is killed while probe keeps running");
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== "--ha");
+if (unknown.length > 0) {
+  console.error(`unknown argument ${unknown[0]}; see bun run demo --help`);
+  process.exit(2);
+}
+if (args.includes("--ha")) {
+  await import("./demo-ha.ts");
+  process.exit(1); // demo-ha exits itself
+}
+
 step("building the single executable");
 const binary = await build("x64");
 
