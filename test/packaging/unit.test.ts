@@ -57,6 +57,8 @@ describe("systemd unit", () => {
     expect(unit.get("Service.SystemCallFilter")?.[0]).toBe("@system-service");
     expect(one("Service.SystemCallArchitectures")).toBe("native");
     expect(one("Service.UMask")).toBe("0027");
+    // The token (and, when on, the seed cache) must not land in a core file.
+    expect(one("Service.LimitCORE")).toBe("0");
     for (const key of ["ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables", "ProtectKernelModules", "ProtectControlGroups", "RestrictSUIDSGID", "RestrictRealtime", "LockPersonality"]) {
       expect(`${key}=${one(`Service.${key}`)}`).toBe(`${key}=yes`);
     }
