@@ -41,6 +41,12 @@ APT_PACKAGES=(
   etcd-server        # test/etcd and the etcd drill: a real etcd with TLS client auth (inventory, recover)
   faketime           # test/e2e/clock-step: libfaketime steps the wall clock of a running provider (monotonic untouched)
   skopeo             # copies the archive with every platform, verifying each blob's digest
+  golang-go                   # bench/go: the Go pass-through plugin and the grpc-go load client,
+  golang-google-grpc-dev      #   built offline in GOPATH mode (scripts/build-go-bench.sh)
+  golang-google-protobuf-dev
+  protobuf-compiler
+  protoc-gen-go
+  protoc-gen-go-grpc
 )
 
 export DEBIAN_FRONTEND=noninteractive
