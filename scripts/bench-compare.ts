@@ -153,4 +153,7 @@ async function main() {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  if (process.argv.includes("--soak")) await import("./bench-soak.ts").then((m) => m.soak());
+  else await main();
+}
