@@ -37,6 +37,9 @@ export async function startProvider(config: Config, log: Logger, signals: ServeS
 
   // The registry: locked for the life of the process (a second serve or retire-versions --apply
   // on the same state refuses), loaded and checked strictly before anything is served.
+  // The first login runs while the state lock is taken and the registry read (they need no
+  // OpenBao): the bootstrap's own token() then finds it done, or reports its failure as before.
+  tokens.token(signals.startup).catch(() => {});
   let started = false;
   const release = () => {
     endpoints?.stop();

@@ -180,19 +180,13 @@ export class StatusController implements KeyDiscovery {
     return result;
   }
 
+  /** config/keys and the key, read at once (one round trip, not two); the upsert check's failure is reported first. */
   private async readBoth(): Promise<{ upsertDisabled: boolean; meta: KeyMetadata } | ProbeResult> {
     const signal = () => AbortSignal.timeout(this.o.timeoutMs);
-    let upsertDisabled: boolean;
-    try {
-      upsertDisabled = await this.o.transit.readDisableUpsert(signal());
-    } catch (cause) {
-      return fail("upsert_check_failed", cause);
-    }
-    try {
-      return { upsertDisabled, meta: await this.o.transit.readKey(signal()) };
-    } catch (cause) {
-      return fail("metadata_read_failed", cause);
-    }
+    const [upsert, meta] = await Promise.allSettled([this.o.transit.readDisableUpsert(signal()), this.o.transit.readKey(signal())]);
+    if (upsert.status === "rejected") return fail("upsert_check_failed", upsert.reason);
+    if (meta.status === "rejected") return fail("metadata_read_failed", meta.reason);
+    return { upsertDisabled: upsert.value, meta: meta.value };
   }
 
   private async runMetadata(startup: boolean): Promise<ProbeResult> {
