@@ -54,7 +54,7 @@ try {
   console.log(`    leader now: node ${cluster.nodes.indexOf(cluster.leader()!) + 1} (${cluster.leader()?.url})`);
   for (const line of provider.output.filter((l) => l.includes('"openbao.endpoint"'))) {
     const e = JSON.parse(line) as Record<string, string>;
-    console.log(`    log: openbao.endpoint ${e.endpoint} ${e.from} → ${e.to}${e.error_class ? ` (${e.error_class})` : ""}`);
+    console.log(`    log: openbao.endpoint ${e.endpoint} ${e.previous_role} → ${e.role}${e.error_class ? ` (${e.error_class})` : ""}`);
   }
   const urls = await listenerUrls(provider);
   const ready = (await (await fetch(`${urls.health}/ready`)).json()) as Record<string, unknown>;

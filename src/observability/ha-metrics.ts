@@ -49,7 +49,7 @@ export function registerHaMetrics(r: Registry, s: HaSources): void {
 export function endpointLogger(log: Logger): (address: string, from: EndpointRole, to: EndpointRole, errorClass: string) => void {
   const usable = new Set<EndpointRole>(["active", "standby", "unknown"]);
   return (address, from, to, errorClass) => {
-    const fields = { endpoint: address, from, to, ...(errorClass === "" ? {} : { error_class: errorClass }) };
+    const fields = { endpoint: address, previous_role: from, role: to, ...(errorClass === "" ? {} : { error_class: errorClass }) };
     if (usable.has(to)) log.info("openbao.endpoint", fields);
     else log.warn("openbao.endpoint", fields);
   };

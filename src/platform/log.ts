@@ -54,8 +54,8 @@ export const allowedLogFields = new Set([
   "min_decryption_version",
   // openbao.endpoint: a configured OpenBao address and its role change (several addresses only)
   "endpoint",
-  "from",
-  "to",
+  "previous_role",
+  "role",
 ]);
 
 export interface Logger {

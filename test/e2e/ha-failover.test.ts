@@ -113,7 +113,7 @@ test("kill the active under load, then seal a second node, then the third", asyn
   expect(metrics).toContain(`openbao_kms_openbao_endpoint_role{endpoint="${a.url}",role="unreachable"} 1`);
   expect(metrics).toMatch(new RegExp(`openbao_kms_openbao_endpoint_requests_total\\{endpoint="${b.url.replace(/[.]/g, "\\.")}",status="ok"\\} [1-9]`));
   const changes = provider!.output.filter((l) => l.includes('"openbao.endpoint"'));
-  expect(changes.some((l) => l.includes(a.url) && l.includes('"to":"unreachable"'))).toBe(true);
+  expect(changes.some((l) => l.includes(a.url) && l.includes('"role":"unreachable"'))).toBe(true);
 }, 60_000);
 
 test("pause the active under load: calls move to the next node without failing", async () => {
