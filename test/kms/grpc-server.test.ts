@@ -146,9 +146,11 @@ test("stop() stops waiting at the grace period ('forced') and removes the socket
   expect(took).toBeGreaterThanOrEqual(290);
   expect(took).toBeLessThan(1500);
   expect(existsSync(socketPath)).toBe(false);
-  // Under Bun, grpc-js's forceShutdown does not cut a stream already open (the call still ends
-  // at its own deadline); in `serve` the process exits right after stop() resolves, which does.
-  expect((await inFlight).code).toBe(Code.DEADLINE_EXCEEDED);
+  // The forced stop destroys the connection: the call in flight ends at once, not at its 3 s
+  // deadline (grpc-js reports a reset stream as INTERNAL; grpc-go as UNAVAILABLE).
+  const ended = await inFlight;
+  expect([Code.INTERNAL, Code.UNAVAILABLE, Code.CANCELLED]).toContain(ended.code);
+  expect(performance.now() - t0).toBeLessThan(1500);
 });
 
 test("the runtime unlinks the bound path on close, whatever is there by then (documented limitation)", async () => {

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { sendUnaryData, ServerUnaryCall } from "@grpc/grpc-js";
 import { status as Code } from "@grpc/grpc-js";
 import { staticKeySet } from "../../src/keys/from-metadata.ts";
 import { kmsServiceDefinition as def } from "../../src/kms/grpc/codec.ts";
@@ -269,13 +268,13 @@ describe('a "__proto__" annotation key', () => {
     const observed: RequestObservation[] = [];
     const limiters = { Status: new ConcurrencyLimiter(4), Encrypt: new ConcurrencyLimiter(4), Decrypt: new ConcurrencyLimiter(4) };
     const handlers = createHandlers({ service, limiters, observe: (o) => observed.push(o) });
-    /** Runs the Decrypt handler on wire bytes, as grpc-js would. */
+    /** Runs the Decrypt handler on wire bytes, as the server does. */
     const decrypt = (bytes: Buffer) =>
       new Promise<{ code: number; details?: string; plaintext?: Uint8Array }>((resolve) => {
-        const call = { request: def.Decrypt.requestDeserialize(bytes), once: () => call, removeListener: () => call };
-        const cb: sendUnaryData<{ plaintext: Uint8Array }> = (err, res) =>
-          resolve(err ? { code: err.code ?? -1, details: err.details ?? "" } : { code: Code.OK, plaintext: res!.plaintext });
-        (handlers.Decrypt as (c: ServerUnaryCall<unknown, unknown>, cb: unknown) => void)(call as never, cb);
+        const call = { request: def.Decrypt.requestDeserialize(bytes), cancelled: new AbortController().signal };
+        handlers.Decrypt(call, (err, res) =>
+          resolve(err ? { code: err.code, details: err.details } : { code: Code.OK, plaintext: (res as { plaintext: Uint8Array }).plaintext }),
+        );
       });
     return { service, transit, observed, decrypt };
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildGoBench, goLoad, plugins } from "../../scripts/bench-compare.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { canConnect, ensureBinary, writeProviderFiles } from "../helpers/provider.ts";
+import { canConnect, ensureBinary, startProvider, writeProviderFiles } from "../helpers/provider.ts";
 
 let emu: Emulator;
 let go: ReturnType<ReturnType<typeof plugins>["go"]>;
@@ -58,3 +58,18 @@ test("-op transit calls Transit's decrypt directly (the overhead baseline)", asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("kube-apiserver's gRPC stack (grpc-go, one connection, many streams) against our compiled provider: no errors", async () => {
+  const files = writeProviderFiles(emu, { logLevel: "warn" });
+  const provider = await startProvider(files);
+  try {
+    for (const op of ["status", "encrypt", "decrypt"]) {
+      const r = await goLoad(["-socket", files.socketPath, "-op", op, "-concurrency", "32", "-total", "400", "-warmup", "10"]);
+      expect(r.errors, `${op}: ${r.first_error}`).toBe(0);
+      expect(r.calls).toBe(400);
+    }
+  } finally {
+    expect(await provider.stop()).toBe(0);
+    files.cleanup();
+  }
+}, 60_000);

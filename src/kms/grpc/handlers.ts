@@ -1,15 +1,27 @@
 // Translates gRPC calls to the KMS service and back: slot first, then the use case, then one
 // observation per call. Errors leave only through the error-policy table.
 
-import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { status as Code } from "@grpc/grpc-js";
 import { v2 } from "../../gen/kms/v2/api.js";
 import { KmsError } from "../errors.ts";
 import { hashValue } from "../hash.ts";
 import type { ConcurrencyLimiter } from "../limiter.ts";
 import type { KmsService } from "../service.ts";
 import { isMalformed } from "./codec.ts";
-import { toGrpcFailure, type KmsMethod } from "./error-policy.ts";
+import { Code, toGrpcFailure, type KmsMethod } from "./error-policy.ts";
+
+/** One unary call as the server hands it over: the decoded request and a signal that fires when the client goes away or its deadline passes. */
+export interface UnaryCall {
+  readonly request: unknown;
+  readonly cancelled: AbortSignal;
+}
+export interface UnaryFailure {
+  readonly code: number;
+  readonly details: string;
+}
+/** Answers a call once: a failure, or the response message. */
+export type Respond = (failure: UnaryFailure | null, response?: unknown) => void;
+export type UnaryHandler = (call: UnaryCall, respond: Respond) => void;
+export type KmsHandlers = Readonly<Record<KmsMethod, UnaryHandler>>;
 
 /** One finished KMS call. Hashes only: never plaintext, ciphertext, raw key_id or uid. */
 export interface RequestObservation {
@@ -37,9 +49,9 @@ interface Outcome<R> {
 }
 
 /** Builds the grpc-js implementation object for the KMS v2 service. */
-export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation {
-  function unary<Req, Res>(method: KmsMethod, run: (req: Req, signal: AbortSignal) => Promise<Outcome<Res>>) {
-    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+export function createHandlers(deps: HandlerDeps): KmsHandlers {
+  function unary<Req, Res>(method: KmsMethod, run: (req: Req, signal: AbortSignal) => Promise<Outcome<Res>>): UnaryHandler {
+    return (call, callback): void => {
       const startedAt = performance.now();
       const uid = isMalformed(call.request) ? "" : ((call.request as { uid?: string } | undefined)?.uid ?? "");
       // Hashes are computed only if the observer reads them (a successful call is usually not logged).
@@ -65,16 +77,13 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
         finish(f.code, f.errorClass, undefined);
         return;
       }
-      const controller = new AbortController();
-      const onCancel = () => controller.abort(new DOMException("client canceled", "AbortError"));
-      call.once("cancelled", onCancel);
       let requestKeyId: string | undefined;
       Promise.resolve()
         .then(() => {
           // A request that did not decode (codec.ts) is answered here, so it is logged and counted.
           if (isMalformed(call.request)) throw new KmsError("request_malformed");
           requestKeyId = (call.request as { keyId?: string } | undefined)?.keyId;
-          return run(call.request, controller.signal);
+          return run(call.request as Req, call.cancelled);
         })
         .then(
           (outcome) => {
@@ -87,18 +96,20 @@ export function createHandlers(deps: HandlerDeps): UntypedServiceImplementation 
             finish(f.code, f.errorClass, requestKeyId, error);
           },
         )
-        .finally(() => {
-          call.removeListener("cancelled", onCancel);
-          release();
-        });
+        .finally(release);
     };
   }
 
   const { service } = deps;
+  let lastStatus: v2.StatusResponse | undefined;
   return {
     Status: unary<unknown, unknown>("Status", async () => {
       const r = service.status();
-      return { response: new v2.StatusResponse({ version: r.version, healthz: r.healthz, keyId: r.keyId }), keyId: r.keyId };
+      // One response object per status view: the server encodes it once (server.ts) and sends the same bytes.
+      if (lastStatus === undefined || lastStatus.version !== r.version || lastStatus.healthz !== r.healthz || lastStatus.keyId !== r.keyId) {
+        lastStatus = new v2.StatusResponse({ version: r.version, healthz: r.healthz, keyId: r.keyId });
+      }
+      return { response: lastStatus, keyId: r.keyId };
     }),
     Encrypt: unary<v2.EncryptRequest, unknown>("Encrypt", async (req, signal) => {
       const r = await service.encrypt({ plaintext: req.plaintext }, signal);
