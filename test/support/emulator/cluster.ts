@@ -2,19 +2,20 @@
 // failover modelled on OpenBao's Raft HA. When the leader is killed, paused or sealed, the first
 // eligible node (alive, not paused, initialized, unsealed) in `nodes` order takes over after
 // `electionDelayMs`; the others then follow it (forward, or 307 when forwarding is off). A live
-// leader is never displaced. Per-node faults: kill, pause, seal, slow, unavailable (503).
-// See README.md "Standby" and "Cluster".
+// leader is never displaced. Every node has the same role switch (ha.ts), so the node started
+// active follows like any standby once another node leads. Per-node faults: kill, pause, seal,
+// slow, unavailable (503). See README.md "Standby" and "Cluster and failover".
+import { designated, haOf, type HaMember, isUp, setLeader } from "./ha.ts";
 import { startEmulator } from "./server.ts";
-import { linkOf, promoteStandby } from "./standby.ts";
 import type { Emulator, EmulatorOptions } from "./types.ts";
 
 export interface EmulatorCluster {
   /** The node started active (it keeps this name after a failover). */
   active: Emulator;
   standbys: Emulator[];
-  /** active first, then the standbys in start order. */
+  /** active first, then the standbys in start order: the election order. */
   nodes: Emulator[];
-  /** The node that leads now, or undefined while none does. */
+  /** The node that leads now (running, unsealed), or undefined while none does. */
   leader(): Emulator | undefined;
   /** Closes the node's listener (connections refused from then on) and drops its connections; it never comes back. */
   kill(node: Emulator): Promise<void>;
@@ -33,7 +34,7 @@ export interface EmulatorCluster {
 
 export interface ClusterOptions extends EmulatorOptions {
   standbys?: number;
-  /** How long a leaderless cluster takes to elect a new leader, ms (default 0). */
+  /** How long a leaderless cluster takes to elect a new leader, ms (default 0: at once). */
   electionDelayMs?: number;
   /** The listen port of standby i (0-based); default 0 (any free port). */
   standbyPorts?: (i: number) => number;
@@ -42,7 +43,7 @@ export interface ClusterOptions extends EmulatorOptions {
 /** Starts the active node with `opts`, then `standbys` (default 2) standbys of it. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<EmulatorCluster> {
   const { standbys: n = 2, forwarding = true, standbyReads = true, electionDelayMs = 0, standbyPorts, ...activeOpts } = opts;
-  const active = await startEmulator(activeOpts);
+  const active = await startEmulator({ ...activeOpts, forwarding, standbyReads });
   const standbys: Emulator[] = [];
   try {
     for (let i = 0; i < n; i++) standbys.push(await startEmulator({ standbyOf: active, forwarding, standbyReads, host: activeOpts.host, port: standbyPorts?.(i) ?? 0 }));
@@ -51,36 +52,24 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<EmulatorC
     throw e;
   }
   const nodes = [active, ...standbys];
-  const link = linkOf(active)!;
-  const killed = new Set<Emulator>();
-  const paused = new Set<Emulator>();
-  let leader: Emulator | undefined = active;
+  const link = haOf(active)!.link;
+  const member = (e: Emulator): HaMember => {
+    const m = haOf(e);
+    if (m === undefined || m.link !== link) throw new Error("emulator: not a node of this cluster");
+    return m.member;
+  };
+  const eligible = (e: Emulator) => isUp(member(e)) && !member(e).faults.paused;
   let election: Promise<void> = Promise.resolve();
 
-  const eligible = (e: Emulator) => !killed.has(e) && !paused.has(e) && e.initialized && !e.sealed;
-
-  const hand = (to: Emulator | undefined) => {
-    const from = leader;
-    if (from === to) return;
-    if (from !== undefined && from !== active) promoteStandby(from, false);
-    leader = to;
-    if (to === active) {
-      link.leader = undefined;
-      link.follow(null);
-      return;
-    }
-    link.leader = to === undefined ? null : to.url;
-    if (to !== undefined) promoteStandby(to, true);
-    if (!killed.has(active)) link.follow(to === undefined ? "" : to.url);
-  };
-
-  /** Keeps a live leader; otherwise (after the election delay) picks the first eligible node. */
+  /** Keeps a live leader; otherwise (after the election delay) hands leadership to the first eligible node. */
   const elect = () => {
-    if (leader !== undefined && eligible(leader)) return;
-    hand(undefined);
+    const current = nodes.find((e) => e.url === designated(link));
+    if (current !== undefined && eligible(current)) return;
+    setLeader(link, null);
     election = (async () => {
       if (electionDelayMs > 0) await Bun.sleep(electionDelayMs);
-      if (leader === undefined) hand(nodes.find(eligible));
+      const next = nodes.find(eligible);
+      if (designated(link) === null && next !== undefined) setLeader(link, next.url);
     })();
   };
 
@@ -88,17 +77,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<EmulatorC
     active,
     standbys,
     nodes,
-    leader: () => leader,
+    leader: () => nodes.find((e) => e.url === designated(link) && isUp(member(e))),
     async kill(node) {
-      killed.add(node);
-      if (node === active) await link.kill();
-      else await node.stop();
+      await member(node).kill();
       elect();
     },
     pause(node, on) {
-      node.hang(on);
-      if (on) paused.add(node);
-      else paused.delete(node);
+      member(node).faults.setPaused(on);
       elect();
     },
     seal(node) {
@@ -109,8 +94,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<EmulatorC
       node.unseal();
       elect();
     },
-    slow: (node, ms) => node.setLatency(ms),
-    unavailable: (node, on) => node.setUnavailable(on),
+    slow: (node, ms) => member(node).faults.setLatency(ms),
+    unavailable: (node, on) => void (member(node).faults.unavailable = on),
     settled: () => election,
     stop: () => stopAll(active, standbys),
   };

@@ -39,6 +39,8 @@ export interface EmulatorCore {
   mountTransit: (path: string) => KeyStore;
   sign: typeof signJwt;
   policies: PolicyStore;
+  /** Whether this node forwards to the leader (true) or answers 307 (false) once it follows another node. */
+  setForwarding: (on: boolean) => void;
   stop: () => Promise<void>;
 }
 
@@ -125,9 +127,7 @@ export function createControl(c: EmulatorCore): Emulator {
     deletePolicy: (name) => c.policies.delete(name),
 
     role: "active",
-    setForwarding() {
-      throw new Error("emulator: setForwarding applies to a standby node only");
-    },
+    setForwarding: c.setForwarding,
     pauseReplication() {
       return Promise.reject(new Error("emulator: pauseReplication applies to a standby node only"));
     },

@@ -1,4 +1,5 @@
-// Fault-injection state: seal, ACL deny, latency, rate limiting, dropped and hanging requests.
+// Fault-injection state: seal, ACL deny, latency, rate limiting, dropped and hanging requests,
+// and a pause (every request hangs, as in a stopped process).
 // Prefixes are URL paths ("/v1/transit/"); a prefix without "/v1/" gets it added.
 
 /** "transit/encrypt" → "/v1/transit/encrypt"; "/v1/x" stays; "" or "/" matches everything. */
@@ -30,7 +31,11 @@ interface Waiter {
 }
 
 export class Faults {
+  /** `denyFrom`: whose deny list applies (a standby uses its cluster's, which models shared ACL policy). */
+  constructor(private readonly denyFrom?: Faults) {}
   sealed = false;
+  /** true: every request hangs, sys/health included, and none is dropped (cluster.ts pause). */
+  paused = false;
   /** true: the node answers every request 503 (a proxy in front of a broken node). */
   unavailable = false;
   /** false: the node was never initialized (sys/health 501); it is then sealed too. */
@@ -52,7 +57,7 @@ export class Faults {
     this.denied.set(on, prefix);
   }
   isDenied(path: string): boolean {
-    return this.denied.matches(path);
+    return this.denyFrom === undefined ? this.denied.matches(path) : this.denyFrom.isDenied(path);
   }
 
   /** ms ≤ 0 removes the delay for that prefix. Without a prefix the delay applies to every path. */
@@ -79,15 +84,19 @@ export class Faults {
     this.dropping.set(on, prefix);
   }
   shouldDrop(path: string): boolean {
-    return this.dropping.matches(path);
+    return !this.paused && this.dropping.matches(path);
   }
 
   setHang(on: boolean, prefix?: string): void {
     this.hanging.set(on, prefix);
-    if (!on) for (const w of this.waiters) if (!this.hanging.matches(w.path)) this.release(w);
+    if (!on) this.releaseUnhung();
+  }
+  setPaused(on: boolean): void {
+    this.paused = on;
+    if (!on) this.releaseUnhung();
   }
   shouldHang(path: string): boolean {
-    return this.hanging.matches(path);
+    return this.paused || this.hanging.matches(path);
   }
   /** Resolves once `path` is no longer hung (or `releaseAll` runs). */
   waitWhileHung(path: string): Promise<void> {
@@ -109,6 +118,9 @@ export class Faults {
     this.releaseAll();
   }
 
+  private releaseUnhung(): void {
+    for (const w of this.waiters) if (!this.shouldHang(w.path)) this.release(w);
+  }
   private release(w: Waiter): void {
     this.waiters.delete(w);
     w.release();

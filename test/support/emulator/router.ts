@@ -27,8 +27,12 @@ export interface RouterDeps {
   maxRequestBytes: number;
   maxJsonStrings: number;
   isStopping(): boolean;
-  /** Set on a standby node (standby.ts): answers every request past the status endpoints (locally or via the active). */
-  standby?: (req: Request, path: string) => Promise<Response | "drop">;
+  /**
+   * A cluster node's role switch (follower.ts): undefined while the node leads (the pipeline below
+   * runs), else its answer as a follower (locally or via the leader) to every request past the
+   * status endpoints.
+   */
+  standby?: (req: Request, path: string) => Promise<Response | "drop"> | undefined;
 }
 
 /** X-Vault-Token first, else `Authorization: Bearer <t>`. */
@@ -107,8 +111,9 @@ export async function routeRequest(req: Request, server: Server<unknown>, d: Rou
   if (rel === "sys/health") return handleHealth(req.method, url.searchParams, req.headers, d.cluster());
   if (rel === "sys/seal-status") return handleSealStatus(req.method, d.cluster());
   if (rel === "sys/leader") return handleLeader(req.method, d.cluster());
-  // A standby serves reads itself and forwards (or redirects) writes (internal/http/logical.go; standby.ts).
-  if (d.standby !== undefined) return d.standby(req, path);
+  // A follower serves reads itself and forwards (or redirects) writes (internal/http/logical.go; follower.ts).
+  const followed = d.standby?.(req, path);
+  if (followed !== undefined) return followed;
 
   const m = operationFor(req, url.searchParams, rel);
   if (m instanceof Response) return m;

@@ -17,8 +17,9 @@ import { recordingHandler } from "./node.ts";
 import { Registry } from "./registry.ts";
 import { defaultMaxJsonStrings, defaultMaxRequestBytes } from "./request-data.ts";
 import type { RouterDeps } from "./router.ts";
-import { clusterAddressOf, followerAnswer, forwardedByHeader, forwardTo, leaderOf, leaderStatus, linkOf, registerActive, startStandby } from "./standby.ts";
-import { namespaceEcho, quotaExceeded } from "./node.ts";
+import { followerRole, forwardedByHeader } from "./follower.ts";
+import { haStatus, joinCluster, type HaLink } from "./ha.ts";
+import { startStandby } from "./standby.ts";
 import { TokenStore } from "./tokens.ts";
 import type { Emulator, EmulatorOptions, RequestRecord } from "./types.ts";
 
@@ -90,16 +91,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const cluster = { name: `vault-cluster-${randomHex(4)}`, id: newUuid() };
   let stopping = false;
   let url = "";
-  let activeSince: string | undefined; // set once a standby joins: sys/leader then reports HA
-  let following: string | null = null; // after a failover: the leader this node follows
+  let link: HaLink | undefined; // this node's cluster, once the handle exists
+  let forwarding = opts.forwarding ?? true;
   const inflight = new Set<AbortController>();
   const deps: RouterDeps = {
     faults, tokens, namespaces,
     cluster: () => ({
       sealed: faults.sealed, initialized: faults.initialized, clusterName: cluster.name, clusterId: cluster.id, nowMs: nowMs(),
-      ...(following !== null
-        ? { standby: true, leader: leaderStatus(following === "" ? undefined : following) }
-        : activeSince === undefined ? {} : { leader: { isSelf: true, address: url, clusterAddress: clusterAddressOf(url), activeTime: activeSince } }),
+      ...(link === undefined ? {} : haStatus(link, url)),
     }),
     maxRequestBytes: opts.maxRequestBytes ?? defaultMaxRequestBytes,
     maxJsonStrings: opts.maxJsonStrings ?? defaultMaxJsonStrings,
@@ -136,34 +135,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     jwtIssuer: names.jwt.issuer, jwtAudience: names.jwt.audiences[0] ?? "", jwtRole: names.jwt.role, jwtMount: names.jwt.mount,
     jwtBoundSubject: names.boundSubject, trusted, foreign, approle: names.approle, secretIds: names.secretIds, transitMount: names.transitMount,
     keyName: names.keyName, mountTransit: (p) => reg.mountTransit(p), sign: signJwt, policies: reg.policies,
+    setForwarding: (on) => void (forwarding = on),
     stop: async () => {
       await kill();
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   });
   url = handle.url;
-  registerActive(handle, {
-    url, caPem: pki.caPem, certPem: pki.certPem, keyPem: pki.keyPem, serverName, deps,
-    leading: () => !stopping && faults.initialized && !faults.sealed,
-    joinHa: () => void (activeSince ??= new Date(nowMs()).toISOString()),
-    follow(leaderUrl) {
-      following = leaderUrl;
-      // A follower answers like a standby with standby reads off: everything past the status
-      // endpoints goes to the leader (forwarded; a 307 when forwarding fails).
-      deps.standby =
-        leaderUrl === null
-          ? undefined
-          : async (req, path) => {
-              const u = new URL(req.url);
-              const echo = namespaceEcho(req.headers);
-              if (faults.isRateLimited(path)) return quotaExceeded(path.slice(4), echo);
-              if (faults.sealed || !faults.initialized) return errorResponse(503, ["Vault is sealed"], echo);
-              const link = linkOf(handle)!;
-              return followerAnswer(leaderOf(link), true, req, u, echo, (r, x, e) => forwardTo(leaderOf(link) ?? leaderUrl, link, url, inflight, r, x, e));
-            };
-    },
-    kill,
-    clusterName: cluster.name, clusterId: cluster.id,
-  });
+  // The cluster this node starts (standbys join it) and its role switch: it leads until a failover.
+  link = {
+    url, shared: handle, caPem: pki.caPem, certPem: pki.certPem, keyPem: pki.keyPem, serverName, deps,
+    clusterName: cluster.name, clusterId: cluster.id, nowMs, members: new Map(),
+  };
+  deps.standby = followerRole({
+    link, self: () => url, faults, deps: () => deps, server: () => server, inflight,
+    forwarding: () => forwarding, standbyReads: opts.standbyReads ?? true,
+  }).standby;
+  joinCluster(handle, link, { url, faults, running: () => !stopping, kill });
   return handle;
 }

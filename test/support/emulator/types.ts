@@ -44,16 +44,21 @@ export interface EmulatorOptions {
   /** false: start as a node nobody initialized (sys/health 501, sealed); see setInitialized. Default true. */
   initialized?: boolean;
   /**
-   * Start this node as an HA standby of `standbyOf` (an active emulator): it shares that node's
-   * state (keys, tokens, mounts, policies), CA and certificate, and has its own listener, request
-   * accounting and node faults (seal, drop, hang, latency, rate limit). See README.md "Standby".
+   * Start this node as an HA standby in the cluster of `standbyOf` (any node started by
+   * startEmulator): it shares the cluster's state (keys, tokens, mounts, policies), CA and
+   * certificate, and has its own listener, request accounting and node faults (seal, drop, hang,
+   * latency, rate limit). See README.md "Standby".
    */
   standbyOf?: Emulator;
-  /** Standby only: forward requests to the active node (true, OpenBao's default) or answer 307 to it (false). */
+  /**
+   * While this node follows another (a standby, or any node after a failover, see startCluster):
+   * forward requests to the leader (true, OpenBao's default) or answer 307 to it (false).
+   */
   forwarding?: boolean;
   /**
-   * Standby only: serve requests that write nothing itself (true, OpenBao's default; config
-   * `disable_standby_reads`) or forward every request before parsing it (false). See README.md "Standby".
+   * While this node follows another: serve requests that write nothing itself (true, OpenBao's
+   * default; config `disable_standby_reads`) or forward every request before parsing it (false).
+   * See README.md "Standby".
    */
   standbyReads?: boolean;
 }
@@ -156,9 +161,9 @@ export interface Emulator {
   /** false: sys/health 501 and every other request 503 sealed. true leaves the node sealed (unseal() next). */
   setInitialized(v: boolean): void;
   readonly initialized: boolean;
-  /** "standby" for a node started with `standbyOf`. */
+  /** The role the node started in: "standby" for a node started with `standbyOf` (a failover does not change it). */
   readonly role: "active" | "standby";
-  /** Standby only: switch between forwarding and 307 redirects (throws on an active node). */
+  /** Whether the node, while it follows another node, forwards requests to the leader (true) or answers 307 (false). */
   setForwarding(on: boolean): void;
   /**
    * Standby only: true freezes what this node's local reads see of transit keys (GET
