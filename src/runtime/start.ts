@@ -35,11 +35,12 @@ export async function startProvider(config: Config, log: Logger, signals: ServeS
   const seedCache = seedCacheFromConfig(config, clock);
   const transit = seedCache === undefined ? clients.transit : pruningKeyReads(clients.transit, seedCache);
 
-  // The registry: locked for the life of the process (a second serve or retire-versions --apply
-  // on the same state refuses), loaded and checked strictly before anything is served.
   // The first login runs while the state lock is taken and the registry read (they need no
   // OpenBao): the bootstrap's own token() then finds it done, or reports its failure as before.
   tokens.token(signals.startup).catch(() => {});
+
+  // The registry: locked for the life of the process (a second serve or retire-versions --apply
+  // on the same state refuses), loaded and checked strictly before anything is served.
   let started = false;
   const release = () => {
     endpoints?.stop();
