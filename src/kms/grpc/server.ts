@@ -58,7 +58,8 @@ function frame(message: Uint8Array): Buffer {
 /** Binds and starts serving. The socket is created mode 0600 and only then opened up. */
 export async function startKmsServer(opts: KmsServerOptions): Promise<RunningKmsServer> {
   const sessions = new Set<Http2Session>();
-  const server = createServer({ maxSessionMemory: 16 });
+  // HTTP/2 settings: node's defaults (maxSessionMemory, window sizes and a 100-stream cap were measured: no gain; docs/performance.md).
+  const server = createServer();
   server.on("session", (session) => {
     sessions.add(session);
     session.on("error", () => {}); // a broken connection ends its calls; nothing to report
