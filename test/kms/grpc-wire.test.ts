@@ -156,6 +156,9 @@ test("grpc-timeout and grpc-message helpers follow PROTOCOL-HTTP2", () => {
   expect(parseGrpcTimeout("1H")).toBe(3_600_000);
   expect(parseGrpcTimeout("5000u")).toBe(5);
   expect(parseGrpcTimeout("123456789S")).toBeUndefined(); // at most 8 digits
+  // Beyond a timer's range (2^31 − 1 ms) a timer would fire at once: treated as no deadline.
+  expect(parseGrpcTimeout("99999999H")).toBeUndefined();
+  expect(parseGrpcTimeout("596H")).toBe(596 * 3_600_000);
   expect(parseGrpcTimeout("3s")).toBeUndefined();
   expect(parseGrpcTimeout(undefined)).toBeUndefined();
   expect(encodeGrpcMessage("key_id unknown")).toBe("key_id unknown");

@@ -34,12 +34,16 @@ const methods = new Map(
   (Object.keys(kmsServerDefinition) as Array<keyof typeof kmsServerDefinition>).map((name) => [kmsServerDefinition[name].path, { name, def: kmsServerDefinition[name] }] as const),
 );
 
-/** grpc-timeout: up to 8 digits and a unit (H, M, S, m, u, n); undefined when absent or malformed. */
+/** The longest delay a timer takes (2^31 − 1 ms, ~24.8 days); a later deadline is no deadline for us. */
+const maxTimerMs = 2_147_483_647;
+
+/** grpc-timeout: up to 8 digits and a unit (H, M, S, m, u, n); undefined when absent, malformed or beyond a timer's range. */
 export function parseGrpcTimeout(value: string | undefined): number | undefined {
   const m = value === undefined ? null : /^(\d{1,8})([HMSmun])$/.exec(value);
   if (m === null) return undefined;
   const unitMs = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 1e-3, n: 1e-6 }[m[2] as "H"];
-  return Number(m[1]) * unitMs;
+  const ms = Number(m[1]) * unitMs;
+  return ms > maxTimerMs ? undefined : ms;
 }
 
 /** grpc-message: percent-encoded outside printable ASCII, and "%" itself. */
