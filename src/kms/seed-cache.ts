@@ -111,22 +111,18 @@ export class SeedCache {
 
   /** Removes every entry `doomed` says must go (retired, vanished, archived versions). Returns how many. */
   evictWhere(doomed: (info: SeedEntryInfo) => boolean): number {
-    let n = 0;
-    for (const [key, e] of [...this.entries]) if (doomed(e) && this.drop(key)) n++;
-    return n;
+    return this.dropWhere(doomed);
   }
 
   /** Removes expired entries; returns how many. */
   sweep(): number {
     const now = this.o.nowMs();
-    let n = 0;
-    for (const [key, e] of [...this.entries]) if (e.expiresAtMs <= now && this.drop(key)) n++;
-    return n;
+    return this.dropWhere((e) => e.expiresAtMs <= now);
   }
 
   /** Zeroes and removes everything (shutdown, a deleted key, a refused token). */
   clear(): void {
-    for (const key of [...this.entries.keys()]) this.drop(key);
+    this.dropWhere(() => true);
   }
 
   stats(): SeedCacheStats {
@@ -139,6 +135,12 @@ export class SeedCache {
     if (e.expiresAtMs > this.o.nowMs()) return e;
     this.drop(key);
     return undefined;
+  }
+
+  private dropWhere(doomed: (e: Entry) => boolean): number {
+    let n = 0;
+    for (const [key, e] of [...this.entries]) if (doomed(e) && this.drop(key)) n++;
+    return n;
   }
 
   private drop(key: string): boolean {

@@ -1,14 +1,10 @@
 // Metrics and log events for several OpenBao endpoints and for the seed cache. Endpoint labels are
 // configured addresses (never secrets); the cache reports counts and sizes only, never a key.
 
-import type { EndpointRole, EndpointStatus } from "../openbao/endpoints.ts";
+import { endpointRoles, type EndpointRole, type EndpointStatus, isUsableRole } from "../openbao/endpoints.ts";
 import type { SeedCacheStats } from "../kms/seed-cache.ts";
 import type { Logger } from "../platform/log.ts";
 import type { Registry } from "./registry.ts";
-
-const roles: readonly EndpointRole[] = [
-  "active", "standby", "unknown", "sealed", "uninitialized", "unreachable", "tls_failed", "redirecting", "unavailable", "unresponsive", "unexpected",
-];
 
 export interface HaSources {
   readonly endpoints?: () => readonly EndpointStatus[];
@@ -24,7 +20,7 @@ export function registerHaMetrics(r: Registry, s: HaSources): void {
       verbatim: true, collect: () => endpoints().map((e) => [[e.address], e.usable ? 1 : 0] as const),
     });
     r.gauge("openbao_kms_openbao_endpoint_role", "The endpoint's role as last seen: one series per role, exactly one of them 1.", ["endpoint", "role"], {
-      verbatim: true, collect: () => endpoints().flatMap((e) => roles.map((role) => [[e.address, role], e.role === role ? 1 : 0] as const)),
+      verbatim: true, collect: () => endpoints().flatMap((e) => endpointRoles.map((role) => [[e.address, role], e.role === role ? 1 : 0] as const)),
     });
     r.gauge("openbao_kms_openbao_endpoint_last_error", "The class of the last failure seen on the endpoint (always 1; none before the first).", ["endpoint", "class"], {
       verbatim: true, collect: () => endpoints().flatMap((e) => (e.lastError === "" ? [] : [[[e.address, e.lastError], 1] as const])),
@@ -47,10 +43,9 @@ export function registerHaMetrics(r: Registry, s: HaSources): void {
 
 /** Logs each endpoint role change: warn when it stops being usable, info otherwise. */
 export function endpointLogger(log: Logger): (address: string, from: EndpointRole, to: EndpointRole, errorClass: string) => void {
-  const usable = new Set<EndpointRole>(["active", "standby", "unknown"]);
   return (address, from, to, errorClass) => {
     const fields = { endpoint: address, previous_role: from, role: to, ...(errorClass === "" ? {} : { error_class: errorClass }) };
-    if (usable.has(to)) log.info("openbao.endpoint", fields);
+    if (isUsableRole(to)) log.info("openbao.endpoint", fields);
     else log.warn("openbao.endpoint", fields);
   };
 }

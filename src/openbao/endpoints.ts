@@ -23,6 +23,8 @@ const rank: Record<EndpointRole, number> = {
   unresponsive: 3, unexpected: 4, unavailable: 5, redirecting: 6, sealed: 7, uninitialized: 8, tls_failed: 9, unreachable: 10,
 };
 export const isUsableRole = (r: EndpointRole): boolean => rank[r] <= rank.unknown;
+/** Every role, usable ones first (metrics export one series per role). */
+export const endpointRoles = Object.keys(rank) as EndpointRole[];
 
 export interface EndpointStatus {
   readonly address: string;

@@ -93,7 +93,7 @@ export async function serveKms(config: Config, log: Logger, parts: ServingParts,
     ...(endpoints === undefined ? {} : { endpoints: () => endpoints.statuses() }),
     ...(seedCache === undefined ? {} : { seedCache: () => seedCache.stats() }),
   });
-  const endpointCount = endpoints === undefined ? undefined : () => ({ usable: endpoints.usableCount(), total: endpoints.statuses().length });
+  const endpointCount = endpoints === undefined ? undefined : () => ({ usable: endpoints.usableCount(), total: endpoints.members.length });
   let listeners;
   try {
     listeners = startObservabilityListeners({
