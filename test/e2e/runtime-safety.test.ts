@@ -141,6 +141,9 @@ describe("the socket across restarts and instances", () => {
     const files = writeProviderFiles(emu);
     const first = await startProvider(files);
     try {
+      // The listener accepts before its mode and group are set (bind happens at 0600, then chmod):
+      // read the socket once serve says it is ready, not at the first connect.
+      await waitForLine(first, (l) => l.message === "serve.ready");
       const before = lstatSync(files.socketPath);
       // Its own state (the same state would be refused by the lock first; see lifecycle.test.ts).
       const r = await runBinary(["serve", "--config", configWithOwnState(files)]);
