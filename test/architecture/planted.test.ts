@@ -99,12 +99,19 @@ describe("the import scanner", () => {
       'export type { F } from "./f.ts";',
       'const g = await import("./g.ts");',
       'const help = "import settings from the Go provider";',
+      'export const roles = ["active", "from", "to"];',
+      "export const words = [",
+      "  'import', 'from', 'x',",
+      "];",
+      "import {",
+      "  K,",
+      '} from "./k.ts";',
       '// import { H } from "./h.ts";',
       "/**",
       " * import { I } from './i.ts';",
       " */",
     ].join("\n");
     const found = importsOf("src/x/y.ts", text).map((e) => `${e.kind} ${e.to}`).sort();
-    expect(found).toEqual(["dynamic src/x/g.ts", "re-export src/x/e.ts", "side-effect src/x/d.ts", "static src/x/c.ts", "type src/x/a.ts", "type src/x/b.ts", "type src/x/f.ts"]);
+    expect(found).toEqual(["dynamic src/x/g.ts", "re-export src/x/e.ts", "side-effect src/x/d.ts", "static src/x/c.ts", "static src/x/k.ts", "type src/x/a.ts", "type src/x/b.ts", "type src/x/f.ts"]);
   });
 });

@@ -39,8 +39,12 @@ export function opaqueImports(text: string): string[] {
 
 const transpiler = new Bun.Transpiler({ loader: "ts" });
 
-/** Statement-level imports and re-exports, anchored at a line start so text inside strings is not taken for one. */
-const STATEMENT = /^[ \t]*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']/gm;
+/**
+ * Statement-level imports and re-exports, anchored at a line start so text inside strings is not
+ * taken for one. An import clause never holds a quote, so `export const roles = ["from", "to"]`
+ * is not read as a re-export.
+ */
+const STATEMENT = /^[ \t]*(import|export)\s+(type\s+)?([^;"'`]*?)\s*from\s*["']([^"']+)["']/gm;
 const SIDE_EFFECT = /^[ \t]*import\s*["']([^"']+)["']/gm;
 
 /**
