@@ -34,8 +34,7 @@ export async function openBaoStage(gate: Gate, config: Config | undefined, auth:
     if (wired.endpoints !== undefined) {
       const { outcome, usable } = await checkEndpoints(wired.endpoints, c);
       if (usable === 0) return only(outcome);
-      // The login and Transit checks then go through the pool, as serve's requests do.
-      await wired.endpoints.checkAll(callTimeout(c));
+      // The login and Transit checks then go through the pool (ranked by that round), as serve's requests do.
       return withValue(outcome, wired);
     }
     try {

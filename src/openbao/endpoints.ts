@@ -9,7 +9,7 @@
 
 import { TransitError } from "../kms/errors.ts";
 import type { OpenBaoHttp, OpenBaoResponse, RequestOptions } from "./http.ts";
-import { readHealth } from "./sys-reads.ts";
+import { type Health, readHealth } from "./sys-reads.ts";
 
 /** What the pool knows of one endpoint. "unknown" = not checked yet (usable, after active and standby). */
 export type EndpointRole =
@@ -53,13 +53,22 @@ export interface EndpointPoolOptions {
   readonly onChange?: (address: string, from: EndpointRole, to: EndpointRole, errorClass: string) => void;
 }
 
+/** What one sys/health round found on an endpoint: its answer, or why there was none. */
+export type HealthCheck =
+  | { readonly address: string; readonly health: Health; readonly error?: undefined }
+  | { readonly address: string; readonly health?: undefined; readonly error: unknown };
+
 export interface EndpointPool extends OpenBaoHttp {
-  /** The endpoints in configured order, each with its own client (doctor checks each one). */
+  /** The endpoints in configured order, each with its own client. */
   readonly members: readonly Endpoint[];
   statuses(): readonly EndpointStatus[];
   usableCount(): number;
-  /** One sys/health round on every endpoint now; resolves when all have answered or failed. */
-  checkAll(signal?: AbortSignal): Promise<void>;
+  /**
+   * One sys/health round on every endpoint now (joining one already in progress); resolves, in
+   * configured order, with what each answered once all have answered or failed. doctor reports
+   * these, so the pool and its report come from the same requests.
+   */
+  checkAll(signal?: AbortSignal): Promise<readonly HealthCheck[]>;
   /** Starts the background health checks (first round at once). Idempotent. */
   start(): void;
   stop(): void;
@@ -90,7 +99,7 @@ interface State {
   lastError: string;
   readonly requests: Map<string, number>;
   timer: ReturnType<typeof setTimeout> | undefined;
-  checking: Promise<void> | undefined;
+  checking: Promise<HealthCheck> | undefined;
 }
 
 export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
@@ -143,19 +152,20 @@ export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
     }
   }
 
-  async function check(s: State, signal?: AbortSignal): Promise<void> {
+  async function check(s: State, signal?: AbortSignal): Promise<HealthCheck> {
+    const address = s.ep.address;
     try {
-      const h = await readHealth(s.ep.http, signal);
-      const role: EndpointRole = h.state === "unexpected" ? "unexpected" : h.state;
-      setRole(s, role, h.usable ? "" : h.state);
-    } catch (e) {
-      if (signal?.aborted === true) return;
-      setRole(s, roleAfterFailure(e) ?? "unreachable", e instanceof TransitError ? e.kind : "unknown");
+      const health = await readHealth(s.ep.http, signal);
+      setRole(s, health.state, health.usable ? "" : health.state);
+      return { address, health };
+    } catch (error) {
+      if (signal?.aborted !== true) setRole(s, roleAfterFailure(error) ?? "unreachable", error instanceof TransitError ? error.kind : "unknown");
+      return { address, error };
     }
   }
 
   /** One check at a time per endpoint: a second caller waits for the one in progress. */
-  const checkOnce = (s: State, signal?: AbortSignal): Promise<void> => {
+  const checkOnce = (s: State, signal?: AbortSignal): Promise<HealthCheck> => {
     s.checking ??= check(s, signal).finally(() => (s.checking = undefined));
     return s.checking;
   };
@@ -210,9 +220,7 @@ export function createEndpointPool(opts: EndpointPoolOptions): EndpointPool {
     members: opts.endpoints,
     statuses: () => states.map((s) => ({ address: s.ep.address, role: s.role, usable: isUsableRole(s.role), lastError: s.lastError, requests: new Map(s.requests) })),
     usableCount: () => states.filter((s) => isUsableRole(s.role)).length,
-    async checkAll(signal) {
-      await Promise.all(states.map((s) => checkOnce(s, signal)));
-    },
+    checkAll: (signal) => Promise.all(states.map((s) => checkOnce(s, signal))),
     start() {
       if (running) return;
       running = true;

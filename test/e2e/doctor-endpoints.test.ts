@@ -1,5 +1,5 @@
 // doctor with openbao.addresses, on the compiled binary against a 3-node emulator cluster: every
-// node gets one line in openbao.tls; a sealed or dead node is a warning while another is usable
+// node is asked sys/health once and gets one line in openbao.tls; a sealed or dead node is a warning while another is usable
 // (the login and Transit checks then pass through the usable ones); none usable is a failure.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type EmulatorCluster, startCluster } from "../support/emulator/cluster.ts";
@@ -25,8 +25,11 @@ const doctor = async () => {
   return { r, status, tls };
 };
 
-test("all three usable: pass, one line per node with its role", async () => {
+test("all three usable: pass, one line per node with its role, from one sys/health per node", async () => {
+  const since = Date.now();
   const { r, status, tls } = await doctor();
+  // The lines and the pool's ranking come from the same round (no second sys/health).
+  expect(cluster.nodes.map((n) => n.requests.filter((q) => q.atMs >= since && q.path === "/v1/sys/health").length)).toEqual([1, 1, 1]);
   expect(status("openbao.tls"), r.stdout).toBe("pass");
   expect(tls).toContain("3 of 3 OpenBao endpoints usable");
   expect(tls).toContain(`${cluster.nodes[0]!.url} as openbao.test: active`);

@@ -58,6 +58,29 @@ describe("endpoint pool", () => {
     expect((await p.request("POST", "transit/decrypt/k", "transit.decrypt")).body).toEqual({ from: "a" });
   });
 
+  test("checkAll reports what each endpoint answered, in configured order, and a second caller joins the round in progress", async () => {
+    const nodes = [fakeNode("a", "ok", 429), fakeNode("b", "ok", "refused"), fakeNode("c", "ok", 200)];
+    let healthCalls = 0;
+    const p = createEndpointPool({
+      endpoints: nodes.map((n, i): Endpoint => ({
+        address: `https://bao-${i + 1}:8200`,
+        http: { request: (m, path, op, o) => (path === "sys/health" && healthCalls++, n.http.request(m, path, op, o)) },
+      })),
+      healthIntervalMs: 60_000,
+      stallMs: 10_000,
+    });
+    const [first, second] = await Promise.all([p.checkAll(), p.checkAll()]);
+    expect(healthCalls).toBe(3);
+    expect(second).toEqual(first);
+    expect(first.map((c) => [c.address, c.health?.state, c.health?.status, c.error instanceof TransitError ? c.error.kind : undefined])).toEqual([
+      ["https://bao-1:8200", "standby", 429, undefined],
+      ["https://bao-2:8200", undefined, undefined, "connection_failed"],
+      ["https://bao-3:8200", "active", 200, undefined],
+    ]);
+    // The same round ranked the pool.
+    expect(p.statuses().map((s) => s.role)).toEqual(["standby", "unreachable", "active"]);
+  });
+
   test("before any health check, endpoints are tried in configured order", async () => {
     const nodes = [fakeNode("a"), fakeNode("b")];
     const p = pool(nodes);
