@@ -1,5 +1,5 @@
 // The standalone emulator (`bun run emulator`): --help, bad flags, the --json line, a usable
-// JWT file, and a clean stop on SIGTERM (exit 0, temp dir removed).
+// JWT file, a cluster's fault commands on stdin, and a clean stop on SIGTERM (exit 0, temp dir removed).
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +18,25 @@ async function firstLine(stream: ReadableStream<Uint8Array>, timeoutMs: number):
   }
   reader.releaseLock();
   return buf.split("\n")[0] ?? "";
+}
+
+/** Reads a stream line by line, keeping what arrived past the line it returns. */
+function lines(stream: ReadableStream<Uint8Array>) {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  return async (timeoutMs: number): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!buf.includes("\n")) {
+      const chunk = await Promise.race([reader.read(), Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const)]);
+      if (chunk === "timeout" || chunk.done) throw new Error(`no line within ${timeoutMs} ms; got ${JSON.stringify(buf)}`);
+      buf += decoder.decode(chunk.value, { stream: true });
+    }
+    const nl = buf.indexOf("\n");
+    const line = buf.slice(0, nl);
+    buf = buf.slice(nl + 1);
+    return line;
+  };
 }
 
 describe("bun run emulator", () => {
@@ -54,24 +73,32 @@ describe("bun run emulator", () => {
     }
   });
 
-  test("--nodes 3 starts a cluster: one active, two standbys; --nodes outside 1..7 is a usage error", async () => {
+  test("--nodes 3 starts a cluster: one active, two standbys, faults typed on stdin; --nodes outside 1..7 is a usage error", async () => {
     const bad = Bun.spawnSync(["bun", mainTs, "--nodes", "8"], { timeout: 10_000 });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.toString()).toContain("--nodes must be between 1 and 7");
-    const p = Bun.spawn(["bun", mainTs, "--port", "0", "--nodes", "3", "--json"], { stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn(["bun", mainTs, "--port", "0", "--nodes", "3", "--json"], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     const killer = setTimeout(() => p.kill("SIGKILL"), 15_000);
+    const next = lines(p.stdout);
     try {
-      const info = JSON.parse(await firstLine(p.stdout, 10_000));
+      const info = JSON.parse(await next(10_000));
       expect(info.nodes).toHaveLength(3);
       expect(info.nodes[0]).toBe(info.url);
       const ca = readFileSync(info.caFile, "utf8");
       const codes = await Promise.all((info.nodes as string[]).map(async (u) => (await fetch(`${u}/v1/sys/health`, { tls: { ca } })).status));
       expect(codes).toEqual([200, 429, 429]);
+      // Fault commands on stdin, one JSON reply line each.
+      const stdin = p.stdin as import("bun").FileSink;
+      stdin.write("kill 1\nbogus\n");
+      await stdin.flush();
+      const replies = [JSON.parse(await next(5_000)), JSON.parse(await next(5_000))];
+      expect(replies).toEqual([{ command: "kill 1", reply: ["ok: kill node 1; leader now node 2"] }, { command: "bogus", reply: ['unknown command "bogus"; try help'] }]);
+      expect((await fetch(`${info.nodes[1]}/v1/sys/health`, { tls: { ca } })).status).toBe(200);
       p.kill("SIGTERM");
       expect(await p.exited).toBe(0);
     } finally {
       clearTimeout(killer);
       p.kill("SIGKILL");
     }
-  });
+  }, 20_000);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server.ts";
 import { startCluster } from "./cluster.ts";
+import { controlHelp, runControlCommand } from "./fault-commands.ts";
 
 const usage = `Usage: bun run emulator [options]
 
@@ -15,7 +16,8 @@ until SIGINT or SIGTERM. Policies are enforced; the roles carry only the policy
 Options:
   --port <n>            listen port (default 8200; 0 = random); with --nodes, node i listens on port+i
   --nodes <n>           an HA cluster of n nodes (1 to 7, default 1): the first active, the others
-                        standbys that serve reads and forward writes to it
+                        standbys that serve reads and forward writes to it; faults are then
+                        typed on standard input, one command per line (see below)
   --host <addr>         listen address (default 127.0.0.1)
   --dir <path>          where CA, certificate and jwt file go (default: temp dir, removed on exit)
   --server-name <name>  TLS server name in the certificate (default openbao.test)
@@ -29,6 +31,10 @@ Options:
   --jwt-ttl <s>         lifetime of the printed JWT; <dir>/jwt is refreshed at half of it (default 3600)
   --json                print one JSON line instead of text
   -h, --help            show this help
+
+With --nodes 2 or more, standard input takes fault commands:
+${controlHelp.split("\n").slice(1).join("\n")}
+Each command answers one line (status: one per node), as JSON with --json.
 `;
 
 function intOption(name: string, v: string | undefined, dflt: number): number {
@@ -98,25 +104,43 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(info) + "\n");
   } else {
     const rows: Array<[string, string]> = [
-      ["url", info.url], ...(cluster === undefined ? [] : cluster.standbys.map((n, i): [string, string] => [`standby ${i + 1}`, n.url])), ["ca file", info.caFile], ["server name", info.serverName], ["root token", info.rootToken],
+      ["url", cluster === undefined ? info.url : `${info.url} (node 1, active)`],
+      ...(cluster === undefined ? [] : cluster.standbys.map((n, i): [string, string] => [`node ${i + 2}`, `${n.url} (standby)`])), ["ca file", info.caFile], ["server name", info.serverName], ["root token", info.rootToken],
       ["transit mount", `${info.transitMount} (uuid ${info.transitMountUuid})`], ["transit key", info.keyName],
       ["jwt mount", info.jwtMount], ["jwt role", info.jwtRole], ["jwt audience", info.jwtAudience],
       ["jwt file", `${jwtFile} (refreshed every ${jwtTtl / 2} s)`], ["jwt", jwt],
       ["approle", `${emu.approle.mount} role_id=${emu.approle.roleId} secret_id=${emu.approle.secretId}`],
     ];
-    process.stdout.write("OpenBao emulator running (Ctrl-C to stop)\n");
+    process.stdout.write(`OpenBao emulator running (Ctrl-C to stop${cluster === undefined ? "" : "; type help for fault commands"})\n`);
     for (const [k, v] of rows) process.stdout.write(`  ${(k + ":").padEnd(15)} ${v}\n`);
   }
 
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const onSignal = () => resolve();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   });
+  if (cluster !== undefined) void readCommands(cluster, values.json === true);
+  await stopped;
   clearInterval(refresh);
   await (cluster ?? emu).stop();
   if (!values.json) process.stdout.write("OpenBao emulator stopped\n");
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** Fault commands from stdin, one per line, until it closes (the emulator keeps running after). */
+async function readCommands(cluster: NonNullable<Awaited<ReturnType<typeof startCluster>>>, json: boolean): Promise<void> {
+  for await (const line of console) {
+    let reply: string;
+    try {
+      reply = await runControlCommand(cluster, line);
+    } catch (e) {
+      reply = `failed: ${(e as Error).message}`;
+    }
+    if (reply === "") continue;
+    process.stdout.write(json ? JSON.stringify({ command: line.trim(), reply: reply.split("\n") }) + "\n" : `${reply}\n`);
+  }
+}
+
+// Exit explicitly: a cluster's stdin reader would otherwise keep the process alive after stop.
+process.exit(await main(process.argv.slice(2)));
