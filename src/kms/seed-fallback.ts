@@ -2,6 +2,7 @@
 // min_decryption_version takes effect at once. Only when OpenBao cannot answer (no connection,
 // sealed, 5xx, a standby's 307, or no answer within `waitMs`) is a held seed served instead.
 
+import { delay } from "../platform/delay.ts";
 import { TransitError, type TransitErrorClass } from "./errors.ts";
 import type { SeedCache, SeedEntryInfo } from "./seed-cache.ts";
 
@@ -15,8 +16,14 @@ export const isRefusal = (e: unknown): boolean => e instanceof TransitError && r
 
 type Settled = { readonly plaintext: Uint8Array } | { readonly error: unknown };
 
-function after(ms: number): Promise<"late"> {
-  return new Promise((resolve) => AbortSignal.timeout(ms).addEventListener("abort", () => resolve("late"), { once: true }));
+/** `p`, or "late" once `ms` pass first; the timer is cleared as soon as `p` settles. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | "late"> {
+  const settled = new AbortController();
+  try {
+    return await Promise.race([p, delay(ms, { signal: settled.signal }).then(() => "late" as const)]);
+  } finally {
+    settled.abort();
+  }
 }
 
 /** Awaits Transit's Decrypt (`pending`), falling back to the cache as described above. */
@@ -26,7 +33,7 @@ export async function decryptWithSeedCache(cache: SeedCache, key: string, info: 
     if ("plaintext" in o) cache.remember(key, info, o.plaintext, "decrypt");
     else if (isRefusal(o.error)) cache.forget(key);
   };
-  const first = cache.holds(key) ? await Promise.race([settled, after(waitMs)]) : await settled;
+  const first = cache.holds(key) ? await within(settled, waitMs) : await settled;
   if (first === "late") {
     // OpenBao is timing out: answer from the cache; Transit's eventual answer still updates it.
     void settled.then(learn);

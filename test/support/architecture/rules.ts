@@ -54,4 +54,5 @@ export const OPENBAO_WIRING = { functions: ["openBaoHttpFromConfig", "createAuth
 /** Extra files a unit may import outside its table row, each with its reason. */
 export const FILE_EXCEPTIONS: ReadonlyArray<{ readonly from: string; readonly to: string; readonly why: string }> = [
   { from: "kms", to: "src/platform/race-signal.ts", why: "the one 'await a shared promise until my signal aborts' helper; pure, no I/O" },
+  { from: "kms", to: "src/platform/delay.ts", why: "the one cancellable timer (the seed cache's wait for Transit); pure, no I/O" },
 ];
