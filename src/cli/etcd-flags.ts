@@ -32,4 +32,3 @@ export async function connectEtcdOrExit(settings: EtcdConfig): Promise<EtcdClien
     throw e;
   }
 }
-

@@ -32,4 +32,3 @@ export async function openBaoClientsOrExit(config: Config): Promise<OpenBaoClien
     throw e;
   }
 }
-
