@@ -1,10 +1,8 @@
 // The one table from failure to gRPC status (reference core-behaviour §2.7). Clients only
 // ever see these fixed messages; causes stay in internal logs. Anything unknown → INTERNAL.
 
-import { Code } from "./codes.ts";
-
-export { Code } from "./codes.ts";
 import { KmsError, TransitError, type KmsErrorKind, type TransitErrorClass } from "../errors.ts";
+import { Code } from "./codes.ts";
 
 export interface GrpcFailure {
   readonly code: Code;

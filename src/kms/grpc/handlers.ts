@@ -7,7 +7,8 @@ import { hashValue } from "../hash.ts";
 import type { ConcurrencyLimiter } from "../limiter.ts";
 import type { KmsService } from "../service.ts";
 import { isMalformed } from "./codec.ts";
-import { Code, toGrpcFailure, type KmsMethod } from "./error-policy.ts";
+import { Code } from "./codes.ts";
+import { toGrpcFailure, type KmsMethod } from "./error-policy.ts";
 
 /** One unary call as the server hands it over: the decoded request and a signal that fires when the client goes away or its deadline passes. */
 export interface UnaryCall {
@@ -48,7 +49,7 @@ interface Outcome<R> {
   readonly keyId?: string;
 }
 
-/** Builds the grpc-js implementation object for the KMS v2 service. */
+/** Builds the KMS v2 service's unary handlers for our gRPC server (server.ts). */
 export function createHandlers(deps: HandlerDeps): KmsHandlers {
   function unary<Req, Res>(method: KmsMethod, run: (req: Req, signal: AbortSignal) => Promise<Outcome<Res>>): UnaryHandler {
     return (call, callback): void => {

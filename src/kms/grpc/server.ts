@@ -29,7 +29,6 @@ export interface RunningKmsServer {
   stop(graceMs: number): Promise<"drained" | "forced">;
 }
 
-
 const methods = new Map(
   (Object.keys(kmsServerDefinition) as Array<keyof typeof kmsServerDefinition>).map((name) => [kmsServerDefinition[name].path, { name, def: kmsServerDefinition[name] }] as const),
 );
