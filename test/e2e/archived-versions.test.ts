@@ -7,22 +7,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { fastProbesToml, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-# Far above the 100 ms probes: the tests assert Status healthy continuously, and a probe slowed
-# by a busy machine must not turn that into a staleness failure.
-max_staleness = "10s"
-
-[rotation]
-activation_delay = "1s"
-require_stable_observation_count = 2
-`;
+const fast = fastProbesToml();
 const archivedMessage = "key version is archived by Transit min_decryption_version";
 
 let emu: Emulator;

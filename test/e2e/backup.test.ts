@@ -6,20 +6,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { startProvider, writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
+import { fastProbesToml, startProvider, writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-max_staleness = "2s"
-
-[rotation]
-activation_delay = "200ms"
-require_stable_observation_count = 1
-`;
+const fast = fastProbesToml({ maxStaleness: "2s", activationDelay: "200ms", stableObservations: 1 });
 
 let emu: Emulator;
 let base: string;

@@ -6,19 +6,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { startProvider, writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
+import { fastProbesToml, startProvider, writeProviderFiles, type ProviderFiles } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
 
-const quick = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-max_staleness = "2s"
-
-[rotation]
-activation_delay = "1ms"
-require_stable_observation_count = 1
-`;
+const quick = fastProbesToml({ maxStaleness: "2s", activationDelay: "1ms", stableObservations: 1 });
 
 let emu: Emulator;
 let files: ProviderFiles;

@@ -10,22 +10,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { fastProbesToml, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-# Well above the 100 ms probes: a probe slowed by a busy machine must not fail the drill on
-# staleness, which is not what it tests.
-max_staleness = "10s"
-
-[rotation]
-activation_delay = "1s"
-require_stable_observation_count = 2
-`;
+const fast = fastProbesToml();
 
 let emu: Emulator;
 let files: ProviderFiles;

@@ -9,20 +9,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { fastProbesToml, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-max_staleness = "10s"
-
-[rotation]
-activation_delay = "1s"
-require_stable_observation_count = 2
-`;
+const fast = fastProbesToml();
 
 let emu: Emulator;
 let files: ProviderFiles;

@@ -8,20 +8,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { hashValue } from "../../src/kms/hash.ts";
 import { startEmulator, type Emulator } from "../support/emulator/server.ts";
-import { startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { fastProbesToml, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 import { PyKmsClient, type EncryptReply } from "../helpers/py-kms-client.ts";
 import { runBinary } from "../helpers/run-binary.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-max_staleness = "2s"
-
-[rotation]
-activation_delay = "1s"
-require_stable_observation_count = 2
-`;
+const fast = fastProbesToml({ maxStaleness: "2s" });
 
 let emu: Emulator;
 let files: ProviderFiles;

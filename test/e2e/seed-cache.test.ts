@@ -9,18 +9,9 @@ import { status as Code } from "@grpc/grpc-js";
 import { createKmsClient, type KmsClient } from "../../src/kms/grpc/client.ts";
 import { deriveKeyId } from "../../src/kms/key-id.ts";
 import { type EmulatorCluster, startCluster } from "../support/emulator/cluster.ts";
-import { listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
+import { fastProbesToml, listenerUrls, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../helpers/provider.ts";
 
-const fast = `
-[status]
-probe_interval = "100ms"
-deep_probe_interval = "1s"
-max_staleness = "10s"
-
-[rotation]
-activation_delay = "1s"
-require_stable_observation_count = 2
-`;
+const fast = fastProbesToml();
 const cacheOn = `\n[cache]\ndecrypt_seed_ttl = "10m"\n`;
 
 interface Sealed { ciphertext: Uint8Array; keyId: string; annotations: Record<string, Uint8Array>; plaintext: Uint8Array }

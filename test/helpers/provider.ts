@@ -47,6 +47,24 @@ export interface ProviderFiles {
   cleanup(): void;
 }
 
+/**
+ * [status] and [rotation] for e2e runs that watch probes and rotations happen: 100 ms probes. The
+ * default max_staleness is far above them, so a probe slowed by a busy machine does not fail a test
+ * on staleness when staleness is not what it tests.
+ */
+export function fastProbesToml(o: { deepProbe?: string; maxStaleness?: string; activationDelay?: string; stableObservations?: number } = {}): string {
+  return `
+[status]
+probe_interval = "100ms"
+deep_probe_interval = "${o.deepProbe ?? "1s"}"
+max_staleness = "${o.maxStaleness ?? "10s"}"
+
+[rotation]
+activation_delay = "${o.activationDelay ?? "1s"}"
+require_stable_observation_count = ${o.stableObservations ?? 2}
+`;
+}
+
 /** Writes a complete config (plus JWT file) for `emu`. `extra` is appended raw TOML. */
 export function writeProviderFiles(
   emu: EmulatorLike,
