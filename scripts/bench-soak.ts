@@ -10,6 +10,7 @@ import { buildGoBench, goLoad, rssMb } from "./bench-compare.ts";
 import { createKmsClient } from "../src/kms/grpc/client.ts";
 import { startEmulator } from "../test/support/emulator/server.ts";
 import { startProvider, writeProviderFiles } from "../test/helpers/provider.ts";
+import { percentile } from "../test/support/kms-load.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -22,11 +23,8 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
 }
 const stormEveryMin = 5;
 
-function p99(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
-}
+/** NaN for a phase without calls (printed as such, not as 0 ms). */
+const p99 = (xs: number[]): number => (xs.length === 0 ? NaN : percentile(xs, 99));
 
 /** Least-squares slope of y over x. */
 export function slope(points: ReadonlyArray<readonly [number, number]>): number {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, watch } from "node:fs";
 import { dirname, join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { build } from "./build.ts";
+import { rssMb } from "./bench-compare.ts";
 import { startEmulator, type Emulator } from "../test/support/emulator/server.ts";
 import { canConnect, startProvider, writeProviderFiles, type ProviderFiles, type RunningProvider } from "../test/helpers/provider.ts";
 import { createKmsClient } from "../src/kms/grpc/client.ts";
@@ -17,7 +18,6 @@ const n = (x: number) => Math.max(200, Math.round(x * scale));
 
 interface Stats { n: number; errors: number; p50: number; p99: number; max: number; rps?: number }
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 const cpuTicks = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(11, 13).reduce((a, b) => a + Number(b), 0);
 
 function stats(samples: number[], errors = 0): Stats {
