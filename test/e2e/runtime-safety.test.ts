@@ -141,8 +141,8 @@ describe("the socket across restarts and instances", () => {
     const files = writeProviderFiles(emu);
     const first = await startProvider(files);
     try {
-      // The listener accepts before its mode and group are set (bind happens at 0600, then chmod):
-      // read the socket once serve says it is ready, not at the first connect.
+      // Read the socket once serve says it is ready: outside a directory that gives it its group at
+      // birth, it accepts at 0600 before its chown/chmod (server.ts).
       await waitForLine(first, (l) => l.message === "serve.ready");
       const before = lstatSync(files.socketPath);
       // Its own state (the same state would be refused by the lock first; see lifecycle.test.ts).

@@ -4,7 +4,7 @@
 // and removes only the socket it bound.
 
 import { afterEach, expect, test } from "bun:test";
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServiceError } from "@grpc/grpc-js";
 import { status as Code } from "@grpc/grpc-js";
@@ -84,6 +84,78 @@ async function encrypted(client: KmsClient) {
   const annotations = Object.fromEntries(Object.entries(r.annotations as Record<string, Uint8Array>));
   return { ciphertext: r.ciphertext as Uint8Array, keyId: r.keyId as string, annotations, uid: "u" };
 }
+
+/** Starts another process that spins lstat on `path`; `first` resolves with the first "<mode> <gid>" it sees of the socket. */
+async function watchSocket(path: string): Promise<{ first: Promise<string> }> {
+  const spin = [
+    "import os, stat, sys",
+    'print("ready", flush=True)',
+    "while True:",
+    "    try: st = os.lstat(sys.argv[1])",
+    "    except FileNotFoundError: continue",
+    "    if stat.S_ISSOCK(st.st_mode): print(f\"{st.st_mode & 0o777:o} {st.st_gid}\", flush=True); break",
+  ].join("\n");
+  const p = Bun.spawn(["python3", "-c", spin, path], { stdout: "pipe" });
+  cleanups.push(() => p.kill());
+  const reader = p.stdout.getReader();
+  let text = "";
+  while (!text.includes("ready\n")) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error("the watcher did not start");
+    text += new TextDecoder().decode(value);
+  }
+  const first = (async () => {
+    while (text.split("\n").length < 3) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    return text.split("\n")[1] ?? "";
+  })();
+  return { first };
+}
+
+test("in a setgid directory of the socket group (the packaged layout) the socket is born with its final mode and group: no client meets it otherwise", async () => {
+  const group = 4242; // any group other than ours
+  for (let round = 0; round < 5; round++) {
+    const dir = mkdtempSync("/tmp/bkp-grpc-");
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    chownSync(dir, -1, group);
+    chmodSync(dir, 0o2750);
+    const socketPath = join(dir, "kms.sock");
+    const watcher = await watchSocket(socketPath);
+    const keys = staticKeySet([active]);
+    const handlers = createHandlers({
+      service: new KmsService({ transit: fakeTransit(), keys, status: keys, pluginVersion: "t", requestTimeoutMs: 5000 }),
+      limiters: { Status: new ConcurrencyLimiter(4), Encrypt: new ConcurrencyLimiter(4), Decrypt: new ConcurrencyLimiter(4) },
+      observe: () => {},
+    });
+    const server = await startKmsServer({ socketPath, socketMode: 0o660, socketGid: group, handlers });
+    cleanups.push(() => server.stop(0));
+    expect(await watcher.first).toBe(`660 ${group}`);
+  }
+});
+
+test("elsewhere the socket is born 0600 and opened up only after its chown", async () => {
+  const group = 4242;
+  const dir = mkdtempSync("/tmp/bkp-grpc-");
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o700);
+  const socketPath = join(dir, "kms.sock");
+  const watcher = await watchSocket(socketPath);
+  const keys = staticKeySet([active]);
+  const handlers = createHandlers({
+    service: new KmsService({ transit: fakeTransit(), keys, status: keys, pluginVersion: "t", requestTimeoutMs: 5000 }),
+    limiters: { Status: new ConcurrencyLimiter(4), Encrypt: new ConcurrencyLimiter(4), Decrypt: new ConcurrencyLimiter(4) },
+    observe: () => {},
+  });
+  const server = await startKmsServer({ socketPath, socketMode: 0o660, socketGid: group, handlers });
+  cleanups.push(() => server.stop(0));
+  // Closed (0600, our group) or already final: never group access for a group it was not given.
+  expect([`600 ${process.getegid?.() ?? 0}`, `660 ${group}`]).toContain(await watcher.first);
+  const st = lstatSync(socketPath);
+  expect(`${(st.mode & 0o777).toString(8)} ${st.gid}`).toBe(`660 ${group}`);
+});
 
 test("the socket gets its mode and group before use", async () => {
   const { socketPath } = await serve();

@@ -1,15 +1,16 @@
 // The KMS v2 gRPC server on a Unix socket, written on node:http2 for the one thing it serves:
 // unary calls of three methods (docs/decisions/grpc-server.md). grpc-js's server cost ~7 MB of
 // idle RSS and a quarter of each call's CPU for features kube-apiserver never uses. 64 KiB
-// message cap; the socket is created mode 0600 and opened up only after chown/chmod; graceful
-// drain on stop; socket removed afterwards.
+// message cap; the socket is born with its final mode and group, or at 0600 and opened up only
+// after chown/chmod; graceful drain on stop; socket removed afterwards.
 //
 // Wire (grpc/doc/PROTOCOL-HTTP2.md): POST /v2.KeyManagementService/<Method>, content-type
 // application/grpc[+proto], one length-prefixed message (1 byte compressed flag, 4 bytes length);
 // the answer is headers, one length-prefixed message and trailers grpc-status/grpc-message, or a
 // trailers-only response for an error. grpc-timeout bounds the call.
 
-import { chmodSync, chownSync, lstatSync, unlinkSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, statSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { createServer, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { maxGrpcMessageBytes } from "../limits.ts";
 import { kmsServerDefinition } from "./codec.ts";
@@ -58,7 +59,14 @@ function frame(message: Uint8Array): Buffer {
   return out;
 }
 
-/** Binds and starts serving. The socket is created mode 0600 and only then opened up. */
+/** The group a new file in `dir` gets: the directory's under its setgid bit, else our effective group. */
+function birthGid(dir: string): number | undefined {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) return undefined;
+  return (st.mode & 0o2000) !== 0 ? st.gid : process.getegid?.();
+}
+
+/** Binds and starts serving. The socket never accepts with looser permissions than its final ones (see birthGid). */
 export async function startKmsServer(opts: KmsServerOptions): Promise<RunningKmsServer> {
   const sessions = new Set<Http2Session>();
   // HTTP/2 settings: node's defaults (maxSessionMemory, window sizes and a 100-stream cap were measured: no gain; docs/performance.md).
@@ -71,7 +79,11 @@ export async function startKmsServer(opts: KmsServerOptions): Promise<RunningKms
   server.on("sessionError", () => {});
   server.on("stream", (stream, headers) => serveStream(stream as ServerHttp2Stream, headers, opts.handlers));
 
-  const previousUmask = process.umask(0o177);
+  // Born with its final mode when it is also born in its final group (a setgid directory of the
+  // socket group, as the packages and the static pod lay it out): then no client ever meets the
+  // socket with other permissions. Otherwise it is born 0600 and opened up only after the chown.
+  const bornFinal = birthGid(dirname(opts.socketPath)) === opts.socketGid;
+  const previousUmask = process.umask(bornFinal ? 0o777 & ~opts.socketMode : 0o177);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
